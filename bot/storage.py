@@ -1,0 +1,453 @@
+"""Persistent state of the bot: language choices, feedback, declined questions, answer counts.
+
+Schema (one SQLite file; ``settings.schema_version`` says which layout it has)::
+
+    settings       (key PRIMARY KEY, value)                  -- schema_version, user_hash_key
+    user_language  (user_hash PRIMARY KEY, lang, updated_at)
+    feedback       (user_hash, entry_id, up, voted_at, PRIMARY KEY (user_hash, entry_id))
+    declined       (id PRIMARY KEY, text, asked_at)          -- not linked to any user
+    answer_count   (entry_id PRIMARY KEY, count)
+
+Times are UTC ISO 8601 text with whole seconds (``2025-01-31T12:00:00+00:00``), so they compare
+and sort correctly as text and stay readable in the ``sqlite3`` shell.
+
+Privacy: no names, usernames or chat ids are stored. A Telegram user id appears only as
+``HMAC-SHA256(key, str(user_id))`` in hex, enough to find a user's language choice again and to
+let a repeated vote replace the earlier one. The key should come from the caller
+(``COOPBOT_USER_HASH_KEY``): kept outside the file, it means a copied database cannot be linked to
+Telegram accounts. Without a key, a random one is generated on first use and kept in
+``settings``: zero configuration and stable across restarts, but whoever has the file has the key,
+and Telegram ids are few enough (about 10**10) to be recovered by trying them all, so the hash then
+only keeps ids from being read at a glance. Changing the key (or going from a generated key to a
+configured one) orphans the earlier rows: those users see the default language again, and their
+old votes can no longer be replaced or forgotten, only purged by age. Declined questions are kept
+without any user link, but their text is whatever the user typed, which is why it is purged.
+
+Retention: ``purge(days)`` deletes declined questions and feedback older than ``days``. Answer
+counts (aggregates, no user link) and language choices (needed to serve the user) are kept; a user
+can delete theirs with ``forget_user``, which removes every row keyed by their hash.
+
+Durability: WAL journal, every write in its own ``BEGIN IMMEDIATE`` transaction, and
+``synchronous=NORMAL``: a committed write survives the bot crashing or being killed, and the file
+is never corrupted; only a power cut or OS crash can lose the last few commits. That is acceptable
+for feedback and counters, and FULL would add an fsync to every vote. All SQLite calls run on one
+dedicated worker thread that owns the connection, so the event loop never blocks on disk or locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+import secrets
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+SCHEMA_VERSION = 1
+#: Declined questions are kept to improve the knowledge base; a longer text adds nothing to that.
+MAX_DECLINED_CHARS = 1000
+#: Seconds to wait for another writer's lock before giving up (at open and for each call).
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+T = TypeVar("T")
+
+_SETTINGS_TABLE = "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS user_language (
+        user_hash TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS feedback (
+        user_hash TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        up INTEGER NOT NULL CHECK (up IN (0, 1)),
+        voted_at TEXT NOT NULL,
+        PRIMARY KEY (user_hash, entry_id))""",
+    "CREATE INDEX IF NOT EXISTS feedback_voted_at ON feedback (voted_at)",
+    """CREATE TABLE IF NOT EXISTS declined (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        asked_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS declined_asked_at ON declined (asked_at)",
+    """CREATE TABLE IF NOT EXISTS answer_count (
+        entry_id TEXT PRIMARY KEY,
+        count INTEGER NOT NULL)""",
+)
+
+
+class StorageError(Exception):
+    """Storage failed. The message is one line naming the file and the problem, fit for a log.
+
+    Callers log it and carry on (the user still gets an answer), so no traceback is needed.
+    """
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What the operators look at: what is asked, what is declined, what users think."""
+
+    top_answers: list[tuple[str, int]]
+    """(entry id, times answered), most answered first."""
+    recent_declined: list[tuple[str, str]]
+    """(question text, ISO time asked), newest first."""
+    feedback_up: int
+    feedback_down: int
+    feedback_by_entry: list[tuple[str, int, int]]
+    """(entry id, up votes, down votes), most voted first."""
+
+
+class Storage(Protocol):
+    """What the handlers need from storage, so a PostgreSQL class can stand in for SQLite.
+
+    Opening is not part of it: each backend is opened from its own kind of address.
+    """
+
+    async def get_language(self, user_id: int) -> str | None: ...
+    async def set_language(self, user_id: int, lang: str) -> None: ...
+    async def add_feedback(self, user_id: int, entry_id: str, up: bool) -> None: ...
+    async def add_declined(self, text: str) -> None: ...
+    async def count_answer(self, entry_id: str) -> None: ...
+    async def stats(self, limit: int = 10) -> Stats: ...
+    async def purge(self, older_than_days: int) -> int: ...
+    async def forget_user(self, user_id: int) -> None: ...
+    async def close(self) -> None: ...
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SQLiteStorage:
+    """The SQLite implementation of `Storage`; create it with `SQLiteStorage.open`."""
+
+    def __init__(
+        self,
+        path: Path,
+        executor: ThreadPoolExecutor,
+        conn: sqlite3.Connection,
+        hash_key: bytes,
+        busy_timeout: float,
+        clock: Callable[[], datetime],
+    ) -> None:
+        """Wrap an open connection; `open` is the way in, as the connection must be made on
+        the executor's thread."""
+        self._path = path
+        self._executor = executor
+        self._conn = conn
+        self._hash_key = hash_key
+        self._busy_timeout = busy_timeout
+        self._clock = clock
+        self._closed = False
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | os.PathLike[str],
+        hash_key: bytes | None = None,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> SQLiteStorage:
+        """Open (creating if needed) the database at `path` and bring its schema up to date.
+
+        `hash_key` keys the user-id hash; None means use (or create) the key kept in the file,
+        see the module docstring. `clock` must return timezone-aware datetimes; tests pass a
+        fake one to write rows in the past. Raises StorageError when the file cannot be used.
+        """
+        if hash_key is not None and not hash_key:
+            raise ValueError("hash_key must not be empty; pass None to use a generated key")
+        db_path = Path(path)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coopbot-sqlite")
+        try:
+            conn, key = await asyncio.get_running_loop().run_in_executor(
+                executor, _connect, db_path, hash_key, busy_timeout
+            )
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(db_path, executor, conn, key, busy_timeout, clock)
+
+    async def get_language(self, user_id: int) -> str | None:
+        """The language the user chose, or None if they never chose one."""
+        user_hash = self._hash(user_id)
+
+        def read(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT lang FROM user_language WHERE user_hash = ?", (user_hash,)
+            ).fetchone()
+            return None if row is None else row[0]
+
+        return await self._run("reading the language", read)
+
+    async def set_language(self, user_id: int, lang: str) -> None:
+        """Remember the user's language choice, replacing any earlier one."""
+        user_hash, now = self._hash(user_id), self._now()
+
+        def write(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    "INSERT INTO user_language (user_hash, lang, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (user_hash) DO UPDATE "
+                    "SET lang = excluded.lang, updated_at = excluded.updated_at",
+                    (user_hash, lang, now),
+                )
+
+        await self._run("saving the language", write)
+
+    async def add_feedback(self, user_id: int, entry_id: str, up: bool) -> None:
+        """Record a vote on an entry; a user's new vote on the same entry replaces the old one,
+        so pressing the button twice does not count twice."""
+        user_hash, now = self._hash(user_id), self._now()
+
+        def write(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    "INSERT INTO feedback (user_hash, entry_id, up, voted_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (user_hash, entry_id) DO UPDATE "
+                    "SET up = excluded.up, voted_at = excluded.voted_at",
+                    (user_hash, entry_id, int(up), now),
+                )
+
+        await self._run("saving feedback", write)
+
+    async def add_declined(self, text: str) -> None:
+        """Keep a question the bot declined, cut to MAX_DECLINED_CHARS and linked to no user."""
+        row = (text[:MAX_DECLINED_CHARS], self._now())
+
+        def write(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute("INSERT INTO declined (text, asked_at) VALUES (?, ?)", row)
+
+        await self._run("saving a declined question", write)
+
+    async def count_answer(self, entry_id: str) -> None:
+        """Add one to the number of times the entry was given as an answer."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute(
+                    "INSERT INTO answer_count (entry_id, count) VALUES (?, 1) "
+                    "ON CONFLICT (entry_id) DO UPDATE SET count = count + 1",
+                    (entry_id,),
+                )
+
+        await self._run("counting an answer", write)
+
+    async def stats(self, limit: int = 10) -> Stats:
+        """Summary for operators; each list holds at most `limit` items."""
+
+        def read(conn: sqlite3.Connection) -> Stats:
+            # One read transaction, so all figures come from the same snapshot.
+            with _transaction(conn, "DEFERRED"):
+                top = conn.execute(
+                    "SELECT entry_id, count FROM answer_count "
+                    "ORDER BY count DESC, entry_id LIMIT ?",
+                    (limit,),
+                ).fetchall()
+                declined = conn.execute(
+                    "SELECT text, asked_at FROM declined ORDER BY asked_at DESC, id DESC LIMIT ?",
+                    (limit,),
+                ).fetchall()
+                up, down = conn.execute(
+                    "SELECT COALESCE(SUM(up), 0), COALESCE(SUM(1 - up), 0) FROM feedback"
+                ).fetchone()
+                by_entry = conn.execute(
+                    "SELECT entry_id, SUM(up), SUM(1 - up) FROM feedback GROUP BY entry_id "
+                    "ORDER BY COUNT(*) DESC, entry_id LIMIT ?",
+                    (limit,),
+                ).fetchall()
+            return Stats(
+                top_answers=[(entry, count) for entry, count in top],
+                recent_declined=[(text, asked_at) for text, asked_at in declined],
+                feedback_up=up,
+                feedback_down=down,
+                feedback_by_entry=[(entry, ups, downs) for entry, ups, downs in by_entry],
+            )
+
+        return await self._run("reading stats", read)
+
+    async def purge(self, older_than_days: int) -> int:
+        """Delete declined questions and feedback older than `older_than_days`; return how many
+        rows went. Answer counts and language choices are kept (see the module docstring)."""
+        if older_than_days < 0:
+            raise ValueError(f"older_than_days must be 0 or more, not {older_than_days}")
+        cutoff = _iso(self._clock() - timedelta(days=older_than_days))
+
+        def write(conn: sqlite3.Connection) -> int:
+            with _transaction(conn):
+                declined = conn.execute("DELETE FROM declined WHERE asked_at < ?", (cutoff,))
+                feedback = conn.execute("DELETE FROM feedback WHERE voted_at < ?", (cutoff,))
+                return declined.rowcount + feedback.rowcount
+
+        return await self._run("purging old rows", write)
+
+    async def forget_user(self, user_id: int) -> None:
+        """Delete everything keyed by the user: their language choice and their votes."""
+        user_hash = self._hash(user_id)
+
+        def write(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.execute("DELETE FROM user_language WHERE user_hash = ?", (user_hash,))
+                conn.execute("DELETE FROM feedback WHERE user_hash = ?", (user_hash,))
+
+        await self._run("forgetting a user", write)
+
+    async def close(self) -> None:
+        """Finish the writes already submitted, fold the WAL into the main file and close.
+
+        Closing twice is harmless; any other call after close raises StorageError.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            # Queued behind every call already submitted: the worker runs them in order.
+            await asyncio.get_running_loop().run_in_executor(
+                self._executor, _checkpoint_and_close, self._conn
+            )
+        except sqlite3.Error as exc:
+            problem = _problem(exc, self._busy_timeout)
+            raise StorageError(f"{self._path}: closing failed: {problem}") from exc
+        finally:
+            self._executor.shutdown(wait=True)
+
+    async def _run(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on the connection's thread; SQLite errors become StorageError."""
+        if self._closed:
+            raise StorageError(f"{self._path}: {action} failed: storage is closed")
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, work, self._conn
+            )
+        except sqlite3.Error as exc:
+            problem = _problem(exc, self._busy_timeout)
+            raise StorageError(f"{self._path}: {action} failed: {problem}") from exc
+
+    def _hash(self, user_id: int) -> str:
+        return hmac.new(self._hash_key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
+
+    def _now(self) -> str:
+        return _iso(self._clock())
+
+
+def _iso(moment: datetime) -> str:
+    """UTC with whole seconds, so stored times compare correctly as text."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iterator[None]:
+    """An explicit transaction; IMMEDIATE takes the write lock up front, so a busy database
+    fails at BEGIN after the busy timeout instead of half-way through."""
+    conn.execute(f"BEGIN {mode}")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full).
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _connect(
+    path: Path, hash_key: bytes | None, busy_timeout: float
+) -> tuple[sqlite3.Connection, bytes]:
+    """Open the database on the worker thread and prepare it; return it with the hash key."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"{path}: cannot create directory {path.parent}: {exc.strerror or exc}"
+        ) from exc
+    # Checked by hand because root (common in containers) can write to a file marked read-only,
+    # and an operator who marked it so does not want it written.
+    if path.is_file() and stat.S_IMODE(path.stat().st_mode) & 0o222 == 0:
+        raise StorageError(f"{path}: cannot open: the file is read-only")
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal":
+            raise StorageError(f"{path}: cannot open: WAL journal mode unavailable (got {mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        with _transaction(conn):
+            _prepare_schema(conn, path)
+            key = hash_key if hash_key is not None else _stored_hash_key(conn)
+    except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()
+        raise StorageError(f"{path}: cannot open: {_problem(exc, busy_timeout)}") from exc
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+    return conn, key
+
+
+def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """Create missing tables, refusing a file written by a newer version of the bot.
+
+    Writing schema_version every time is deliberate: it makes a file SQLite opened read-only
+    (owned by someone else, read-only file system) fail here rather than at the first vote.
+    """
+    conn.execute(_SETTINGS_TABLE)
+    row = conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone()
+    if row is not None and int(row[0]) > SCHEMA_VERSION:
+        raise StorageError(
+            f"{path}: cannot open: schema version {row[0]} is newer than this bot's "
+            f"({SCHEMA_VERSION}); upgrade the bot"
+        )
+    for statement in _TABLES:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('schema_version', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(SCHEMA_VERSION),),
+    )
+
+
+def _stored_hash_key(conn: sqlite3.Connection) -> bytes:
+    """The key kept in the file, created on first use (trade-off in the module docstring)."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'user_hash_key'").fetchone()
+    if row is not None:
+        return bytes.fromhex(row[0])
+    key = secrets.token_bytes(32)
+    conn.execute("INSERT INTO settings (key, value) VALUES ('user_hash_key', ?)", (key.hex(),))
+    return key
+
+
+def _checkpoint_and_close(conn: sqlite3.Connection) -> None:
+    """Fold the WAL into the main file first, so a copy of the .db file alone is complete."""
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+_PROBLEMS = {
+    sqlite3.SQLITE_NOTADB: "not a SQLite database (corrupt, or some other kind of file)",
+    sqlite3.SQLITE_CORRUPT: "the database is corrupt",
+    sqlite3.SQLITE_READONLY: "the file or its directory is read-only",
+    sqlite3.SQLITE_CANTOPEN: "cannot open the file (a directory, or no permission?)",
+    sqlite3.SQLITE_PERM: "permission denied",
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_IOERR: "input/output error",
+}
+
+
+def _problem(exc: sqlite3.Error, busy_timeout: float) -> str:
+    """One line saying what went wrong, in words an operator can act on."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # primary code of an extended one
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return f"the database is locked by another process (waited {busy_timeout:g} s)"
+    problem = _PROBLEMS.get(code)
+    detail = " ".join(str(exc).split())
+    return detail if problem is None else f"{problem} [{detail}]"
