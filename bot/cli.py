@@ -1,0 +1,251 @@
+"""The `coopbot` command: ask, shell, validate, run, eval, bench.
+
+Every command works from any directory after `pip install .`: the knowledge base ships in the wheel,
+and `--knowledge PATH` or COOPBOT_KNOWLEDGE points elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot import __version__
+from bot.knowledge import KnowledgeBase, KnowledgeError, default_path, load_or_raise
+from bot.matcher import Matcher, Outcome, chosen
+from bot.render import plain, resolve_suggestions, suggestions, to_json
+from bot.text import LANGS, Lang
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _knowledge_path(args: argparse.Namespace) -> Path:
+    return Path(args.knowledge) if getattr(args, "knowledge", None) else default_path()
+
+
+def load_engine(path: Path) -> tuple[KnowledgeBase, Matcher]:
+    kb = load_or_raise(path)
+    return kb, Matcher(kb)
+
+
+def _questions(args: list[str], stdin: TextIO) -> Iterator[str]:
+    if args:
+        yield from args
+        return
+    for line in stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+# --- ask -----------------------------------------------------------------------------------------
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    kb, matcher = load_engine(_knowledge_path(args))
+    for question in _questions(args.question, sys.stdin):
+        outcome = matcher.ask(question, lang=args.lang)
+        if args.json:
+            print(json.dumps(to_json(outcome, kb), ensure_ascii=False), flush=True)
+        else:
+            print(plain(outcome, kb) + "\n", flush=True)
+    return EXIT_OK
+
+
+# --- shell ---------------------------------------------------------------------------------------
+
+SHELL_HELP = """Type a question in English, 繁體中文 or 简体中文.
+  a number      pick a numbered suggestion
+  /platforms    the co-operation platforms
+  /lang CODE    answer in en, zh-Hant or zh-Hans (/lang auto to follow your question)
+  /help         this help
+  Ctrl-D        leave"""
+
+
+class Shell:
+    """A terminal chat with the same engine as the bot, for curators and operators."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, out: TextIO) -> None:
+        self.kb, self.matcher, self.out = kb, matcher, out
+        self.lang: Lang | None = None
+        self.choices: list[str] = []
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def show(self, outcome: Outcome) -> None:
+        self.say(plain(outcome, self.kb))
+        items = resolve_suggestions(suggestions(outcome), self.kb, outcome.lang)
+        self.choices = [s.id for s in items]
+
+    def handle(self, line: str) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if line.isdigit() and 1 <= int(line) <= len(self.choices):
+            entry = self.kb.entries[self.choices[int(line) - 1]]
+            self.show(chosen(entry, self.lang or "en"))
+        elif line == "/help":
+            self.say(SHELL_HELP)
+        elif line == "/platforms":
+            lang = self.lang or "en"
+            platforms = self.kb.platforms()
+            self.choices = [p.overview for p in platforms]
+            self.say("\n".join(f"  {n}. {p.name[lang]}" for n, p in enumerate(platforms, 1)))
+        elif line.startswith("/lang"):
+            choice = line.removeprefix("/lang").strip()
+            if choice in LANGS:
+                self.lang = choice  # type: ignore[assignment]
+            elif choice == "auto":
+                self.lang = None
+            else:
+                self.say("Use /lang en, /lang zh-Hant, /lang zh-Hans or /lang auto")
+                return
+            self.say(f"Language: {self.lang or 'auto'}")
+        elif line.startswith("/"):
+            self.say("Unknown command. " + SHELL_HELP)
+        else:
+            self.show(self.matcher.ask(line, lang=self.lang))
+
+    def run(self, lines: Iterable[str], interactive: bool) -> None:
+        if interactive:
+            self.say("coopbot shell — /help for help, Ctrl-D to leave.")
+        iterator = iter(lines)
+        while True:
+            if interactive:
+                print("you> ", end="", file=self.out, flush=True)
+            try:
+                line = next(iterator)
+            except (StopIteration, KeyboardInterrupt):
+                if interactive:
+                    self.say("")
+                return
+            self.handle(line)
+            self.say("")
+
+
+def _stdin_lines() -> Iterator[str]:
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            return
+        yield line
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    kb, matcher = load_engine(_knowledge_path(args))
+    shell = Shell(kb, matcher, sys.stdout)
+    if args.lang:
+        shell.lang = args.lang
+    shell.run(_stdin_lines(), interactive=sys.stdin.isatty())
+    return EXIT_OK
+
+
+# --- validate ------------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from bot.checks import validate
+
+    path = Path(args.path) if args.path else _knowledge_path(args)
+    problems = validate(path)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if errors or (args.strict and warnings):
+        print(f"{path}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    kb = load_or_raise(path)
+    print(
+        f"{path}: OK — {len(kb.entries)} entries in {len(kb.topics)} topics, {warnings} warning(s)"
+    )
+    return EXIT_OK
+
+
+# --- run -----------------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    print(
+        "coopbot run: the Telegram bot is not built yet; use `coopbot shell` meanwhile.",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+def cmd_default(args: argparse.Namespace) -> int:
+    """Bare `coopbot`: the bot when a token is set, otherwise the shell, saying why."""
+    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+        return cmd_run(args)
+    print(
+        "TELEGRAM_BOT_TOKEN is not set, so starting the terminal shell instead of the Telegram bot.",
+        file=sys.stderr,
+    )
+    args.lang = None
+    return cmd_shell(args)
+
+
+# --- parser --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coopbot",
+        description="Answers questions on Hong Kong's regional co-operation with the Mainland. "
+        "With no command: runs the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the shell.",
+    )
+    parser.add_argument("--version", action="version", version=f"coopbot {__version__}")
+    parser.add_argument(
+        "--knowledge",
+        metavar="PATH",
+        help="knowledge base folder (default: COOPBOT_KNOWLEDGE or built in)",
+    )
+    parser.set_defaults(func=cmd_default)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(
+            "--knowledge", metavar="PATH", default=argparse.SUPPRESS, help="knowledge base folder"
+        )
+        sub.set_defaults(func=func)
+        return sub
+
+    ask = command(
+        "ask", "Answer questions (from the arguments, or one per line on stdin).", cmd_ask
+    )
+    ask.add_argument("question", nargs="*", help="question(s); none: read stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--lang", choices=LANGS, help="answer in this language (default: detect)")
+
+    shell = command("shell", "Chat with the bot in the terminal.", cmd_shell)
+    shell.add_argument("--lang", choices=LANGS, help="answer in this language (default: detect)")
+
+    validate = command(
+        "validate", "Check a knowledge base; print FILE:LINE: ENTRY: problem.", cmd_validate
+    )
+    validate.add_argument(
+        "path", nargs="?", help="knowledge base folder (default: the built-in one)"
+    )
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    command("run", "Run the Telegram bot.", cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("coopbot: the knowledge base has errors; run `coopbot validate`.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,100 @@
+"""Settings, from environment variables only (command-line flags override some of them).
+
+Everything an operator can change is listed here and in README's configuration table; nothing needs a
+code edit. Values are checked once, at start, so a typo is a one-line error rather than a failure later.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TELEGRAM_API_ROOT = "https://api.telegram.org"
+# A Bot API token: the bot's numeric id, a colon, and a 35-character secret.
+_TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,60}$")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message never contains a secret."""
+
+
+def default_db_path() -> Path:
+    """Under XDG_DATA_HOME (or ~/.local/share), so `pip install` users need not choose one."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "coopbot" / "coopbot.db"
+
+
+def _int(env: dict[str, str], name: str, default: int, low: int = 0, high: int = 10**9) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in re.split(r"[,\s]+", raw.strip()):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(f"ADMIN_USER_IDS must be numeric Telegram user ids, not {part!r}")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = None
+    api_url: str = TELEGRAM_API_ROOT
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    listen: str = "0.0.0.0"
+    port: int = 8080
+    knowledge: Path | None = None
+    db_path: Path = field(default_factory=default_db_path)
+    database_url: str | None = None
+    admin_ids: frozenset[int] = frozenset()
+    user_hash_key: bytes | None = None
+    retention_days: int = 180
+    flood_limit: int = 20  # messages per user per minute before the bot slows down
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        key = env.get("COOPBOT_USER_HASH_KEY", "").strip()
+        return cls(
+            token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            api_url=(env.get("TELEGRAM_API_URL", "").strip() or TELEGRAM_API_ROOT).rstrip("/"),
+            webhook_url=env.get("TELEGRAM_WEBHOOK_URL", "").strip() or None,
+            webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None,
+            listen=env.get("COOPBOT_LISTEN", "").strip() or "0.0.0.0",
+            port=_int(env, "PORT", 8080, 1, 65535),
+            knowledge=Path(env["COOPBOT_KNOWLEDGE"]) if env.get("COOPBOT_KNOWLEDGE") else None,
+            db_path=Path(env["COOPBOT_DB"]) if env.get("COOPBOT_DB") else default_db_path(),
+            database_url=env.get("COOPBOT_DATABASE_URL", "").strip() or None,
+            admin_ids=_admin_ids(env.get("ADMIN_USER_IDS", "")),
+            user_hash_key=key.encode() if key else None,
+            retention_days=_int(env, "COOPBOT_RETENTION_DAYS", 180, 1, 36500),
+            flood_limit=_int(env, "COOPBOT_FLOOD_LIMIT", 20, 1, 10000),
+            log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+        )
+
+
+def check_token(token: str | None) -> str:
+    """The token, or a ConfigError that says what is wrong without echoing it."""
+    if not token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather")
+    if not _TOKEN.match(token):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed; expected the form 123456789:AbC... from @BotFather"
+        )
+    return token

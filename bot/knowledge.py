@@ -1,0 +1,522 @@
+"""The knowledge base: YAML files in, plain dataclasses out, and every problem with its file and line.
+
+Curators are not programmers, so a mistake must point at the place to fix (`FILE:LINE: ENTRY: message`)
+rather than raise a traceback. Loading is all-or-nothing for the callers that serve users: a knowledge
+base with errors is never served, and the one already running stays in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from bot.text import LANGS, Lang, to_simplified
+
+META_FILE = "meta.yaml"
+#: A knowledge-base file larger than this is refused before parsing: no curated topic comes close.
+MAX_FILE_BYTES = 2_000_000
+TOPIC_KINDS = ("platform", "policy", "about")
+TELEGRAM_MESSAGE_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    entry_id: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}: {self.entry_id}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+    read: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    questions: dict[Lang, tuple[str, ...]]
+    answer: dict[Lang, str]
+    sources: tuple[Source, ...]
+    as_of: dt.date | None = None
+    related: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    def question(self, lang: Lang) -> str:
+        """The main question, as shown on a button."""
+        return self.questions[lang][0]
+
+    def all_questions(self) -> Iterator[str]:
+        for lang in LANGS:
+            yield from self.questions.get(lang, ())
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    kind: str
+    name: dict[Lang, str]
+    overview: str
+    aliases: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Meta:
+    official_page: dict[Lang, Source]
+    min_questions: dict[str, int] = field(default_factory=lambda: {"en": 1, "zh-Hant": 1})
+    max_answer_chars: int = 900
+    allowed_domains: tuple[str, ...] = ()
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    meta: Meta
+    topics: dict[str, Topic]
+    entries: dict[str, Entry]
+    path: Path
+
+    def topic_entries(self, topic_id: str) -> list[Entry]:
+        return [e for e in self.entries.values() if e.topic == topic_id]
+
+    def platforms(self) -> list[Topic]:
+        return [t for t in self.topics.values() if t.kind == "platform"]
+
+    def all_sources(self) -> list[Source]:
+        """Every distinct source, in knowledge-base order: the basis of /sources."""
+        seen: dict[str, Source] = {}
+        for entry in self.entries.values():
+            for source in entry.sources:
+                seen.setdefault(source.url, source)
+        return list(seen.values())
+
+    def latest_as_of(self) -> dt.date | None:
+        dates = [e.as_of for e in self.entries.values() if e.as_of]
+        return max(dates) if dates else None
+
+
+class KnowledgeError(Exception):
+    """The knowledge base cannot be served; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(f"{len(errors)} problem(s) in the knowledge base; first: {errors[0]}")
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+
+class _LineDict(dict):
+    """A mapping that remembers the line of itself and of each of its keys."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader (no Python tags, ever) with line numbers on every mapping."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[_LineDict]:
+    data = _LineDict()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool | dt.date):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text", key_node.start_mark
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = key_node.start_mark.line + 1
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _line(mapping: Any, key: str | None = None) -> int:
+    if isinstance(mapping, _LineDict):
+        if key is not None and key in mapping.key_lines:
+            return mapping.key_lines[key]
+        return mapping.line
+    return 0
+
+
+def _read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(display, 1, "-", f"file is {size} bytes; limit {MAX_FILE_BYTES}")]
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(display, 1, "-", f"cannot read file: {exc}")]
+    try:
+        return yaml.load(text, Loader=_Loader), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return None, [Problem(display, line, "-", f"YAML error: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 1, "-", f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Problem(display, 1, "-", "YAML error: nested too deeply")]
+
+
+# --- Field checks -------------------------------------------------------------------------------
+
+
+class _Checker:
+    """Collects problems for one file while turning its mappings into dataclasses."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.problems: list[Problem] = []
+
+    def error(self, where: Any, key: str | None, entry_id: str, message: str) -> None:
+        self.problems.append(Problem(self.display, _line(where, key), entry_id, message))
+
+    def warn(self, where: Any, key: str | None, entry_id: str, message: str) -> None:
+        self.problems.append(
+            Problem(self.display, _line(where, key), entry_id, message, severity="warning")
+        )
+
+    def text(self, mapping: dict, key: str, entry_id: str, required: bool = True) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.error(mapping, None, entry_id, f"missing required field '{key}'")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(mapping, key, entry_id, f"'{key}' must be non-empty text")
+            return None
+        return value.strip()
+
+    def by_language(self, mapping: dict, key: str, entry_id: str) -> dict | None:
+        value = mapping.get(key)
+        if value is None:
+            self.error(mapping, None, entry_id, f"missing required field '{key}'")
+            return None
+        if not isinstance(value, dict):
+            self.error(
+                mapping, key, entry_id, f"'{key}' must list languages (en, zh-Hant, zh-Hans)"
+            )
+            return None
+        for lang in value:
+            if lang not in LANGS:
+                self.error(value, lang, entry_id, f"unknown language '{lang}' in '{key}'")
+        for lang in ("en", "zh-Hant"):
+            if lang not in value:
+                self.error(value, None, entry_id, f"'{key}' has no {lang}")
+        return value
+
+    def string_list(self, mapping: dict, key: str, entry_id: str) -> tuple[str, ...]:
+        value = mapping.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.error(mapping, key, entry_id, f"'{key}' must be a list of text")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def date(self, mapping: dict, key: str, entry_id: str) -> dt.date | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.error(mapping, key, entry_id, f"'{key}' must be a date like 2024-07-12")
+            return None
+
+
+def _parse_meta(data: Any, checker: _Checker) -> Meta | None:
+    if not isinstance(data, dict):
+        checker.error(data, None, "meta", "meta.yaml must be a mapping of settings")
+        return None
+    pages = checker.by_language(data, "official_page", "meta") or {}
+    official: dict[Lang, Source] = {}
+    for lang, page in pages.items():
+        if isinstance(page, dict) and lang in LANGS:
+            title, url = checker.text(page, "title", "meta"), checker.text(page, "url", "meta")
+            if title and url:
+                official[lang] = Source(title, url)
+    if "zh-Hans" not in official and "zh-Hant" in official:
+        hant = official["zh-Hant"]
+        official["zh-Hans"] = Source(to_simplified(hant.title), hant.url)
+    minimum = data.get("min_questions", {"en": 1, "zh-Hant": 1})
+    if not isinstance(minimum, dict) or not all(isinstance(v, int) for v in minimum.values()):
+        checker.error(
+            data, "min_questions", "meta", "'min_questions' must map languages to numbers"
+        )
+        minimum = {"en": 1, "zh-Hant": 1}
+    max_chars = data.get("max_answer_chars", 900)
+    if not isinstance(max_chars, int) or not 0 < max_chars <= TELEGRAM_MESSAGE_LIMIT:
+        checker.error(data, "max_answer_chars", "meta", "'max_answer_chars' must be 1..4096")
+        max_chars = 900
+    synonyms_raw = data.get("synonyms", {}) or {}
+    synonyms: dict[str, tuple[str, ...]] = {}
+    if not isinstance(synonyms_raw, dict):
+        checker.error(data, "synonyms", "meta", "'synonyms' must map a word to its variants")
+    else:
+        for canonical, variants in synonyms_raw.items():
+            synonyms[str(canonical)] = checker.string_list(synonyms_raw, canonical, "meta")
+            if not variants:
+                checker.error(synonyms_raw, canonical, "meta", "a synonym needs variants")
+    return Meta(
+        official_page=official,
+        min_questions=dict(minimum),
+        max_answer_chars=max_chars,
+        allowed_domains=checker.string_list(data, "allowed_domains", "meta"),
+        synonyms=synonyms,
+    )
+
+
+def _parse_topic(data: Any, checker: _Checker) -> Topic | None:
+    if not isinstance(data, dict):
+        checker.error(data, None, "-", "'topic' must be a mapping with id, kind, name, overview")
+        return None
+    topic_id = checker.text(data, "id", "-")
+    if topic_id is None:
+        return None
+    kind = checker.text(data, "kind", topic_id)
+    if kind is not None and kind not in TOPIC_KINDS:
+        checker.error(data, "kind", topic_id, f"'kind' must be one of {', '.join(TOPIC_KINDS)}")
+    names = checker.by_language(data, "name", topic_id) or {}
+    name = {lang: str(v) for lang, v in names.items() if lang in LANGS}
+    if "zh-Hant" in name and "zh-Hans" not in name:
+        name["zh-Hans"] = to_simplified(name["zh-Hant"])
+    overview = checker.text(data, "overview", topic_id) or ""
+    return Topic(
+        id=topic_id,
+        kind=kind or "policy",
+        name=name,
+        overview=overview,
+        aliases=checker.string_list(data, "aliases", topic_id),
+        file=checker.display,
+        line=_line(data),
+    )
+
+
+def _parse_sources(raw: dict, checker: _Checker, entry_id: str) -> tuple[Source, ...]:
+    value = raw.get("sources")
+    if not value:
+        checker.error(raw, None, entry_id, "no sources: every answer needs at least one")
+        return ()
+    if not isinstance(value, list):
+        checker.error(raw, "sources", entry_id, "'sources' must be a list of {title, url, read}")
+        return ()
+    sources = []
+    for item in value:
+        if not isinstance(item, dict):
+            checker.error(raw, "sources", entry_id, "each source must have a title and a url")
+            continue
+        title, url = checker.text(item, "title", entry_id), checker.text(item, "url", entry_id)
+        if title and url:
+            if urlparse(url).scheme != "https" or not urlparse(url).netloc:
+                checker.error(item, "url", entry_id, f"source url must be https: {url}")
+            sources.append(Source(title, url, checker.date(item, "read", entry_id)))
+    return tuple(sources)
+
+
+def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -> Entry | None:
+    if not isinstance(raw, dict):
+        checker.error(raw, None, "-", "each entry must be a mapping with id, questions, answer")
+        return None
+    entry_id = checker.text(raw, "id", "-")
+    if entry_id is None:
+        return None
+    known = {"id", "questions", "answer", "sources", "as_of", "related", "keywords"}
+    for key in raw:
+        if key not in known:
+            checker.error(raw, key, entry_id, f"unknown field '{key}'")
+
+    questions: dict[Lang, tuple[str, ...]] = {}
+    for lang, phrasings in (checker.by_language(raw, "questions", entry_id) or {}).items():
+        if lang in LANGS:
+            questions[lang] = checker.string_list(raw["questions"], lang, entry_id)
+    minimum = meta.min_questions if meta else {}
+    for lang, needed in minimum.items():
+        if lang in questions and len(questions[lang]) < needed:
+            checker.error(
+                raw["questions"],
+                lang,
+                entry_id,
+                f"{len(questions[lang])} {lang} question(s); at least {needed} needed",
+            )
+    if "zh-Hans" not in questions and questions.get("zh-Hant"):
+        questions["zh-Hans"] = (to_simplified(questions["zh-Hant"][0]),)
+
+    answer: dict[Lang, str] = {}
+    for lang in checker.by_language(raw, "answer", entry_id) or {}:
+        if lang in LANGS:
+            text = checker.text(raw["answer"], lang, entry_id)
+            if text:
+                answer[lang] = " ".join(text.split()) if lang == "en" else "".join(text.split())
+    if "zh-Hant" in answer and "zh-Hans" not in answer:
+        answer["zh-Hans"] = to_simplified(answer["zh-Hant"])
+    limit = meta.max_answer_chars if meta else TELEGRAM_MESSAGE_LIMIT
+    for lang, text in answer.items():
+        if len(text) > limit:
+            where = raw["answer"] if lang in raw["answer"] else raw
+            checker.error(
+                where, lang, entry_id, f"{lang} answer is {len(text)} chars; limit {limit}"
+            )
+
+    if not all(lang in questions and questions[lang] for lang in ("en", "zh-Hant")):
+        return None
+    if not all(lang in answer for lang in ("en", "zh-Hant")):
+        return None
+    return Entry(
+        id=entry_id,
+        topic=topic.id,
+        questions=questions,
+        answer=answer,
+        sources=_parse_sources(raw, checker, entry_id),
+        as_of=checker.date(raw, "as_of", entry_id),
+        related=checker.string_list(raw, "related", entry_id),
+        keywords=checker.string_list(raw, "keywords", entry_id),
+        file=checker.display,
+        line=_line(raw),
+    )
+
+
+def _domain_allowed(url: str, allowed: tuple[str, ...]) -> bool:
+    host = (urlparse(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in allowed)
+
+
+def _cross_checks(
+    kb_meta: Meta, topics: dict[str, Topic], entries: dict[str, Entry]
+) -> list[Problem]:
+    problems = []
+    for entry in entries.values():
+        for related in entry.related:
+            if related not in entries:
+                problems.append(
+                    Problem(entry.file, entry.line, entry.id, f"related id '{related}' not found")
+                )
+        for source in entry.sources:
+            if kb_meta.allowed_domains and not _domain_allowed(source.url, kb_meta.allowed_domains):
+                problems.append(
+                    Problem(
+                        entry.file,
+                        entry.line,
+                        entry.id,
+                        f"source outside allowed_domains: {source.url}",
+                        severity="warning",
+                    )
+                )
+    for topic in topics.values():
+        overview = entries.get(topic.overview)
+        if overview is None or overview.topic != topic.id:
+            problems.append(
+                Problem(
+                    topic.file, topic.line, topic.id, f"overview '{topic.overview}' not in topic"
+                )
+            )
+    return problems
+
+
+def default_path() -> Path:
+    """The knowledge base to use: COOPBOT_KNOWLEDGE, the source tree's, or the one in the wheel."""
+    configured = os.environ.get("COOPBOT_KNOWLEDGE")
+    if configured:
+        return Path(configured)
+    source_tree = Path(__file__).resolve().parent.parent / "knowledge"
+    if (source_tree / META_FILE).is_file():
+        return source_tree
+    return Path(str(resources.files("bot.knowledge_data")))
+
+
+def load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Read every file; return the knowledge base (None if any error) and all problems found."""
+    path = Path(path)
+    if not (path / META_FILE).is_file():
+        return None, [Problem(str(path), 0, "-", f"not a knowledge base folder (no {META_FILE})")]
+    problems: list[Problem] = []
+    meta_checker = _Checker(str(path / META_FILE))
+    meta_data, read_problems = _read_yaml(path / META_FILE, meta_checker.display)
+    problems += read_problems
+    meta = _parse_meta(meta_data, meta_checker) if not read_problems else None
+    problems += meta_checker.problems
+
+    topics: dict[str, Topic] = {}
+    entries: dict[str, Entry] = {}
+    for file in sorted(path.glob("*.yaml")):
+        if file.name == META_FILE:
+            continue
+        checker = _Checker(str(file))
+        data, read_problems = _read_yaml(file, checker.display)
+        problems += read_problems
+        if read_problems:
+            continue
+        if not isinstance(data, dict) or "topic" not in data or "entries" not in data:
+            checker.error(data, None, "-", "a topic file needs 'topic:' and 'entries:'")
+            problems += checker.problems
+            continue
+        topic = _parse_topic(data["topic"], checker)
+        if topic is not None and topic.id in topics:
+            checker.error(
+                data["topic"], "id", topic.id, f"topic id also in {topics[topic.id].file}"
+            )
+        raw_entries = data["entries"]
+        if not isinstance(raw_entries, list):
+            checker.error(data, "entries", "-", "'entries' must be a list")
+            raw_entries = []
+        if topic is not None:
+            topics.setdefault(topic.id, topic)
+            for raw in raw_entries:
+                entry = _parse_entry(raw, topic, checker, meta)
+                if entry is None:
+                    continue
+                if entry.id in entries:
+                    other = entries[entry.id]
+                    checker.error(
+                        raw, "id", entry.id, f"duplicate id; first at {other.file}:{other.line}"
+                    )
+                    continue
+                entries[entry.id] = entry
+        problems += checker.problems
+
+    if meta is not None:
+        problems += _cross_checks(meta, topics, entries)
+    if not entries:
+        problems.append(Problem(str(path), 0, "-", "no entries found"))
+    if meta is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    return KnowledgeBase(meta=meta, topics=topics, entries=entries, path=path), problems
+
+
+def load_or_raise(path: Path) -> KnowledgeBase:
+    kb, problems = load(path)
+    if kb is None:
+        raise KnowledgeError(problems)
+    return kb

@@ -1,0 +1,335 @@
+"""Find the entry that answers a question, or say honestly that none does.
+
+The score of an entry mixes three signals, each measured on the labelled questions in `tests/data/`:
+
+- coverage: the share of the question's informative words (weighted by rarity in the knowledge base)
+  that the entry's phrasings contain. Words the knowledge base has never seen weigh heavily, which is
+  what lets "weather in Shenzhen" decline although "Shenzhen" is a platform.
+- similarity: rapidfuzz's best score between the question and any one phrasing of the entry, which
+  rewards word order and forgives typos that the word-level coverage misses.
+- topic: a question that names a platform (by any alias) favours that platform's entries and
+  disfavours other platforms', so "who leads the Hubei conference" never lands on Sichuan.
+
+Chinese has no spaces, so Chinese text is indexed as single characters plus character bigrams.
+Everything runs on the canonical text from `bot.text.normalise`, so Traditional and Simplified share
+one index. The matcher knows nothing of Telegram: it returns plain dataclasses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Entry, KnowledgeBase
+from bot.text import Lang, detect_language, is_cjk, normalise
+
+Kind = Literal["answer", "clarify", "decline"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every tuning constant of the matcher, in one place (tuned with `coopbot eval`)."""
+
+    answer: float = 0.62  # at or above: answer, if clearly ahead of the runner-up
+    decline: float = 0.45  # below: out of scope
+    margin: float = 0.04  # the lead the best entry needs over the runner-up to answer outright
+    clarify_window: float = 0.08  # candidates this close to the best are offered when clarifying
+    coverage_weight: float = 0.6
+    similarity_weight: float = 0.4
+    topic_bonus: float = 0.08
+    other_topic_penalty: float = 0.15
+    unknown_word_weight: float = 0.8  # share of the highest idf given to a word never seen
+    typo_cutoff: float = 84.0  # rapidfuzz ratio for a misspelt word to count as a known one
+    max_candidates: int = 40  # entries scored in full after the cheap pre-filter
+    common_share: float = 0.25  # words in more than this share of entries don't pick candidates
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+# Words that carry no meaning for finding an entry. Question words (who, when, where) stay: they
+# separate "who leads X" from "when was X set up".
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "and",
+        "or",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "please",
+        "pls",
+        "plz",
+        "me",
+        "i",
+        "you",
+        "u",
+        "my",
+        "your",
+        "can",
+        "could",
+        "would",
+        "should",
+        "tell",
+        "about",
+        "know",
+        "want",
+        "like",
+        "some",
+        "any",
+        "s",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: Kind
+    question: str
+    lang: Lang
+    confidence: float
+    candidates: tuple[Candidate, ...]  # ranked: the answer first, or the options, or suggestions
+
+    @property
+    def entry(self) -> Entry | None:
+        return self.candidates[0].entry if self.kind == "answer" else None
+
+
+_WORD = re.compile(r"[0-9a-z+]+|[^\sa-z0-9+]")
+
+
+def _words(text: str) -> list[str]:
+    """Latin words and single CJK characters of canonical text."""
+    return _WORD.findall(text)
+
+
+def tokens(text: str) -> list[str]:
+    """Index terms: Latin words (no stopwords), CJK characters and CJK character bigrams."""
+    result: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        result.extend(run)
+        result.extend(a + b for a, b in zip(run, run[1:], strict=False))
+        run.clear()
+
+    for word in _words(text):
+        if len(word) == 1 and is_cjk(word):
+            run.append(word)
+            continue
+        flush()
+        if word not in STOPWORDS:
+            result.append(word)
+    flush()
+    return result
+
+
+def spaced(text: str) -> str:
+    """Canonical text with CJK characters spaced apart, so rapidfuzz's token scorers see words."""
+    return " ".join(_words(text))
+
+
+class Matcher:
+    """An index over one knowledge base; cheap to query, rebuilt when the knowledge base changes."""
+
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> None:
+        self.kb = kb
+        self.t = thresholds
+        self._synonyms = _synonym_pattern(kb.meta.synonyms)
+        self.entries: list[Entry] = list(kb.entries.values())
+        self._variants: list[list[str]] = []
+        self._terms: list[frozenset[str]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(self.entries):
+            texts = [self.canonical(q) for q in entry.all_questions()]
+            texts += [self.canonical(k) for k in entry.keywords]
+            self._variants.append([spaced(t) for t in texts if t])
+            terms = frozenset(term for text in texts for term in tokens(text))
+            self._terms.append(terms)
+            for term in terms:
+                postings[term].append(index)
+        self._postings = dict(postings)
+        count = max(len(self.entries), 1)
+        self._idf = {term: math.log(1 + count / len(ids)) for term, ids in self._postings.items()}
+        self._max_idf = max(self._idf.values(), default=1.0)
+        self._latin_vocabulary = [t for t in self._postings if t.isascii() and len(t) >= 4]
+        self._aliases = self._alias_table()
+        self._platform_topics = {t.id for t in kb.platforms()}
+
+    # --- text -----------------------------------------------------------------------------
+
+    def canonical(self, text: str) -> str:
+        text = normalise(text)
+        if self._synonyms is None:
+            return text
+        pattern, table = self._synonyms
+        return pattern.sub(lambda m: table[m.group(0)], text)
+
+    def _alias_table(self) -> list[tuple[str, str]]:
+        table = []
+        for topic in self.kb.topics.values():
+            for alias in (*topic.aliases, topic.id):
+                canonical = self.canonical(alias)
+                if canonical:
+                    table.append((canonical, topic.id))
+        return table
+
+    def mentioned_topics(self, text: str) -> set[str]:
+        """Topics named in canonical text by an alias; Latin aliases also match with a typo."""
+        found = set()
+        padded = f" {text} "
+        words = [w for w in _words(text) if len(w) >= 5 and w.isascii()]
+        for alias, topic in self._aliases:
+            if alias.isascii():
+                if f" {alias} " in padded:
+                    found.add(topic)
+                elif " " not in alias and len(alias) >= 5 and words:
+                    best = process.extractOne(alias, words, scorer=fuzz.ratio, score_cutoff=84)
+                    if best is not None:
+                        found.add(topic)
+            elif alias in text:
+                found.add(topic)
+        return found
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the matcher lives as long as its knowledge base
+    def _correct(self, word: str) -> str:
+        """A misspelt Latin word becomes the known word it is closest to, if close enough."""
+        if word in self._idf or len(word) < 4 or not word.isascii() or word.isdigit():
+            return word
+        best = process.extractOne(
+            word, self._latin_vocabulary, scorer=fuzz.ratio, score_cutoff=self.t.typo_cutoff
+        )
+        return best[0] if best else word
+
+    def _weight(self, term: str) -> float:
+        return self._idf.get(term, self._max_idf * self.t.unknown_word_weight)
+
+    # --- scoring --------------------------------------------------------------------------
+
+    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
+        """Entries by descending score; empty when the question has nothing to match on."""
+        text = self.canonical(question)
+        corrected = " ".join(self._correct(w) if w.isascii() else w for w in _words(text))
+        terms = list(dict.fromkeys(tokens(corrected)))
+        if not terms:
+            return []
+        weights = {term: self._weight(term) for term in terms}
+        total = sum(weights.values())
+        candidates = self._candidates(terms, weights)
+        if not candidates:
+            return []
+        query = spaced(corrected)
+        mentioned = self.mentioned_topics(text)
+        scored = []
+        for index in candidates:
+            entry_terms = self._terms[index]
+            coverage = sum(w for term, w in weights.items() if term in entry_terms) / total
+            best = process.extractOne(query, self._variants[index], scorer=fuzz.token_set_ratio)
+            similarity = best[1] / 100 if best else 0.0
+            score = self.t.coverage_weight * coverage + self.t.similarity_weight * similarity
+            topic = self.entries[index].topic
+            if topic in mentioned:
+                score += self.t.topic_bonus
+            elif mentioned and topic in self._platform_topics:
+                score -= self.t.other_topic_penalty
+            scored.append(Candidate(self.entries[index], round(min(max(score, 0.0), 1.0), 4)))
+        scored.sort(key=lambda c: (-c.score, c.entry.id))
+        return scored[:limit]
+
+    def _candidates(self, terms: list[str], weights: dict[str, float]) -> list[int]:
+        """Entries sharing an informative term with the question, best partial overlap first.
+
+        Very common terms are skipped here (they would make every entry a candidate) but still
+        count in the full score of the entries that are picked.
+        """
+        count = len(self.entries)
+        common = max(self.t.common_share * count, 1)
+        overlap: dict[int, float] = defaultdict(float)
+        for term in terms:
+            ids = self._postings.get(term, ())
+            if 0 < len(ids) <= common:
+                for index in ids:
+                    overlap[index] += weights[term]
+        if not overlap:
+            for term in terms:
+                for index in self._postings.get(term, ()):
+                    overlap[index] += weights[term]
+        ranked = sorted(overlap, key=lambda i: (-overlap[i], i))
+        return ranked[: self.t.max_candidates]
+
+    # --- the outcome ----------------------------------------------------------------------
+
+    def ask(self, question: str, lang: Lang | None = None) -> Outcome:
+        """Answer, clarify or decline; `lang` overrides the detected reply language."""
+        reply_lang = lang or detect_language(question)
+        ranked = self.rank(question)
+        top = ranked[0].score if ranked else 0.0
+        if top < self.t.decline:
+            suggestions = tuple(c for c in ranked[:3] if c.score >= self.t.decline * 0.6)
+            return Outcome("decline", question, reply_lang, top, suggestions)
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if top >= self.t.answer and top - runner_up >= self.t.margin:
+            return Outcome("answer", question, reply_lang, top, tuple(ranked[:4]))
+        close = tuple(c for c in ranked if top - c.score <= self.t.clarify_window)
+        options = close if len(close) >= 2 else tuple(ranked[:3])
+        return Outcome("clarify", question, reply_lang, top, options[:4])
+
+
+def _synonym_pattern(
+    synonyms: dict[str, tuple[str, ...]],
+) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """One regex that rewrites every listed variant to its canonical word."""
+    table: dict[str, str] = {}
+    for canonical, variants in synonyms.items():
+        target = normalise(canonical)
+        for variant in variants:
+            source = normalise(variant)
+            if source and source != target:
+                table[source] = target
+    if not table:
+        return None
+    parts = []
+    for source in sorted(table, key=len, reverse=True):
+        escaped = re.escape(source)
+        parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if source.isascii() else escaped)
+    return re.compile("|".join(parts)), table
+
+
+def chosen(entry: Entry, lang: Lang) -> Outcome:
+    """The outcome for an entry the user picked from a menu: an answer, with full confidence."""
+    return Outcome("answer", entry.question(lang), lang, 1.0, (Candidate(entry, 1.0),))

@@ -1,0 +1,99 @@
+"""Text handling shared by the knowledge base and the matcher.
+
+Users write English, Traditional and Simplified Chinese, often mixed, with full-width forms and odd
+punctuation. Everything that is compared is first brought to one canonical form here, so that the index
+holds one copy of each phrasing whatever script the curator or the user wrote it in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Literal
+
+import opencc
+
+Lang = Literal["en", "zh-Hant", "zh-Hans"]
+LANGS: tuple[Lang, ...] = ("en", "zh-Hant", "zh-Hans")
+
+#: Longest question the matcher looks at; the rest is cut so a 100 KB paste costs no more than a line.
+MAX_QUESTION_CHARS = 300
+
+# Traditional (Hong Kong variants included) folds to Simplified: the mapping is many-to-one in that
+# direction, so folding is deterministic, unlike Simplified to Traditional.
+_TO_SIMPLIFIED = opencc.OpenCC("hk2s")
+_TO_TRADITIONAL_HK = opencc.OpenCC("s2hk")
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_LATIN_WORD = re.compile(r"[a-z]{2,}", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+# A hyphen or plus between two word characters is part of a name ("co-operation", "9+2").
+_JOINER = re.compile(r"(?<=\w)[-+](?=\w)")
+
+
+def cut(text: str) -> str:
+    """Bound the work done on one question, whatever its length."""
+    return text[:MAX_QUESTION_CHARS]
+
+
+def to_simplified(text: str) -> str:
+    return _TO_SIMPLIFIED.convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _TO_TRADITIONAL_HK.convert(text)
+
+
+def _is_separator(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category[0] in "PSZC" and ch not in "+"
+
+
+def normalise(text: str) -> str:
+    """Canonical form for comparison: NFKC, case-folded, Simplified, punctuation as single spaces.
+
+    NFKC turns full-width letters and digits into ASCII; lone surrogates and control characters, which
+    Telegram can deliver, become spaces rather than errors.
+    """
+    text = unicodedata.normalize("NFKC", cut(text)).casefold()
+    text = _JOINER.sub(lambda m: "" if m.group(0) == "-" else "+", text)
+    text = "".join(" " if _is_separator(ch) else ch for ch in text)
+    text = to_simplified(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def han_count(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+@lru_cache(maxsize=8192)
+def _script_of(ch: str) -> int:
+    """+1 for a Traditional-only character, -1 for a Simplified-only one, 0 for a shared one."""
+    if _TO_SIMPLIFIED.convert(ch) != ch:
+        return 1
+    if _TO_TRADITIONAL_HK.convert(ch) != ch:
+        return -1
+    return 0
+
+
+def detect_language(text: str, default: Lang = "en") -> Lang:
+    """Which language to answer in.
+
+    Any Chinese beyond a stray character makes the question Chinese, even amid English words
+    ("hubei 合作會議 幾時開始"); the script is whichever of Traditional-only and Simplified-only characters
+    is more common, with Hong Kong's Traditional winning ties.
+    """
+    text = cut(text)
+    han = _HAN.findall(text)
+    latin_words = _LATIN_WORD.findall(text)
+    if not han:
+        return "en" if latin_words else default
+    if len(han) < 2 and latin_words:
+        return "en"
+    balance = sum(_script_of(ch) for ch in han)
+    return "zh-Hans" if balance < 0 else "zh-Hant"
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_HAN.match(ch))
