@@ -359,7 +359,7 @@ def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -
             checker.error(raw, key, entry_id, f"unknown field '{key}'")
 
     questions: dict[Lang, tuple[str, ...]] = {}
-    for lang, phrasings in (checker.by_language(raw, "questions", entry_id) or {}).items():
+    for lang in checker.by_language(raw, "questions", entry_id) or {}:
         if lang in LANGS:
             questions[lang] = checker.string_list(raw["questions"], lang, entry_id)
     minimum = meta.min_questions if meta else {}

@@ -17,6 +17,7 @@ one index. The matcher knows nothing of Telegram: it returns plain dataclasses.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -145,7 +146,7 @@ def tokens(text: str) -> list[str]:
 
     def flush() -> None:
         result.extend(run)
-        result.extend(a + b for a, b in zip(run, run[1:], strict=False))
+        result.extend(a + b for a, b in itertools.pairwise(run))
         run.clear()
 
     for word in _words(text):

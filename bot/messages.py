@@ -32,20 +32,9 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTHS = (
+    "January February March April May June July August September October November December".split()
+)
 
 
 def t(key: str, lang: Lang, **values: str) -> str:
