@@ -56,59 +56,9 @@ DEFAULT_THRESHOLDS = Thresholds()
 # Words that carry no meaning for finding an entry. Question words (who, when, where) stay: they
 # separate "who leads X" from "when was X set up".
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "by",
-        "with",
-        "and",
-        "or",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "please",
-        "pls",
-        "plz",
-        "me",
-        "i",
-        "you",
-        "u",
-        "my",
-        "your",
-        "can",
-        "could",
-        "would",
-        "should",
-        "tell",
-        "about",
-        "know",
-        "want",
-        "like",
-        "some",
-        "any",
-        "s",
-    ]
+    "a an the is are was were be been being do does did of to in on at for by with and or it its "
+    "this that these those there please pls plz me i you u my your can could would should tell "
+    "about know want like some any s".split()
 )
 
 

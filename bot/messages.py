@@ -6,6 +6,8 @@ one place so a translation fix is one edit. Simplified strings are derived from 
 
 from __future__ import annotations
 
+import calendar
+
 from bot.text import Lang, to_simplified
 
 _STRINGS: dict[str, dict[str, str]] = {
@@ -32,10 +34,6 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-_MONTHS = (
-    "January February March April May June July August September October November December".split()
-)
-
 
 def t(key: str, lang: Lang, **values: str) -> str:
     """The sentence `key` in `lang`, with `values` filled in."""
@@ -51,5 +49,5 @@ def format_date(value: object, lang: Lang) -> str:
     """A date as readers of `lang` write it: 12 July 2024, or 2024年7月12日."""
     year, month, day = value.year, value.month, value.day  # type: ignore[attr-defined]
     if lang == "en":
-        return f"{day} {_MONTHS[month - 1]} {year}"
+        return f"{day} {calendar.month_name[month]} {year}"
     return f"{year}年{month}月{day}日"
