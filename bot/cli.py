@@ -166,6 +166,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- eval --------------------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import LabelError, default_files, evaluate, format_report, load_items
+
+    files = [Path(f) for f in args.files] or default_files()
+    if not files:
+        print(
+            "coopbot eval: no labelled files given and none found in tests/data/labelled",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        items = [item for file in files for item in load_items(file)]
+    except (OSError, LabelError) as exc:
+        print(f"coopbot eval: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    _kb, matcher = load_engine(_knowledge_path(args))
+    report = evaluate(matcher, items)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    below = []
+    if report.in_scope.total and report.in_scope.rate < args.min_accuracy:
+        below.append(f"accuracy {report.in_scope.rate:.1%} < {args.min_accuracy:.1%}")
+    if report.out_of_scope.total and report.out_of_scope.rate < args.min_decline:
+        below.append(f"declined {report.out_of_scope.rate:.1%} < {args.min_decline:.1%}")
+    if below:
+        print("coopbot eval: below the floor: " + "; ".join(below), file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 # --- run -----------------------------------------------------------------------------------------
 
 
@@ -232,6 +267,26 @@ def build_parser() -> argparse.ArgumentParser:
         "path", nargs="?", help="knowledge base folder (default: the built-in one)"
     )
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    evaluation = command("eval", "Measure answer quality on labelled questions.", cmd_eval)
+    evaluation.add_argument(
+        "files", nargs="*", help="labelled YAML files (default: tests/data/labelled)"
+    )
+    evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluation.add_argument(
+        "--min-accuracy",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="fail below this in-scope accuracy (0..1)",
+    )
+    evaluation.add_argument(
+        "--min-decline",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="fail below this out-of-scope decline rate (0..1)",
+    )
 
     command("run", "Run the Telegram bot.", cmd_run)
     return parser
