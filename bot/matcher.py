@@ -41,6 +41,7 @@ class Thresholds:
     decline: float = 0.45  # below: out of scope
     margin: float = 0.04  # the lead the best entry needs over the runner-up to answer outright
     clarify_window: float = 0.08  # candidates this close to the best are offered when clarifying
+    scorer: str = "token_sort_ratio"  # the rapidfuzz.fuzz scorer for question-to-phrasing similarity
     coverage_weight: float = 0.6
     similarity_weight: float = 0.4
     topic_bonus: float = 0.08
@@ -65,7 +66,7 @@ STOPWORDS = frozenset(
 @dataclass(frozen=True)
 class Candidate:
     entry: Entry
-    score: float
+    score: float  # may exceed 1 with the topic bonus; only the outcome's confidence is clipped
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Matcher:
         self.kb = kb
         self.t = thresholds
         self._synonyms = _synonym_pattern(kb.meta.synonyms)
+        self._scorer = getattr(fuzz, thresholds.scorer)
         self.entries: list[Entry] = list(kb.entries.values())
         self._variants: list[list[str]] = []
         self._terms: list[frozenset[str]] = []
@@ -210,7 +212,7 @@ class Matcher:
         for index in candidates:
             entry_terms = self._terms[index]
             coverage = sum(w for term, w in weights.items() if term in entry_terms) / total
-            best = process.extractOne(query, self._variants[index], scorer=fuzz.token_set_ratio)
+            best = process.extractOne(query, self._variants[index], scorer=self._scorer)
             similarity = best[1] / 100 if best else 0.0
             score = self.t.coverage_weight * coverage + self.t.similarity_weight * similarity
             topic = self.entries[index].topic
@@ -218,7 +220,7 @@ class Matcher:
                 score += self.t.topic_bonus
             elif mentioned and topic in self._platform_topics:
                 score -= self.t.other_topic_penalty
-            scored.append(Candidate(self.entries[index], round(min(max(score, 0.0), 1.0), 4)))
+            scored.append(Candidate(self.entries[index], round(max(score, 0.0), 4)))
         scored.sort(key=lambda c: (-c.score, c.entry.id))
         return scored[:limit]
 
@@ -250,15 +252,16 @@ class Matcher:
         reply_lang = lang or detect_language(question)
         ranked = self.rank(question)
         top = ranked[0].score if ranked else 0.0
+        confidence = min(top, 1.0)
         if top < self.t.decline:
             suggestions = tuple(c for c in ranked[:3] if c.score >= self.t.decline * 0.6)
-            return Outcome("decline", question, reply_lang, top, suggestions)
+            return Outcome("decline", question, reply_lang, confidence, suggestions)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if top >= self.t.answer and top - runner_up >= self.t.margin:
-            return Outcome("answer", question, reply_lang, top, tuple(ranked[:4]))
+            return Outcome("answer", question, reply_lang, confidence, tuple(ranked[:4]))
         close = tuple(c for c in ranked if top - c.score <= self.t.clarify_window)
         options = close if len(close) >= 2 else tuple(ranked[:3])
-        return Outcome("clarify", question, reply_lang, top, options[:4])
+        return Outcome("clarify", question, reply_lang, confidence, options[:4])
 
 
 def _synonym_pattern(
