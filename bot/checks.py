@@ -19,10 +19,16 @@ def self_retrieval(kb: KnowledgeBase, matcher: Matcher | None = None) -> list[Pr
     stolen: dict[tuple[str, str], list[str]] = defaultdict(list)
     for entry in kb.entries.values():
         for question in entry.all_questions():
-            ranked = matcher.rank(question, limit=1)
-            winner = ranked[0].entry.id if ranked else None
-            if winner != entry.id:
-                stolen[(entry.id, winner or "nothing")].append(question)
+            ranked = matcher.rank(question, limit=2)
+            own = next((c.score for c in ranked if c.entry.id == entry.id), None)
+            # An entry scoring as high as the phrasing's own takes it too: on a tie, which one ranks
+            # first is only the order of ids, and users are asked to choose between the two.
+            rival = next(
+                (c for c in ranked if c.entry.id != entry.id and (own is None or c.score >= own)),
+                None,
+            )
+            if rival is not None or own is None:
+                stolen[(entry.id, rival.entry.id if rival else "nothing")].append(question)
     problems = []
     for (owner, thief), questions in sorted(stolen.items()):
         entry = kb.entries[owner]

@@ -72,6 +72,7 @@ class Shell:
         self.kb, self.matcher, self.out = kb, matcher, out
         self.lang: Lang | None = None
         self.choices: list[str] = []
+        self.choices_lang: Lang = "en"  # the language the numbered choices were shown in
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -80,6 +81,7 @@ class Shell:
         self.say(plain(outcome, self.kb))
         items = resolve_suggestions(suggestions(outcome), self.kb, outcome.lang)
         self.choices = [s.id for s in items]
+        self.choices_lang = outcome.lang
 
     def handle(self, line: str) -> None:
         line = line.strip()
@@ -87,13 +89,14 @@ class Shell:
             return
         if line.isdigit() and 1 <= int(line) <= len(self.choices):
             entry = self.kb.entries[self.choices[int(line) - 1]]
-            self.show(chosen(entry, self.lang or "en"))
+            self.show(chosen(entry, self.lang or self.choices_lang))
         elif line == "/help":
             self.say(SHELL_HELP)
         elif line == "/platforms":
             lang = self.lang or "en"
             platforms = self.kb.platforms()
             self.choices = [p.overview for p in platforms]
+            self.choices_lang = lang
             self.say("\n".join(f"  {n}. {p.name[lang]}" for n, p in enumerate(platforms, 1)))
         elif line.startswith("/lang"):
             choice = line.removeprefix("/lang").strip()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +21,11 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; the message never contains a secret."""
 
 
-def default_db_path() -> Path:
+def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     """Under XDG_DATA_HOME (or ~/.local/share), so `pip install` users need not choose one."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    base = (os.environ if env is None else env).get("XDG_DATA_HOME") or (
+        Path.home() / ".local" / "share"
+    )
     return Path(base) / "coopbot" / "coopbot.db"
 
 
@@ -79,7 +82,7 @@ class Settings:
             listen=env.get("COOPBOT_LISTEN", "").strip() or "0.0.0.0",
             port=_int(env, "PORT", 8080, 1, 65535),
             knowledge=Path(env["COOPBOT_KNOWLEDGE"]) if env.get("COOPBOT_KNOWLEDGE") else None,
-            db_path=Path(env["COOPBOT_DB"]) if env.get("COOPBOT_DB") else default_db_path(),
+            db_path=Path(env["COOPBOT_DB"]) if env.get("COOPBOT_DB") else default_db_path(env),
             database_url=env.get("COOPBOT_DATABASE_URL", "").strip() or None,
             admin_ids=_admin_ids(env.get("ADMIN_USER_IDS", "")),
             user_hash_key=key.encode() if key else None,

@@ -328,7 +328,7 @@ def _parse_topic(data: Any, checker: _Checker) -> Topic | None:
 def _parse_sources(raw: dict, checker: _Checker, entry_id: str) -> tuple[Source, ...]:
     value = raw.get("sources")
     if not value:
-        checker.error(raw, None, entry_id, "no sources: every answer needs at least one")
+        checker.error(raw, "sources", entry_id, "no sources: every answer needs at least one")
         return ()
     if not isinstance(value, list):
         checker.error(raw, "sources", entry_id, "'sources' must be a list of {title, url, read}")
@@ -413,22 +413,35 @@ def _domain_allowed(url: str, allowed: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith("." + d) for d in allowed)
 
 
+def _url_line(raw: Any, url: str) -> int:
+    """The line of the source with this url in an entry's mapping, or the entry's line."""
+    for item in raw.get("sources") or ():
+        if isinstance(item, dict) and str(item.get("url", "")).strip() == url:
+            return _line(item, "url")
+    return _line(raw)
+
+
 def _cross_checks(
-    kb_meta: Meta, topics: dict[str, Topic], entries: dict[str, Entry]
+    kb_meta: Meta,
+    topics: dict[str, Topic],
+    entries: dict[str, Entry],
+    raw: dict[Any, Any],
 ) -> list[Problem]:
+    """Checks across files; `raw` maps entry and topic ids to their YAML, for the exact lines."""
     problems = []
     for entry in entries.values():
         for related in entry.related:
             if related not in entries:
+                line = _line(raw.get(entry.id), "related") or entry.line
                 problems.append(
-                    Problem(entry.file, entry.line, entry.id, f"related id '{related}' not found")
+                    Problem(entry.file, line, entry.id, f"related id '{related}' not found")
                 )
         for source in entry.sources:
             if kb_meta.allowed_domains and not _domain_allowed(source.url, kb_meta.allowed_domains):
                 problems.append(
                     Problem(
                         entry.file,
-                        entry.line,
+                        _url_line(raw.get(entry.id, {}), source.url) or entry.line,
                         entry.id,
                         f"source outside allowed_domains: {source.url}",
                         severity="warning",
@@ -437,10 +450,9 @@ def _cross_checks(
     for topic in topics.values():
         overview = entries.get(topic.overview)
         if overview is None or overview.topic != topic.id:
+            line = _line(raw.get(("topic", topic.id)), "overview") or topic.line
             problems.append(
-                Problem(
-                    topic.file, topic.line, topic.id, f"overview '{topic.overview}' not in topic"
-                )
+                Problem(topic.file, line, topic.id, f"overview '{topic.overview}' not in topic")
             )
     return problems
 
@@ -470,6 +482,7 @@ def load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
 
     topics: dict[str, Topic] = {}
     entries: dict[str, Entry] = {}
+    raw_of: dict[Any, Any] = {}  # entry id, or ("topic", id): its YAML mapping, for line numbers
     for file in sorted(path.glob("*.yaml")):
         if file.name == META_FILE:
             continue
@@ -493,6 +506,7 @@ def load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             raw_entries = []
         if topic is not None:
             topics.setdefault(topic.id, topic)
+            raw_of.setdefault(("topic", topic.id), data["topic"])
             for raw in raw_entries:
                 entry = _parse_entry(raw, topic, checker, meta)
                 if entry is None:
@@ -504,10 +518,11 @@ def load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
                     )
                     continue
                 entries[entry.id] = entry
+                raw_of[entry.id] = raw
         problems += checker.problems
 
     if meta is not None:
-        problems += _cross_checks(meta, topics, entries)
+        problems += _cross_checks(meta, topics, entries, raw_of)
     if not entries:
         problems.append(Problem(str(path), 0, "-", "no entries found"))
     if meta is None or any(p.severity == "error" for p in problems):

@@ -130,7 +130,7 @@ def fit(text: str, limit: int = TELEGRAM_LIMIT) -> str:
     """Cut HTML to Telegram's limit without leaving a tag or an entity broken or unclosed."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 200]
+    cut = text[: limit - min(200, limit // 2)]  # room for the ellipsis and the closing tags
     for opener, closer in (("<", ">"), ("&", ";")):
         start = cut.rfind(opener)
         if start > cut.rfind(closer):
