@@ -7,6 +7,7 @@ and `--knowledge PATH` or COOPBOT_KNOWLEDGE points elsewhere.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import __version__
+from bot.config import ConfigError, Settings, check_token, check_webhook
 from bot.knowledge import KnowledgeBase, KnowledgeError, default_path, load_or_raise
 from bot.matcher import Matcher, Outcome, chosen
 from bot.render import plain, resolve_suggestions, suggestions, to_json
@@ -207,12 +209,62 @@ def cmd_eval(args: argparse.Namespace) -> int:
 # --- run -----------------------------------------------------------------------------------------
 
 
+def run_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
+    """Settings from the environment, with the `run` flags given on the command line on top.
+
+    Checked here, before anything starts, so a mistake is one line and exit code 2.
+    """
+    settings = Settings.from_env(env)
+    flags = {
+        "api_url": getattr(args, "api_url", None),
+        "webhook_url": getattr(args, "webhook_url", None),
+        "listen": getattr(args, "listen", None),
+        "port": getattr(args, "port", None),
+        "knowledge": Path(args.knowledge) if getattr(args, "knowledge", None) else None,
+        "db_path": Path(args.db) if getattr(args, "db", None) else None,
+    }
+    settings = dataclasses.replace(settings, **{k: v for k, v in flags.items() if v is not None})
+    settings = dataclasses.replace(settings, api_url=settings.api_url.rstrip("/"))
+    if not 1 <= settings.port <= 65535:
+        raise ConfigError(f"--port must be between 1 and 65535, not {settings.port}")
+    check_token(settings.token)
+    if settings.webhook_url:
+        check_webhook(settings.webhook_url, settings.webhook_secret)
+    return settings
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    print(
-        "coopbot run: the Telegram bot is not built yet; use `coopbot shell` meanwhile.",
-        file=sys.stderr,
-    )
-    return EXIT_USAGE
+    """Serve Telegram until SIGTERM or Ctrl-C: long polling, or a webhook when one is set."""
+    try:
+        settings = run_settings(args)
+    except ConfigError as exc:
+        print(f"coopbot run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    # Imported here: the other commands need no Telegram library and start faster without it.
+    from telegram.error import InvalidToken, TelegramError
+
+    from bot.storage import StorageError
+    from bot.telegram.app import build_application, configure_logging, redact, run
+    from bot.telegram.state import Engine
+
+    configure_logging(settings.log_level)
+    kb = load_or_raise(settings.knowledge or default_path())
+    app = build_application(settings, Engine.build(kb))
+    try:
+        run(app, settings)
+    except InvalidToken:  # its message quotes the token, so it is never printed
+        print(
+            f"coopbot run: the Bot API server at {settings.api_url} rejected TELEGRAM_BOT_TOKEN",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except StorageError as exc:
+        print(f"coopbot run: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except TelegramError as exc:
+        print(f"coopbot run: Bot API failure: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def cmd_default(args: argparse.Namespace) -> int:
@@ -291,7 +343,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail below this out-of-scope decline rate (0..1)",
     )
 
-    command("run", "Run the Telegram bot.", cmd_run)
+    run = command(
+        "run",
+        "Run the Telegram bot (long polling, or a webhook with --webhook-url).",
+        cmd_run,
+    )
+    run.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="Bot API server root (default: TELEGRAM_API_URL or https://api.telegram.org)",
+    )
+    run.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="public https URL Telegram posts updates to (default: TELEGRAM_WEBHOOK_URL; "
+        "unset: long polling)",
+    )
+    run.add_argument(
+        "--listen", metavar="ADDRESS", help="webhook: address to listen on (default: 0.0.0.0)"
+    )
+    run.add_argument(
+        "--port",
+        type=int,
+        metavar="PORT",
+        help="webhook: port to listen on (default: PORT or 8080)",
+    )
+    run.add_argument(
+        "--db", metavar="PATH", help="SQLite database file (default: COOPBOT_DB or a data folder)"
+    )
     return parser
 
 

@@ -11,10 +11,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 TELEGRAM_API_ROOT = "https://api.telegram.org"
 # A Bot API token: the bot's numeric id, a colon, and a 35-character secret.
 _TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,60}$")
+# What Telegram accepts as a webhook secret_token (sent back in X-Telegram-Bot-Api-Secret-Token).
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(ValueError):
@@ -53,6 +56,13 @@ def _admin_ids(raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper() or "INFO"
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {raw!r}")
+    return level
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None = None
@@ -69,6 +79,7 @@ class Settings:
     retention_days: int = 180
     flood_limit: int = 20  # messages per user per minute before the bot slows down
     log_level: str = "INFO"
+    official_operator: str | None = None  # set only when the bot is deployed as an official channel
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -88,7 +99,8 @@ class Settings:
             user_hash_key=key.encode() if key else None,
             retention_days=_int(env, "COOPBOT_RETENTION_DAYS", 180, 1, 36500),
             flood_limit=_int(env, "COOPBOT_FLOOD_LIMIT", 20, 1, 10000),
-            log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            log_level=_log_level(env.get("LOG_LEVEL", "")),
+            official_operator=env.get("COOPBOT_OFFICIAL_OPERATOR", "").strip() or None,
         )
 
 
@@ -101,3 +113,23 @@ def check_token(token: str | None) -> str:
             "TELEGRAM_BOT_TOKEN is malformed; expected the form 123456789:AbC... from @BotFather"
         )
     return token
+
+
+def check_webhook(url: str | None, secret: str | None) -> str:
+    """The path to serve the webhook on, taken from its public URL; ConfigError if unusable.
+
+    The secret is required: it is the only thing that tells Telegram's deliveries from anyone
+    else's POST, and replicas behind a load balancer must share it, so it cannot be generated.
+    """
+    parsed = urlparse(url or "")
+    if parsed.scheme != "https" or not parsed.netloc:
+        raise ConfigError(f"TELEGRAM_WEBHOOK_URL must be an https:// URL, not {url!r}")
+    if not secret:
+        raise ConfigError(
+            "TELEGRAM_WEBHOOK_SECRET is not set; webhook mode needs it to refuse forged updates"
+        )
+    if not _WEBHOOK_SECRET.match(secret):
+        raise ConfigError(
+            "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return parsed.path.strip("/")

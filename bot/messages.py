@@ -32,6 +32,169 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "Please type a question about Hong Kong's co-operation with the Mainland.",
         "zh-Hant": "請輸入有關香港與內地合作的問題。",
     },
+    # --- the Telegram bot ---------------------------------------------------------------------
+    # Values filled in by the bot ({name}, {date}, ...) are HTML-escaped by the caller; these
+    # templates hold no markup, so every one of them is escaped as a whole before sending.
+    "welcome": {
+        "en": (
+            "Hello! I answer questions about Hong Kong's regional co-operation with the Mainland: "
+            "the co-operation conferences with provinces and cities, the Greater Bay Area, CEPA "
+            "and the Five-Year Plans. Every answer cites its official source.\n\n"
+            "Type a question in English or Chinese, or pick a topic below. /help lists what else "
+            "I can do."
+        ),
+        "zh-Hant": (
+            "你好！我解答有關香港與內地區域合作的問題：與各省市的合作會議、粵港澳大灣區、CEPA及國家"
+            "五年規劃。每個答案都附有官方資料來源。\n\n"
+            "請以中文或英文輸入問題，或在下面選擇主題。/help 列出其他功能。"
+        ),
+    },
+    "help": {
+        "en": (
+            "Ask me a question in English, 繁體中文 or 简体中文, for example "
+            "“What is CEPA?” or “渝港合作會議是甚麼？”.\n\n"
+            "/platforms – the co-operation platforms\n"
+            "/topics – every topic I know about\n"
+            "/lang – choose the language of my answers\n"
+            "/sources – the official pages my answers come from\n"
+            "/about – what this bot is and how current it is\n\n"
+            "In a group, mention me or reply to my message. In any chat, type my name and a "
+            "question to share an answer."
+        ),
+        "zh-Hant": (
+            "請以英文、繁體中文或简体中文提問，例如「CEPA是甚麼？」或「What is CEPA?」。\n\n"
+            "/platforms – 各個合作平台\n"
+            "/topics – 所有主題\n"
+            "/lang – 選擇回答的語言\n"
+            "/sources – 答案所據的官方網頁\n"
+            "/about – 關於本機械人及資料的時效\n\n"
+            "在群組中，請提及我或回覆我的訊息。在任何對話中，輸入我的名稱和問題即可分享答案。"
+        ),
+    },
+    "about": {
+        "en": (
+            "coopbot answers questions on Hong Kong's regional co-operation with the Mainland "
+            "from a curated knowledge base of {entries} answers, each citing official sources. "
+            "It does not use AI to write answers, and it cannot answer what is not in the "
+            "knowledge base."
+        ),
+        "zh-Hant": (
+            "coopbot 根據一個經整理的知識庫（共{entries}個答案，每個均引用官方資料）解答香港與內地"
+            "區域合作的問題。答案並非由人工智能撰寫；知識庫以外的問題，本機械人無法回答。"
+        ),
+    },
+    "about_unofficial": {
+        "en": (
+            "This is not an official government channel. For anything that matters, check the "
+            "official page:"
+        ),
+        "zh-Hant": "本機械人並非政府官方渠道。重要事項請以官方網頁為準：",
+    },
+    "about_official": {
+        "en": "This is an official channel of {operator}.",
+        "zh-Hant": "本機械人是{operator}的官方渠道。",
+    },
+    "about_dates": {
+        "en": "The newest dated fact is as of {as_of}; sources were last checked on {checked}.",
+        "zh-Hant": "最新的資料截至{as_of}；資料來源最近於{checked}核對。",
+    },
+    "about_version": {"en": "Version {version}.", "zh-Hant": "版本 {version}。"},
+    "platforms": {
+        "en": "The co-operation platforms between Hong Kong and the Mainland. Pick one:",
+        "zh-Hant": "香港與內地的合作平台，請選擇：",
+    },
+    "platforms_button": {"en": "🤝 Co-operation platforms", "zh-Hant": "🤝 合作平台"},
+    "topics": {
+        "en": "Topics I can answer about. Pick one:",
+        "zh-Hant": "我可以解答的主題，請選擇：",
+    },
+    "sources_heading": {
+        "en": "My answers come from these pages:",
+        "zh-Hant": "我的答案來自以下網頁：",
+    },
+    "lang_prompt": {
+        "en": "Which language should I answer in?",
+        "zh-Hant": "你希望我用哪種語言回答？",
+    },
+    # Said in the language just chosen, so each needs its own zh-Hans (not derived).
+    "lang_set": {
+        "en": "I will answer in English.",
+        "zh-Hant": "我會以繁體中文回答。",
+        "zh-Hans": "我会以简体中文回答。",
+    },
+    "lang_usage": {
+        "en": "Use /lang en, /lang zh-Hant or /lang zh-Hans, or pick a button.",
+        "zh-Hant": "請用 /lang en、/lang zh-Hant 或 /lang zh-Hans，或按下按鈕。",
+    },
+    "unknown_command": {
+        "en": "Sorry, I don't know that command. /help lists the ones I have.",
+        "zh-Hant": "抱歉，我不認識這個指令。/help 列出可用的指令。",
+    },
+    "non_text": {
+        "en": "I can only read text. Please type your question.",
+        "zh-Hant": "我只能閱讀文字，請輸入你的問題。",
+    },
+    "flood": {
+        "en": (
+            "You are sending messages faster than I can answer, so I will skip some for a "
+            "minute. Please wait a moment, then ask again."
+        ),
+        "zh-Hant": "你傳送訊息的速度太快，我會在一分鐘內略過部分訊息。請稍候再問。",
+    },
+    "error": {
+        "en": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "zh-Hant": "抱歉，我這邊出了問題，請稍後再試。",
+    },
+    "stale_button": {
+        "en": "This button no longer works. Please ask your question again.",
+        "zh-Hant": "這個按鈕已失效，請重新提問。",
+    },
+    "feedback_thanks": {"en": "Thank you for your feedback!", "zh-Hant": "多謝你的意見！"},
+    "inline_none": {
+        "en": "No answer found",
+        "zh-Hant": "找不到答案",
+    },
+    "inline_none_hint": {
+        "en": "Share the official page instead",
+        "zh-Hant": "改為分享官方網頁",
+    },
+    "stats_heading": {"en": "Statistics", "zh-Hant": "統計"},
+    "stats_top": {"en": "Most answered", "zh-Hant": "最常回答"},
+    "stats_declined": {"en": "Recently declined", "zh-Hant": "最近未能回答"},
+    "stats_feedback": {
+        "en": "Feedback: {up} 👍 / {down} 👎 ({share} positive)",
+        "zh-Hant": "意見：{up} 👍 / {down} 👎（{share}正面）",
+    },
+    "stats_none": {"en": "none yet", "zh-Hant": "暫無"},
+    "stats_unavailable": {
+        "en": "Statistics are unavailable: the database cannot be read. See the log.",
+        "zh-Hant": "無法讀取資料庫，統計暫不可用。詳情請看日誌。",
+    },
+    "reload_ok": {
+        "en": "Reloaded: {entries} answers in {topics} topics, {warnings} warning(s).",
+        "zh-Hant": "已重新載入：{topics}個主題共{entries}個答案，{warnings}個警告。",
+    },
+    "reload_failed": {
+        "en": "The knowledge base has {errors} error(s), so I kept serving the previous one:",
+        "zh-Hant": "知識庫有{errors}個錯誤，因此繼續使用原有版本：",
+    },
+    "reload_more": {"en": "…and {count} more.", "zh-Hant": "……另有{count}項。"},
+}
+
+#: The command menu Telegram shows beside the text field, per language (`/` is added by Telegram).
+COMMANDS: dict[str, dict[str, str]] = {
+    "start": {"en": "Welcome and main topics", "zh-Hant": "歡迎及主要主題"},
+    "help": {"en": "How to ask, and what I can do", "zh-Hant": "如何提問及功能"},
+    "platforms": {"en": "The co-operation platforms", "zh-Hant": "各個合作平台"},
+    "topics": {"en": "Every topic I know about", "zh-Hant": "所有主題"},
+    "lang": {"en": "Language of my answers", "zh-Hant": "回答的語言"},
+    "sources": {"en": "The official pages I cite", "zh-Hant": "引用的官方網頁"},
+    "about": {"en": "About this bot and its data", "zh-Hant": "關於本機械人及資料"},
+}
+#: Shown only to the operators (ADMIN_USER_IDS) in their private chat with the bot.
+ADMIN_COMMANDS: dict[str, dict[str, str]] = {
+    "stats": {"en": "Questions, declines and feedback", "zh-Hant": "提問、未能回答及意見統計"},
+    "reload": {"en": "Re-read the knowledge base", "zh-Hant": "重新載入知識庫"},
 }
 
 

@@ -66,3 +66,171 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
 
     return make
 
+
+# --- The Telegram bot against the fake Bot API (tests/test_telegram_*.py) --------------------------
+
+#: Well-formed (bot.config.check_token accepts it) and distinctive, so a leak is easy to grep for.
+TELEGRAM_TOKEN = "123456789:AAFakeTokenForTests-0123456789_abcdef"
+TELEGRAM_ADMIN_ID = 4242
+TELEGRAM_WEBHOOK_SECRET = "test-webhook-secret_0123"
+
+
+@pytest.fixture
+def fake_api():
+    """A strict fake Bot API server on 127.0.0.1; skips the test when the spec is absent."""
+    from fake_bot_api import FakeBotApi, spec_missing_reason, spec_path
+
+    if spec_path() is None:
+        pytest.skip(spec_missing_reason())
+    with FakeBotApi() as api:
+        yield api
+
+
+class RunningBot:
+    """The real Application, run by `bot.telegram.app.run` in a thread, as `coopbot run` runs it.
+
+    A thread (not the test's event loop) because `run_polling`/`run_webhook` own their loop, and
+    running those, rather than re-creating their start-up steps, is what the tests must cover.
+    """
+
+    def __init__(self, api, settings, mode: str, rate_limiter: bool) -> None:
+        import asyncio
+        import threading
+
+        from bot.knowledge import load_or_raise
+        from bot.telegram.app import build_application
+        from bot.telegram.state import Engine
+
+        self.api, self.settings, self.mode = api, settings, mode
+        engine = Engine.build(load_or_raise(settings.knowledge))
+        self.app = build_application(settings, engine, rate_limiter=rate_limiter)
+        self.webhook_local_url = (
+            f"http://127.0.0.1:{settings.port}/{settings.webhook_url.split('/', 3)[3]}"
+            if mode == "webhook"
+            else None
+        )
+        self.failure: BaseException | None = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._serve, name=f"bot-{mode}", daemon=True)
+
+    def _serve(self) -> None:
+        import asyncio
+
+        from bot.telegram.app import run
+
+        asyncio.set_event_loop(self._loop)
+        options = {"stop_signals": None}
+        if self.mode == "polling":
+            options["timeout"] = 2
+        try:
+            run(self.app, self.settings, **options)
+        except BaseException as exc:  # reported by start()/stop(), in the test's thread
+            self.failure = exc
+
+    def start(self) -> RunningBot:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self.app.running:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not start: {self.failure!r}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop as SIGTERM does: updates in progress finish, storage is closed."""
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self.app.stop_running)
+            self._thread.join(timeout=15)
+        assert not self._thread.is_alive(), "the bot did not stop"
+        if self.failure is not None:
+            raise self.failure
+
+    def send(self, update: dict) -> int:
+        """Hand an update to the bot the way this mode receives them; returns its update_id."""
+        if self.mode == "polling":
+            return self.api.push_update(update)
+        status = self.api.deliver_webhook(self.webhook_local_url, update)
+        assert status == 200, f"webhook delivery refused with {status}"
+        return -1
+
+    def say(self, text: str | None, **fields):
+        """A user's message; returns the bot's first sendMessage after it."""
+        mark = len(self.api.calls)
+        self.send(self.api.make_message(text, **fields))
+        return self.api.wait_for("sendMessage", after=mark)
+
+    def settle(self, user_id: int) -> None:
+        """Wait until the user's earlier updates are fully handled, storage writes included.
+
+        A user's updates are handled one at a time, in order, so the reply to a later /help
+        proves every earlier one finished.
+        """
+        self.say("/help", user_id=user_id)
+
+    def press(self, data: str, message: dict | None = None, **fields):
+        """Press a button; returns the answerCallbackQuery the press got."""
+        mark = len(self.api.calls)
+        self.send(self.api.make_callback_query(data, message=message, **fields))
+        return self.api.wait_for("answerCallbackQuery", after=mark)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def start_bot(fake_api, tmp_path: Path):
+    """Start the bot against the fake API: `start_bot(mode="webhook", flood_limit=3, ...)`.
+
+    Keywords other than `mode` and `rate_limiter` override Settings fields. The rate limiter is
+    off by default: it adds nothing to what the tests check but waiting.
+    """
+    import dataclasses
+
+    from bot.config import Settings
+
+    running: list[RunningBot] = []
+
+    def start(mode: str = "polling", rate_limiter: bool = False, **overrides) -> RunningBot:
+        settings = Settings(
+            token=TELEGRAM_TOKEN,
+            api_url=fake_api.root,
+            knowledge=FIXTURE_KB,
+            db_path=tmp_path / "coopbot.db",
+            admin_ids=frozenset({TELEGRAM_ADMIN_ID}),
+            user_hash_key=b"test-key",
+        )
+        if mode == "webhook":
+            port = _free_port()
+            settings = dataclasses.replace(
+                settings,
+                webhook_url="https://coopbot.example.org/telegram/hook",
+                webhook_secret=TELEGRAM_WEBHOOK_SECRET,
+                listen="127.0.0.1",
+                port=port,
+            )
+        bot = RunningBot(fake_api, dataclasses.replace(settings, **overrides), mode, rate_limiter)
+        running.append(bot)
+        return bot.start()
+
+    yield start
+    for bot in running:
+        bot.stop()
+
+
+@pytest.fixture
+def telegram_bot(start_bot) -> RunningBot:
+    """The bot in polling mode with default settings."""
+    return start_bot()
+
+
+@pytest.fixture(params=["polling", "webhook"])
+def bot_each_mode(request, start_bot) -> RunningBot:
+    """The bot once in polling mode and once in webhook mode."""
+    return start_bot(mode=request.param)

@@ -1,0 +1,122 @@
+"""What the handlers share: the engine, storage, settings and the flood gate, kept in `bot_data`.
+
+The engine (knowledge base plus its matcher) is one immutable object, so `/reload` replaces it with a
+single assignment: a handler reads it once and uses that same pair to the end, never a new knowledge
+base with an old matcher.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.knowledge import Entry, KnowledgeBase, Topic
+from bot.matcher import Matcher
+from bot.storage import Storage
+
+ENGINE, STORAGE, SETTINGS, FLOOD = "engine", "storage", "settings", "flood"
+REF_PREFIX = "#"
+
+
+def short_ref(ident: str) -> str:
+    """A fixed-length stand-in for an id too long for callback data or an inline result id."""
+    return REF_PREFIX + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A knowledge base and the matcher built on it; replaced whole, never changed."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    _refs: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> Engine:
+        refs = {short_ref(ident): ident for ident in (*kb.entries, *kb.topics)}
+        return cls(kb, Matcher(kb), refs)
+
+    def _resolve(self, ref: str) -> str:
+        return self._refs.get(ref, ref) if ref.startswith(REF_PREFIX) else ref
+
+    def entry(self, ref: str) -> Entry | None:
+        """The entry an id or a short reference names, or None if it no longer exists."""
+        return self.kb.entries.get(self._resolve(ref))
+
+    def topic(self, ref: str) -> Topic | None:
+        return self.kb.topics.get(self._resolve(ref))
+
+
+FloodVerdict = Literal["serve", "warn", "drop"]
+
+
+class FloodGate:
+    """Per-user sliding window: `limit` served messages a minute, then one note, then silence.
+
+    The user is slowed, not banned: as soon as their oldest served message is a minute old they are
+    served again, and a later burst earns a new note. Dropped messages do not count, so a user who
+    keeps typing still gets `limit` answers a minute.
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._served: dict[int, deque[float]] = {}
+        self._warned: set[int] = set()
+        self._checks = 0
+
+    def check(self, user_id: int) -> FloodVerdict:
+        now = self._clock()
+        self._checks += 1
+        if self._checks % 1000 == 0:
+            self._forget_idle(now)
+        served = self._served.setdefault(user_id, deque())
+        while served and now - served[0] >= self.WINDOW:
+            served.popleft()
+        if len(served) < self.limit:
+            served.append(now)
+            self._warned.discard(user_id)
+            return "serve"
+        if user_id in self._warned:
+            return "drop"
+        self._warned.add(user_id)
+        return "warn"
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop users quiet for a minute, so memory follows active users, not all users ever."""
+        for user_id in [u for u, q in self._served.items() if not q or now - q[-1] >= self.WINDOW]:
+            del self._served[user_id]
+            self._warned.discard(user_id)
+
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def engine(context: Context) -> Engine:
+    return context.bot_data[ENGINE]
+
+
+def storage(context: Context) -> Storage | None:
+    """None until post_init has opened it (and if opening failed the bot does not start)."""
+    return context.bot_data.get(STORAGE)
+
+
+def settings(context: Context) -> Settings:
+    return context.bot_data[SETTINGS]
+
+
+def flood_gate(context: Context) -> FloodGate:
+    return context.bot_data[FLOOD]
+
+
+def initial_bot_data(settings_: Settings, engine_: Engine) -> dict[str, Any]:
+    return {ENGINE: engine_, SETTINGS: settings_, FLOOD: FloodGate(settings_.flood_limit)}

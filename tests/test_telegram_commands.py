@@ -1,0 +1,219 @@
+"""Every command, against the fake Bot API; the basic ones in both polling and webhook mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import TELEGRAM_ADMIN_ID, RunningBot
+
+
+def buttons(call) -> list[tuple[str, str]]:
+    """(label, callback_data) of every button under a sent message."""
+    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
+    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
+
+
+def data(call) -> list[str]:
+    return [d for _label, d in buttons(call)]
+
+
+# --- /start and /help ----------------------------------------------------------------------------
+
+
+def test_start_welcomes_and_offers_the_main_topics(bot_each_mode: RunningBot) -> None:
+    call = bot_each_mode.say("/start")
+    assert "Hello" in call.params["text"]
+    assert data(call) == ["m|e|platforms", "t|e|cepa"]
+
+
+def test_start_speaks_the_language_of_the_users_telegram_app(telegram_bot: RunningBot) -> None:
+    call = telegram_bot.say("/start", language_code="zh-hk")
+    assert call.params["text"].startswith("你好")
+    assert data(call) == ["m|t|platforms", "t|t|cepa"]
+
+
+def test_help_lists_the_commands(bot_each_mode: RunningBot) -> None:
+    text = bot_each_mode.say("/help").params["text"]
+    for command in ("/platforms", "/topics", "/lang", "/sources", "/about"):
+        assert command in text
+
+
+# --- platforms and topics ------------------------------------------------------------------------
+
+
+def test_platforms_lists_each_platform_as_a_button(telegram_bot: RunningBot) -> None:
+    call = telegram_bot.say("/platforms")
+    assert buttons(call) == [("Hong Kong/Chongqing Co-operation Conference", "t|e|chongqing")]
+
+
+def test_pressing_a_platform_shows_its_overview_and_its_other_questions(
+    telegram_bot: RunningBot,
+) -> None:
+    menu = telegram_bot.say("/platforms")
+    mark = len(telegram_bot.api.calls)
+    telegram_bot.press("t|e|chongqing", message=menu.result)
+    answer = telegram_bot.api.wait_for("sendMessage", after=mark)
+    assert "high-level co-operation mechanism" in answer.params["text"]
+    assert data(answer) == [
+        "e|e|chongqing-leaders",
+        "u|e|chongqing-overview",
+        "d|e|chongqing-overview",
+    ]
+
+
+def test_the_platforms_button_of_start_opens_the_platforms_menu(telegram_bot: RunningBot) -> None:
+    welcome = telegram_bot.say("/start")
+    mark = len(telegram_bot.api.calls)
+    telegram_bot.press("m|e|platforms", message=welcome.result)
+    menu = telegram_bot.api.wait_for("sendMessage", after=mark)
+    assert data(menu) == ["t|e|chongqing"]
+
+
+def test_topics_lists_policies_then_platforms(telegram_bot: RunningBot) -> None:
+    assert data(telegram_bot.say("/topics")) == ["t|e|cepa", "t|e|chongqing"]
+
+
+# --- /lang ---------------------------------------------------------------------------------------
+
+
+def test_lang_offers_the_three_languages_each_in_itself(telegram_bot: RunningBot) -> None:
+    call = telegram_bot.say("/lang")
+    assert buttons(call) == [("English", "l|e|"), ("繁體中文", "l|t|"), ("简体中文", "l|s|")]
+
+
+def test_a_language_button_confirms_in_the_language_chosen(telegram_bot: RunningBot) -> None:
+    prompt = telegram_bot.say("/lang")
+    mark = len(telegram_bot.api.calls)
+    telegram_bot.press("l|s|", message=prompt.result)
+    edit = telegram_bot.api.wait_for("editMessageText", after=mark)
+    assert edit.params["text"] == "我会以简体中文回答。"
+
+
+def test_the_language_chosen_applies_to_later_answers(telegram_bot: RunningBot) -> None:
+    telegram_bot.say("/lang zh-Hans")
+    answer = telegram_bot.say("What is CEPA?")
+    assert "内地与香港关于建立更紧密经贸关系的安排" in answer.params["text"]
+
+
+def test_the_language_chosen_survives_a_restart(start_bot: Callable[..., RunningBot]) -> None:
+    first = start_bot()
+    first.say("/lang zh-Hant")
+    first.stop()
+    assert start_bot().say("/help").params["text"].startswith("請以")
+
+
+def test_lang_with_an_unknown_language_explains_and_offers_buttons(
+    telegram_bot: RunningBot,
+) -> None:
+    call = telegram_bot.say("/lang klingon")
+    assert "/lang zh-Hant" in call.params["text"]
+    assert data(call) == ["l|e|", "l|t|", "l|s|"]
+
+
+# --- /sources and /about -------------------------------------------------------------------------
+
+
+def test_sources_links_every_official_page(telegram_bot: RunningBot) -> None:
+    text = telegram_bot.say("/sources").params["text"]
+    for url in (
+        "https://www.info.gov.hk/gia/general/200306/29/0629129.htm",
+        "https://www.info.gov.hk/gia/general/202305/11/P2023051100454.htm",
+    ):
+        assert f'<a href="{url}">' in text
+
+
+def test_about_says_it_is_not_official_and_how_current_it_is(telegram_bot: RunningBot) -> None:
+    text = telegram_bot.say("/about").params["text"]
+    assert "not an official government channel" in text
+    assert "https://www.cmab.gov.hk/en/issues/regional_cooperation.htm" in text
+    assert "11 May 2023" in text  # the newest as_of
+    assert "25 November 2026" in text  # the latest date a source was read
+
+
+def test_about_names_the_operator_of_an_official_deployment(
+    start_bot: Callable[..., RunningBot],
+) -> None:
+    text = start_bot(official_operator="the CMAB").say("/about").params["text"]
+    assert "official channel of the CMAB" in text
+    assert "not an official" not in text
+
+
+# --- the command menu and unknown commands -------------------------------------------------------
+
+
+def test_the_command_menu_is_registered_in_english_and_chinese(telegram_bot: RunningBot) -> None:
+    api = telegram_bot.api
+    expected = ["start", "help", "platforms", "topics", "lang", "sources", "about"]
+    assert api.commands_for("default") == expected
+    assert api.commands_for("default", "zh") == expected
+    chinese = api.commands[("default", "zh")]
+    assert chinese[0]["description"] == "歡迎及主要主題"
+
+
+def test_operators_see_the_admin_commands_in_their_own_chat(telegram_bot: RunningBot) -> None:
+    menu = telegram_bot.api.commands_for(f"chat:{TELEGRAM_ADMIN_ID}")
+    assert menu[-2:] == ["stats", "reload"]
+    assert "stats" not in telegram_bot.api.commands_for("default")
+
+
+def test_an_unknown_command_points_to_help(telegram_bot: RunningBot) -> None:
+    text = telegram_bot.say("/frobnicate").result["text"]
+    assert "don't know that command" in text and "/help" in text
+
+
+# --- operators -----------------------------------------------------------------------------------
+
+
+def test_stats_for_others_is_the_same_as_an_unknown_command(telegram_bot: RunningBot) -> None:
+    unknown = telegram_bot.say("/frobnicate").params["text"]
+    assert telegram_bot.say("/stats").params["text"] == unknown
+
+
+def test_reload_for_others_is_the_same_as_an_unknown_command(telegram_bot: RunningBot) -> None:
+    unknown = telegram_bot.say("/frobnicate").params["text"]
+    assert telegram_bot.say("/reload").params["text"] == unknown
+
+
+def test_stats_shows_answers_declines_and_feedback(telegram_bot: RunningBot) -> None:
+    answer = telegram_bot.say("What is CEPA?", user_id=1)
+    telegram_bot.press("u|e|cepa-overview", message=answer.result, user_id=1)
+    telegram_bot.say("weather in shenzhen", user_id=2)
+    telegram_bot.settle(1)
+    telegram_bot.settle(2)
+    text = telegram_bot.say("/stats", user_id=TELEGRAM_ADMIN_ID).params["text"]
+    assert "<code>cepa-overview</code> — 1" in text
+    assert "weather in shenzhen" in text
+    assert "1 👍 / 0 👎 (100% positive)" in text
+
+
+def test_stats_escapes_what_users_typed(telegram_bot: RunningBot) -> None:
+    telegram_bot.say("<script>alert(1)</script> & co", user_id=2)
+    telegram_bot.settle(2)
+    text = telegram_bot.say("/stats", user_id=TELEGRAM_ADMIN_ID).params["text"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
+    assert not telegram_bot.api.errors
+
+
+def test_reload_serves_the_edited_knowledge_base(
+    start_bot: Callable[..., RunningBot], make_kb: Callable[..., Path]
+) -> None:
+    folder = make_kb()
+    bot = start_bot(knowledge=folder)
+    cepa = folder / "cepa.yaml"
+    cepa.write_text(cepa.read_text().replace("signed on 29 June 2003", "signed in 2003 (edited)"))
+    reply = bot.say("/reload", user_id=TELEGRAM_ADMIN_ID).params["text"]
+    assert reply.startswith("Reloaded: 3 answers in 2 topics")
+    assert "signed in 2003 (edited)" in bot.say("What is CEPA?").params["text"]
+
+
+def test_reload_of_a_broken_knowledge_base_keeps_the_old_one_and_lists_the_errors(
+    start_bot: Callable[..., RunningBot], make_kb: Callable[..., Path]
+) -> None:
+    folder = make_kb()
+    bot = start_bot(knowledge=folder)
+    (folder / "cepa.yaml").write_text("topic: [unclosed\n")
+    reply = bot.say("/reload", user_id=TELEGRAM_ADMIN_ID).params["text"]
+    assert "kept serving the previous one" in reply
+    assert f"{folder / 'cepa.yaml'}:" in reply
+    assert "signed on 29 June 2003" in bot.say("What is CEPA?").params["text"]

@@ -1,0 +1,240 @@
+"""The Telegram layer's pure parts, without a Bot API server: callback data, flood gate, languages,
+log redaction, message packing and the run settings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.config import ConfigError, Settings, check_webhook
+from bot.knowledge import KnowledgeBase, default_path, load
+from bot.telegram import keyboards
+from bot.telegram.app import REDACTED, redact, redact_in_logs
+from bot.telegram.handlers import chunks, parse_lang, telegram_lang
+from bot.telegram.keyboards import Press, callback_data, parse
+from bot.telegram.state import Engine, FloodGate, short_ref
+
+# --- callback data -------------------------------------------------------------------------------
+
+
+def test_callback_data_round_trips_through_parse() -> None:
+    data = callback_data(keyboards.ENTRY, "zh-Hant", "chongqing-leaders")
+    assert data == "e|t|chongqing-leaders"
+    assert parse(data) == Press("e", "zh-Hant", "chongqing-leaders")
+
+
+def test_an_id_too_long_for_callback_data_becomes_a_short_reference() -> None:
+    long_id = "x" * 80
+    data = callback_data(keyboards.ENTRY, "en", long_id)
+    assert len(data.encode()) <= keyboards.MAX_CALLBACK_BYTES
+    press = parse(data)
+    assert press is not None and press.arg.startswith("#")
+
+
+def test_a_short_reference_resolves_to_its_entry(kb: KnowledgeBase) -> None:
+    engine = Engine.build(kb)
+    assert engine.entry(short_ref("cepa-overview")) is kb.entries["cepa-overview"]
+    assert engine.topic(short_ref("chongqing")) is kb.topics["chongqing"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "e|e",  # no argument part
+        "x|e|cepa-overview",  # unknown kind
+        "e|q|cepa-overview",  # unknown language
+        "l|e|cepa-overview",  # a language choice carries no argument
+        "m|e|secrets",  # not a menu the bot has
+        "é" * 40,  # over 64 bytes
+    ],
+)
+def test_data_the_bot_never_makes_does_not_parse(data: str) -> None:
+    assert parse(data) is None
+
+
+def test_every_button_of_the_real_knowledge_base_fits_telegrams_64_bytes() -> None:
+    kb, problems = load(default_path())
+    if kb is None:
+        pytest.skip(f"the real knowledge base does not load right now: {problems[:1]}")
+    for lang in ("en", "zh-Hant", "zh-Hans"):
+        markups = [keyboards.start_keyboard(kb, lang), keyboards.language_keyboard()]
+        markups.append(keyboards.topics_keyboard(kb.topics.values(), lang))
+        markups += [keyboards.answer_keyboard(e, [], lang) for e in kb.entries.values()]
+        markups.append(keyboards.entries_keyboard(kb.entries.values(), lang))
+        for markup in markups:
+            for row in markup.inline_keyboard:
+                for button in row:
+                    assert len(button.callback_data.encode()) <= 64, button.callback_data
+                    assert parse(button.callback_data) is not None, button.callback_data
+
+
+def test_long_button_labels_are_cut_with_an_ellipsis() -> None:
+    label = keyboards.label("word " * 30)
+    assert len(label) <= keyboards.MAX_LABEL_CHARS and label.endswith("…")
+
+
+def test_voting_removes_only_the_feedback_row(kb: KnowledgeBase) -> None:
+    entry = kb.entries["chongqing-overview"]
+    markup = keyboards.answer_keyboard(entry, [kb.entries["chongqing-leaders"]], "en")
+    remaining = keyboards.without_feedback(markup)
+    assert remaining == InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    markup.inline_keyboard[0][0].text, callback_data="e|e|chongqing-leaders"
+                )
+            ]
+        ]
+    )
+
+
+# --- flood gate ----------------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_flood_gate_serves_up_to_the_limit_then_warns_once_then_drops() -> None:
+    gate = FloodGate(3, clock=Clock())
+    verdicts = [gate.check(1) for _ in range(6)]
+    assert verdicts == ["serve", "serve", "serve", "warn", "drop", "drop"]
+
+
+def test_flood_gate_serves_again_once_the_minute_has_passed() -> None:
+    clock = Clock()
+    gate = FloodGate(2, clock=clock)
+    for _ in range(4):
+        gate.check(1)
+    clock.now += FloodGate.WINDOW
+    assert [gate.check(1) for _ in range(4)] == ["serve", "serve", "warn", "drop"]
+
+
+def test_flood_gate_counts_each_user_apart() -> None:
+    gate = FloodGate(1, clock=Clock())
+    assert gate.check(1) == "serve"
+    assert gate.check(2) == "serve"
+    assert gate.check(1) == "warn"
+
+
+# --- languages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "lang"),
+    [
+        (None, "en"),
+        ("en", "en"),
+        ("de", "en"),
+        ("zh-hans", "zh-Hans"),
+        ("zh-cn", "zh-Hans"),
+        ("zh-hant", "zh-Hant"),
+        ("zh-hk", "zh-Hant"),
+        ("zh-TW", "zh-Hant"),
+        ("zh", "zh-Hant"),
+    ],
+)
+def test_telegram_language_codes_map_to_the_bots_languages(code: str | None, lang: str) -> None:
+    assert telegram_lang(code) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("en", "en"),
+        ("ZH_hant", "zh-Hant"),
+        ("zh-Hans", "zh-Hans"),
+        ("繁體中文", "zh-Hant"),
+        ("xx", None),
+    ],
+)
+def test_lang_arguments_are_read_as_people_type_them(text: str, lang: str | None) -> None:
+    assert parse_lang(text) == lang
+
+
+# --- the token out of the logs -------------------------------------------------------------------
+
+SECRET = "987654321:UnitTestSecretToken-abcdefghijklmnopq"
+
+
+def test_redaction_blanks_the_token_in_message_arguments(caplog: pytest.LogCaptureFixture) -> None:
+    redact_in_logs(SECRET)
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        logging.getLogger("httpx").info(
+            'HTTP Request: POST %s "200 OK"', f"https://x/bot{SECRET}/getMe"
+        )
+    assert SECRET not in caplog.text
+    assert REDACTED in caplog.records[-1].getMessage()
+
+
+def test_redaction_blanks_the_token_in_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    redact_in_logs(SECRET)
+    try:
+        raise RuntimeError(f"The token `{SECRET}` was rejected by the server.")
+    except RuntimeError:
+        logging.getLogger("telegram.ext").exception("start-up failed")
+    assert SECRET not in caplog.text
+    assert REDACTED in caplog.text
+
+
+def test_redact_blanks_the_token_in_plain_text() -> None:
+    redact_in_logs(SECRET)
+    assert redact(f"error at /bot{SECRET}/x") == f"error at /bot{REDACTED}/x"
+
+
+# --- packing messages ----------------------------------------------------------------------------
+
+
+def test_chunks_pack_lines_into_messages_under_the_limit() -> None:
+    lines = [f"line {n} " + "x" * 90 for n in range(100)]
+    messages = chunks(lines, limit=1000)
+    assert all(len(m) <= 1000 for m in messages)
+    assert "\n".join(messages).split("\n") == lines
+
+
+# --- run settings --------------------------------------------------------------------------------
+
+
+def test_a_webhook_needs_an_https_url() -> None:
+    with pytest.raises(ConfigError, match="https"):
+        check_webhook("http://bot.example.org/hook", "secret")
+
+
+def test_a_webhook_needs_a_secret() -> None:
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
+        check_webhook("https://bot.example.org/hook", None)
+
+
+def test_a_webhook_secret_may_use_only_telegrams_characters() -> None:
+    with pytest.raises(ConfigError, match="A-Z"):
+        check_webhook("https://bot.example.org/hook", "not secret!")
+
+
+def test_the_webhook_is_served_on_the_path_of_its_public_url() -> None:
+    assert check_webhook("https://bot.example.org/telegram/hook", "s3cret") == "telegram/hook"
+
+
+def test_flags_override_the_environment() -> None:
+    from bot.cli import build_parser, run_settings
+
+    env = {
+        "TELEGRAM_BOT_TOKEN": SECRET,
+        "TELEGRAM_API_URL": "http://env.example",
+        "COOPBOT_DB": "/env.db",
+    }
+    args = build_parser().parse_args(["run", "--api-url", "http://flag.example/", "--db", "x.db"])
+    settings = run_settings(args, env)
+    assert (settings.api_url, settings.db_path) == ("http://flag.example", Path("x.db"))
+
+
+def test_an_unknown_log_level_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="LOG_LEVEL"):
+        Settings.from_env({"LOG_LEVEL": "chatty"})
