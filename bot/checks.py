@@ -16,15 +16,20 @@ from bot.matcher import Matcher
 
 def self_retrieval(kb: KnowledgeBase, matcher: Matcher | None = None) -> list[Problem]:
     matcher = matcher or Matcher(kb)
+    # An entry scoring as high as the phrasing's own takes it too: on a tie, which one ranks first is
+    # only the order of ids (or the overview bonus), and users are asked to choose between the two.
+    tolerance = matcher.t.overview_bonus
     stolen: dict[tuple[str, str], list[str]] = defaultdict(list)
     for entry in kb.entries.values():
         for question in entry.all_questions():
             ranked = matcher.rank(question, limit=2)
             own = next((c.score for c in ranked if c.entry.id == entry.id), None)
-            # An entry scoring as high as the phrasing's own takes it too: on a tie, which one ranks
-            # first is only the order of ids, and users are asked to choose between the two.
             rival = next(
-                (c for c in ranked if c.entry.id != entry.id and (own is None or c.score >= own)),
+                (
+                    c
+                    for c in ranked
+                    if c.entry.id != entry.id and (own is None or c.score >= own - tolerance)
+                ),
                 None,
             )
             if rival is not None or own is None:

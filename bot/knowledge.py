@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,7 +19,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from bot.text import LANGS, Lang, to_simplified
+from bot.text import LANGS, Lang, is_cjk, to_simplified
 
 META_FILE = "meta.yaml"
 #: A knowledge-base file larger than this is refused before parsing: no curated topic comes close.
@@ -379,7 +380,7 @@ def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -
         if lang in LANGS:
             text = checker.text(raw["answer"], lang, entry_id)
             if text:
-                answer[lang] = " ".join(text.split()) if lang == "en" else "".join(text.split())
+                answer[lang] = join_lines(text)
     if "zh-Hant" in answer and "zh-Hans" not in answer:
         answer["zh-Hans"] = to_simplified(answer["zh-Hant"])
     limit = meta.max_answer_chars if meta else TELEGRAM_MESSAGE_LIMIT
@@ -406,6 +407,27 @@ def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -
         file=checker.display,
         line=_line(raw),
     )
+
+
+def join_lines(text: str) -> str:
+    """One paragraph from a YAML block: lines meet with a space, except between two Chinese characters.
+
+    Curators wrap long answers over several lines; Chinese has no spaces between words, but English
+    names inside a Chinese answer keep theirs.
+    """
+    lines = [" ".join(line.split()) for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    result = lines[0]
+    for line in lines[1:]:
+        glue = "" if _is_wide(result[-1]) and _is_wide(line[0]) else " "
+        result += glue + line
+    return result
+
+
+def _is_wide(ch: str) -> bool:
+    """A CJK character or full-width punctuation, which needs no space beside another one."""
+    return is_cjk(ch) or unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 def _domain_allowed(url: str, allowed: tuple[str, ...]) -> bool:

@@ -5,7 +5,7 @@ The score of an entry mixes three signals, each measured on the labelled questio
 - coverage: the share of the question's informative words (weighted by rarity in the knowledge base)
   that the entry's phrasings contain. Words the knowledge base has never seen weigh heavily, which is
   what lets "weather in Shenzhen" decline although "Shenzhen" is a platform.
-- similarity: rapidfuzz's best score between the question and any one phrasing of the entry, which
+- similarity: rapidfuzz's best score between the question and any one phrasing (not keyword) of the entry, which
   rewards word order and forgives typos that the word-level coverage misses.
 - topic: a question that names a platform (by any alias) favours that platform's entries and
   disfavours other platforms', so "who leads the Hubei conference" never lands on Sichuan.
@@ -37,17 +37,25 @@ Kind = Literal["answer", "clarify", "decline"]
 class Thresholds:
     """Every tuning constant of the matcher, in one place (tuned with `coopbot eval`)."""
 
-    answer: float = 0.62  # at or above: answer, if clearly ahead of the runner-up
-    decline: float = 0.45  # below: out of scope
-    margin: float = 0.04  # the lead the best entry needs over the runner-up to answer outright
+    answer: float = 0.45  # at or above: answer, if clearly ahead of the runner-up
+    decline: float = 0.42  # below: out of scope
+    margin: float = 0.001  # the lead the best entry needs over the runner-up to answer outright
     clarify_window: float = 0.08  # candidates this close to the best are offered when clarifying
-    scorer: str = "token_sort_ratio"  # the rapidfuzz.fuzz scorer for question-to-phrasing similarity
-    coverage_weight: float = 0.6
-    similarity_weight: float = 0.4
-    topic_bonus: float = 0.08
+    scorer: str = (
+        "token_sort_ratio"  # the rapidfuzz.fuzz scorer for question-to-phrasing similarity
+    )
+    coverage_weight: float = 0.7
+    similarity_weight: float = 0.3
+    topic_bonus: float = 0.1
     other_topic_penalty: float = 0.15
-    unknown_word_weight: float = 0.8  # share of the highest idf given to a word never seen
+    unknown_word_weight: float = 1.0  # share of the highest idf given to a word never seen
     typo_cutoff: float = 84.0  # rapidfuzz ratio for a misspelt word to count as a known one
+    cjk_char_weight: float = 0.5  # a single Chinese character says less than a two-character word
+    typo_credit: float = 0.6  # what a corrected word earns, against 1 for a word typed right
+    overview_bonus: float = 0.03  # a bare topic name ("cepa") gets the topic's overview
+    min_evidence: float = (
+        3.0  # matched weight (in idf) below which the score shrinks: "在吗" is too little
+    )
     max_candidates: int = 40  # entries scored in full after the cheap pre-filter
     common_share: float = 0.25  # words in more than this share of entries don't pick candidates
 
@@ -61,6 +69,10 @@ STOPWORDS = frozenset(
     "this that these those there please pls plz me i you u my your can could would should tell "
     "about know want like some any s".split()
 )
+
+
+# Chinese sentence particles, in the canonical (Simplified) script: tone, not content.
+CJK_PARTICLES = frozenset("的了吗呢呀啊嘅㗎喇啦吖哦嘛咧啰喎噃")
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,11 @@ def _words(text: str) -> list[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """Index terms: Latin words (no stopwords), CJK characters and CJK character bigrams."""
+    """Index terms: Latin words (no stopwords), CJK characters and CJK character bigrams.
+
+    Sentence particles (嗎, 呀, 嘅…) end a run of characters like a space would, so they neither count
+    as words nor glue their neighbours into a bigram that no phrasing has.
+    """
     result: list[str] = []
     run: list[str] = []
 
@@ -102,13 +118,27 @@ def tokens(text: str) -> list[str]:
 
     for word in _words(text):
         if len(word) == 1 and is_cjk(word):
-            run.append(word)
+            if word in CJK_PARTICLES:
+                flush()
+            else:
+                run.append(word)
             continue
         flush()
         if word not in STOPWORDS:
-            result.append(word)
+            result.append(_stem(word))
     flush()
     return result
+
+
+def _stem(word: str) -> str:
+    """English plural to singular, crudely but consistently ("cities" and "city" meet)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def spaced(text: str) -> str:
@@ -129,10 +159,10 @@ class Matcher:
         self._terms: list[frozenset[str]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self.entries):
-            texts = [self.canonical(q) for q in entry.all_questions()]
-            texts += [self.canonical(k) for k in entry.keywords]
-            self._variants.append([spaced(t) for t in texts if t])
-            terms = frozenset(term for text in texts for term in tokens(text))
+            phrasings = [self.canonical(q) for q in entry.all_questions()]
+            keywords = [self.canonical(k) for k in entry.keywords]
+            self._variants.append([spaced(t) for t in phrasings if t])
+            terms = frozenset(term for text in phrasings + keywords for term in tokens(text))
             self._terms.append(terms)
             for term in terms:
                 postings[term].append(index)
@@ -143,6 +173,8 @@ class Matcher:
         self._latin_vocabulary = [t for t in self._postings if t.isascii() and len(t) >= 4]
         self._aliases = self._alias_table()
         self._platform_topics = {t.id for t in kb.platforms()}
+        overview_ids = {t.overview for t in kb.topics.values()}
+        self._overviews = {i for i, e in enumerate(self.entries) if e.id in overview_ids}
 
     # --- text -----------------------------------------------------------------------------
 
@@ -180,24 +212,38 @@ class Matcher:
         return found
 
     @lru_cache(maxsize=4096)  # noqa: B019 - the matcher lives as long as its knowledge base
-    def _correct(self, word: str) -> str:
-        """A misspelt Latin word becomes the known word it is closest to, if close enough."""
-        if word in self._idf or len(word) < 4 or not word.isascii() or word.isdigit():
-            return word
+    def _correct(self, word: str) -> tuple[str, float]:
+        """A misspelt Latin word as the known word it is closest to, with the credit it earns.
+
+        A corrected word earns only part of a word typed right: "good" is close to "goods", and a
+        greeting must not become a question about tariffs.
+        """
+        if word in self._idf or len(word) < 5 or not word.isascii() or word.isdigit():
+            return word, 1.0
         best = process.extractOne(
             word, self._latin_vocabulary, scorer=fuzz.ratio, score_cutoff=self.t.typo_cutoff
         )
-        return best[0] if best else word
+        return (best[0], self.t.typo_credit) if best else (word, 1.0)
 
     def _weight(self, term: str) -> float:
-        return self._idf.get(term, self._max_idf * self.t.unknown_word_weight)
+        weight = self._idf.get(term, self._max_idf * self.t.unknown_word_weight)
+        if len(term) == 1 and is_cjk(term):
+            weight *= self.t.cjk_char_weight
+        return weight
 
     # --- scoring --------------------------------------------------------------------------
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Entries by descending score; empty when the question has nothing to match on."""
         text = self.canonical(question)
-        corrected = " ".join(self._correct(w) if w.isascii() else w for w in _words(text))
+        credit: dict[str, float] = {}
+        words = []
+        for word in _words(text):
+            known, earned = self._correct(word) if word.isascii() else (word, 1.0)
+            words.append(known)
+            if earned < 1.0:
+                credit[known] = earned
+        corrected = " ".join(words)
         terms = list(dict.fromkeys(tokens(corrected)))
         if not terms:
             return []
@@ -211,15 +257,19 @@ class Matcher:
         scored = []
         for index in candidates:
             entry_terms = self._terms[index]
-            coverage = sum(w for term, w in weights.items() if term in entry_terms) / total
+            found = sum(w * credit.get(t, 1.0) for t, w in weights.items() if t in entry_terms)
+            coverage = found / total
             best = process.extractOne(query, self._variants[index], scorer=self._scorer)
             similarity = best[1] / 100 if best else 0.0
             score = self.t.coverage_weight * coverage + self.t.similarity_weight * similarity
             topic = self.entries[index].topic
             if topic in mentioned:
-                score += self.t.topic_bonus
+                score += self.t.topic_bonus * coverage
             elif mentioned and topic in self._platform_topics:
                 score -= self.t.other_topic_penalty
+            if index in self._overviews:
+                score += self.t.overview_bonus
+            score *= min(1.0, found / self.t.min_evidence)
             scored.append(Candidate(self.entries[index], round(max(score, 0.0), 4)))
         scored.sort(key=lambda c: (-c.score, c.entry.id))
         return scored[:limit]
