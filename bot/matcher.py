@@ -53,9 +53,9 @@ class Thresholds:
     cjk_char_weight: float = 0.5  # a single Chinese character says less than a two-character word
     typo_credit: float = 0.6  # what a corrected word earns, against 1 for a word typed right
     overview_bonus: float = 0.03  # a bare topic name ("cepa") gets the topic's overview
-    min_evidence: float = (
-        3.0  # matched weight (in idf) below which the score shrinks: "在吗" is too little
-    )
+    # Matched weight, as a share of the rarest word's, below which the score shrinks: one common
+    # character ("在吗") is too little to go on.
+    min_evidence: float = 0.6
     max_candidates: int = 40  # entries scored in full after the cheap pre-filter
     common_share: float = 0.25  # words in more than this share of entries don't pick candidates
 
@@ -160,7 +160,10 @@ class Matcher:
         postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self.entries):
             phrasings = [self.canonical(q) for q in entry.all_questions()]
-            keywords = [self.canonical(k) for k in entry.keywords]
+            topic = kb.topics[entry.topic]
+            # A topic's aliases are words of its overview: "重慶" alone is a question about Chongqing.
+            aliases = topic.aliases if topic.overview == entry.id else ()
+            keywords = [self.canonical(k) for k in (*entry.keywords, *aliases)]
             self._variants.append([spaced(t) for t in phrasings if t])
             terms = frozenset(term for text in phrasings + keywords for term in tokens(text))
             self._terms.append(terms)
@@ -170,6 +173,7 @@ class Matcher:
         count = max(len(self.entries), 1)
         self._idf = {term: math.log(1 + count / len(ids)) for term, ids in self._postings.items()}
         self._max_idf = max(self._idf.values(), default=1.0)
+        self._min_evidence = self.t.min_evidence * self._max_idf
         self._latin_vocabulary = [t for t in self._postings if t.isascii() and len(t) >= 4]
         self._aliases = self._alias_table()
         self._platform_topics = {t.id for t in kb.platforms()}
@@ -269,7 +273,7 @@ class Matcher:
                 score -= self.t.other_topic_penalty
             if index in self._overviews:
                 score += self.t.overview_bonus
-            score *= min(1.0, found / self.t.min_evidence)
+            score *= min(1.0, found / self._min_evidence)
             scored.append(Candidate(self.entries[index], round(max(score, 0.0), 4)))
         scored.sort(key=lambda c: (-c.score, c.entry.id))
         return scored[:limit]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase, load_or_raise
-from bot.matcher import Matcher
+from bot.matcher import Matcher, Thresholds
 
 FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "kb"
 
@@ -30,6 +30,12 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def matcher(kb: KnowledgeBase) -> Matcher:
     return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def clarifying_matcher(kb: KnowledgeBase) -> Matcher:
+    """A matcher that never finds an answer good enough, so every in-scope question clarifies."""
+    return Matcher(kb, Thresholds(answer=10.0))
 
 
 @pytest.fixture

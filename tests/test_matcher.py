@@ -114,36 +114,39 @@ def test_decline_suggestions_are_only_entries_with_some_merit(matcher: Matcher) 
 # --- clarifying -----------------------------------------------------------------------------------
 
 # A second entry with exactly cepa-overview's phrasings: neither can win on its own merits.
-CEPA_TWIN = """\
-  - id: cepa-twin
+# A twin of chongqing-leaders: the same questions, so neither is a better answer than the other.
+LEADERS_TWIN = """\
+  - id: chongqing-chairs
     questions:
       en:
-        - What is CEPA?
-        - when was cepa signed
+        - Who leads the Hong Kong/Chongqing Co-operation Conference?
+        - who chairs the chongqing conference
       zh-Hant:
-        - CEPA是甚麼？
+        - 渝港合作會議由邊個主持？
     answer:
-      en: CEPA is an economic partnership arrangement.
-      zh-Hant: CEPA是一項經貿安排。
+      en: The Chief Executive and the Party Secretary of Chongqing.
+      zh-Hant: 行政長官與重慶市委書記。
     sources:
-      - title: CEPA
-        url: https://www.info.gov.hk/gia/general/200306/29/0629129.htm
+      - title: First Plenary Session of Hong Kong/Chongqing Co-operation Conference
+        url: https://www.info.gov.hk/gia/general/202305/11/P2023051100454.htm
 """
 
 
 def test_two_equally_good_entries_make_the_matcher_clarify(make_kb: MakeKb) -> None:
-    matcher = Matcher(load_or_raise(make_kb(cepa=lambda text: text + CEPA_TWIN)))
-    outcome = matcher.ask("what is cepa")
+    matcher = Matcher(load_or_raise(make_kb(chongqing=lambda text: text + LEADERS_TWIN)))
+    outcome = matcher.ask("who chairs the chongqing conference")
     assert outcome.kind == "clarify"
     assert outcome.entry is None
-    assert {c.entry.id for c in outcome.candidates} == {"cepa-overview", "cepa-twin"}
+    assert {c.entry.id for c in outcome.candidates} == {"chongqing-leaders", "chongqing-chairs"}
 
 
-def test_a_bare_platform_name_asks_which_of_its_entries_is_meant(matcher: Matcher) -> None:
-    outcome = matcher.ask("chongqing")
-    assert outcome.kind == "clarify"
-    assert len(outcome.candidates) >= 2
-    assert {c.entry.topic for c in outcome.candidates} == {"chongqing"}
+@pytest.mark.parametrize("name", ["chongqing", "重慶", "重庆"])
+def test_a_bare_platform_name_answers_with_the_platform_overview(
+    matcher: Matcher, name: str
+) -> None:
+    outcome = matcher.ask(name)
+    assert outcome.kind == "answer"
+    assert outcome.entry is not None and outcome.entry.id == "chongqing-overview"
 
 
 def test_clarify_branch_offers_at_least_two_candidates_when_thresholds_demand_it(

@@ -122,8 +122,10 @@ def test_plain_answer_in_traditional_chinese_dates_the_chinese_way(
     assert "資料來源: First Plenary Session" in text
 
 
-def test_plain_clarify_prompts_and_numbers_the_options(matcher: Matcher, kb: KnowledgeBase) -> None:
-    outcome = matcher.ask("chongqing")
+def test_plain_clarify_prompts_and_numbers_the_options(
+    clarifying_matcher: Matcher, kb: KnowledgeBase
+) -> None:
+    outcome = clarifying_matcher.ask("chongqing")
     assert outcome.kind == "clarify"
     lines = plain(outcome, kb).splitlines()
     assert lines[0] == "I am not sure which of these you mean. Pick one:"
@@ -204,8 +206,10 @@ def test_json_of_a_decline_in_chinese_points_to_the_chinese_official_page(
     assert OFFICIAL_TC in data["answer"]
 
 
-def test_json_of_a_clarify_suggests_the_candidates(matcher: Matcher, kb: KnowledgeBase) -> None:
-    outcome = matcher.ask("chongqing")
+def test_json_of_a_clarify_suggests_the_candidates(
+    clarifying_matcher: Matcher, kb: KnowledgeBase
+) -> None:
+    outcome = clarifying_matcher.ask("chongqing")
     data = to_json(outcome, kb)
     assert (data["answered"], data["id"], data["sources"]) == (False, None, [])
     assert [s["id"] for s in data["suggestions"]] == [c.entry.id for c in outcome.candidates]
@@ -270,8 +274,8 @@ def test_html_decline_links_the_official_page(matcher: Matcher, kb: KnowledgeBas
     assert_well_formed(html)
 
 
-def test_html_clarify_is_the_escaped_prompt(matcher: Matcher, kb: KnowledgeBase) -> None:
-    assert outcome_html(matcher.ask("chongqing"), kb) == (
+def test_html_clarify_is_the_escaped_prompt(clarifying_matcher: Matcher, kb: KnowledgeBase) -> None:
+    assert outcome_html(clarifying_matcher.ask("chongqing"), kb) == (
         "I am not sure which of these you mean. Pick one:"
     )
 
