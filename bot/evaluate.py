@@ -209,6 +209,9 @@ def format_report(report: Report) -> str:
 
 
 def default_files() -> list[Path]:
-    """The project's labelled set, when running from a source checkout."""
-    folder = Path(__file__).resolve().parent.parent / "tests" / "data" / "labelled"
-    return sorted(folder.glob("*.yaml"))
+    """The project's labelled set: beside the source, or in the current checkout once installed."""
+    for root in (Path(__file__).resolve().parent.parent, Path.cwd()):
+        files = sorted((root / "tests" / "data" / "labelled").glob("*.yaml"))
+        if files:
+            return files
+    return []
