@@ -173,7 +173,16 @@ class RunningBot:
         A user's updates are handled one at a time, in order, so the reply to a later /help
         proves every earlier one finished.
         """
-        self.say("/help", user_id=user_id)
+        mark = len(self.api.calls)
+        self.send(self.api.make_message("/help", user_id=user_id))
+        self.api.wait_for(
+            lambda c: (
+                c.method == "sendMessage"
+                and c.params["chat_id"] == user_id
+                and "/platforms" in c.params["text"]
+            ),
+            after=mark,
+        )
 
     def press(self, data: str, message: dict | None = None, **fields):
         """Press a button; returns the answerCallbackQuery the press got."""

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -282,8 +281,7 @@ def build_application(
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
+            Defaults(  # parse_mode is passed on each call: see handlers.HTML
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
                 allow_sending_without_reply=True,
             )

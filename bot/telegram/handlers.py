@@ -58,6 +58,9 @@ MAX_RELOAD_PROBLEMS = 15
 #: Seconds Telegram may cache an inline answer; short, as answers follow each user's language.
 INLINE_CACHE_SECONDS = 60
 _KIND_ORDER = {"policy": 0, "platform": 1, "about": 2}
+# Passed on each call rather than set in Defaults: PTB would then add parse_mode to calls that
+# have no such parameter (editMessageReplyMarkup), which a strict Bot API server refuses.
+HTML = ParseMode.HTML
 
 
 def esc(text: str) -> str:
@@ -121,7 +124,9 @@ def in_group(message: Message) -> bool:
 
 async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
     """Answer a message; in a group, quote it so everyone sees whom the answer is for."""
-    return await message.reply_text(fit(text), reply_markup=markup, do_quote=in_group(message))
+    return await message.reply_text(
+        fit(text), parse_mode=HTML, reply_markup=markup, do_quote=in_group(message)
+    )
 
 
 async def send_to(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -129,9 +134,13 @@ async def send_to(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup 
     if query.message is None:  # a button on a shared inline message: no chat to answer in
         return
     if isinstance(query.message, Message):
-        await query.message.reply_text(fit(text), reply_markup=markup, do_quote=False)
+        await query.message.reply_text(
+            fit(text), parse_mode=HTML, reply_markup=markup, do_quote=False
+        )
     else:
-        await query.get_bot().send_message(query.message.chat.id, fit(text), reply_markup=markup)
+        await query.get_bot().send_message(
+            query.message.chat.id, fit(text), parse_mode=HTML, reply_markup=markup
+        )
 
 
 def chunks(lines: Iterable[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -500,7 +509,7 @@ async def _press_language(query: CallbackQuery, context: Context, press: Press) 
     await query.answer()
     text = esc(t("lang_set", press.lang))
     if isinstance(query.message, Message):
-        await query.edit_message_text(text)
+        await query.edit_message_text(text, parse_mode=HTML)
     else:
         await send_to(query, text, None)
     return True
@@ -537,7 +546,7 @@ def inline_article(entry: Entry, lang: Lang) -> InlineQueryResultArticle:
         description=keyboards.label(summary) if summary else None,
         input_message_content=InputTextMessageContent(
             entry_html(entry, lang),
-            parse_mode=ParseMode.HTML,
+            parse_mode=HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
     )
@@ -589,7 +598,7 @@ def decline_article(outcome: Outcome, kb: KnowledgeBase) -> InlineQueryResultArt
         description=t("inline_none_hint", lang),
         input_message_content=InputTextMessageContent(
             outcome_html(outcome, kb),
-            parse_mode=ParseMode.HTML,
+            parse_mode=HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
     )
