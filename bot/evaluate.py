@@ -66,6 +66,9 @@ class Miss:
 @dataclass
 class Report:
     in_scope: Tally = field(default_factory=Tally)
+    ranked_first: Tally = field(
+        default_factory=Tally
+    )  # labelled by id: the right entry ranked first
     out_of_scope: Tally = field(default_factory=Tally)
     by_lang: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_topic: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -89,6 +92,7 @@ class Report:
 
         return {
             "accuracy_in_scope": round(self.in_scope.rate, 4),
+            "top1_ranked": round(self.ranked_first.rate, 4),
             "declined_out_of_scope": round(self.out_of_scope.rate, 4),
             "clarify_rate": round(self.clarify_rate, 4),
             "in_scope": tally(self.in_scope),
@@ -167,6 +171,9 @@ def evaluate(matcher: Matcher, items: Iterable[Item]) -> Report:
         (report.in_scope if item.in_scope else report.out_of_scope).add(right, clarified)
         report.by_lang[item.lang].add(right, clarified)
         report.by_topic[item.topic or DECLINE].add(right, clarified)
+        if item.expected:
+            first = outcome.candidates[0].entry.id if outcome.candidates else None
+            report.ranked_first.add(first in item.expected, clarified)
         if not right:
             got = outcome.candidates[0].entry.id if outcome.candidates else "-"
             wanted = "|".join(item.expected) or ("answer" if item.in_scope else DECLINE)
@@ -191,6 +198,7 @@ def format_report(report: Report) -> str:
 
     lines = [
         f"In scope, answered right:  {report.in_scope.right}/{report.in_scope.total} = {report.in_scope.rate:.1%}",
+        f"In scope, right entry ranked first: {report.ranked_first.right}/{report.ranked_first.total} = {report.ranked_first.rate:.1%}",
         f"Out of scope, declined:    {report.out_of_scope.right}/{report.out_of_scope.total} = {report.out_of_scope.rate:.1%}",
         f"Asked to clarify:          {report.clarify_rate:.1%}",
         "By language:",
