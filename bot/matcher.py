@@ -37,8 +37,8 @@ Kind = Literal["answer", "clarify", "decline"]
 class Thresholds:
     """Every tuning constant of the matcher, in one place (tuned with `coopbot eval`)."""
 
-    answer: float = 0.45  # at or above: answer, if clearly ahead of the runner-up
-    decline: float = 0.42  # below: out of scope
+    answer: float = 0.42  # at or above: answer, if clearly ahead of the runner-up
+    decline: float = 0.41  # below: out of scope
     margin: float = 0.001  # the lead the best entry needs over the runner-up to answer outright
     clarify_window: float = 0.08  # candidates this close to the best are offered when clarifying
     scorer: str = (
