@@ -99,7 +99,7 @@ class RunningBot:
     running those, rather than re-creating their start-up steps, is what the tests must cover.
     """
 
-    def __init__(self, api, settings, mode: str, rate_limiter: bool) -> None:
+    def __init__(self, api, settings, mode: str, rate_limiter: bool, engine=None) -> None:
         import asyncio
         import threading
 
@@ -108,7 +108,7 @@ class RunningBot:
         from bot.telegram.state import Engine
 
         self.api, self.settings, self.mode = api, settings, mode
-        engine = Engine.build(load_or_raise(settings.knowledge))
+        engine = engine or Engine.build(load_or_raise(settings.knowledge))
         self.app = build_application(settings, engine, rate_limiter=rate_limiter)
         self.webhook_local_url = (
             f"http://127.0.0.1:{settings.port}/{settings.webhook_url.split('/', 3)[3]}"
@@ -203,8 +203,9 @@ def _free_port() -> int:
 def start_bot(fake_api, tmp_path: Path):
     """Start the bot against the fake API: `start_bot(mode="webhook", flood_limit=3, ...)`.
 
-    Keywords other than `mode` and `rate_limiter` override Settings fields. The rate limiter is
-    off by default: it adds nothing to what the tests check but waiting.
+    Keywords other than `mode`, `rate_limiter` and `engine` (one already built, to save
+    building it again) override Settings fields. The rate limiter is off by default: it adds
+    nothing to what the tests check but waiting.
     """
     import dataclasses
 
@@ -212,7 +213,9 @@ def start_bot(fake_api, tmp_path: Path):
 
     running: list[RunningBot] = []
 
-    def start(mode: str = "polling", rate_limiter: bool = False, **overrides) -> RunningBot:
+    def start(
+        mode: str = "polling", rate_limiter: bool = False, engine=None, **overrides
+    ) -> RunningBot:
         settings = Settings(
             token=TELEGRAM_TOKEN,
             api_url=fake_api.root,
@@ -230,7 +233,8 @@ def start_bot(fake_api, tmp_path: Path):
                 listen="127.0.0.1",
                 port=port,
             )
-        bot = RunningBot(fake_api, dataclasses.replace(settings, **overrides), mode, rate_limiter)
+        settings = dataclasses.replace(settings, **overrides)
+        bot = RunningBot(fake_api, settings, mode, rate_limiter, engine)
         running.append(bot)
         return bot.start()
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import TELEGRAM_ADMIN_ID, RunningBot
+
+from bot.knowledge import KnowledgeBase, default_path, load
+from bot.telegram.state import Engine
 
 
 def buttons(call) -> list[tuple[str, str]]:
@@ -217,3 +222,40 @@ def test_reload_of_a_broken_knowledge_base_keeps_the_old_one_and_lists_the_error
     assert "kept serving the previous one" in reply
     assert f"{folder / 'cepa.yaml'}:" in reply
     assert "signed on 29 June 2003" in bot.say("What is CEPA?").params["text"]
+
+
+# --- the real knowledge base ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_engine() -> Engine:
+    """The knowledge base the bot ships with, built once: loading it takes seconds."""
+    kb, problems = load(default_path())
+    if kb is None:
+        pytest.skip(f"the real knowledge base does not load right now: {problems[0]}")
+    return Engine.build(kb)
+
+
+@pytest.fixture
+def real_kb_bot(
+    start_bot: Callable[..., RunningBot], real_engine: Engine
+) -> tuple[RunningBot, KnowledgeBase]:
+    """The bot on the real knowledge base; only checks that hold whatever its content use it."""
+    return start_bot(knowledge=default_path(), engine=real_engine), real_engine.kb
+
+
+def test_platforms_of_the_real_knowledge_base_are_all_offered(real_kb_bot) -> None:
+    bot, kb = real_kb_bot
+    assert data(bot.say("/platforms")) == [f"t|e|{p.id}" for p in kb.platforms()]
+
+
+def test_sources_of_the_real_knowledge_base_all_reach_telegram(real_kb_bot) -> None:
+    bot, kb = real_kb_bot
+    mark = len(bot.api.calls)
+    bot.say("/sources")
+    bot.settle(10_001)
+    texts = [c.params["text"] for c in bot.api.sent("sendMessage") if c.index >= mark][:-1]
+    assert all(len(text) <= 4096 for text in texts)
+    for source in kb.all_sources():
+        assert any(html.escape(source.url) in text for text in texts), source.url
+    assert not bot.api.errors

@@ -4,6 +4,7 @@ log redaction, message packing and the run settings."""
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,18 @@ def test_flags_override_the_environment() -> None:
 def test_an_unknown_log_level_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="LOG_LEVEL"):
         Settings.from_env({"LOG_LEVEL": "chatty"})
+
+
+# --- documentation -------------------------------------------------------------------------------
+
+
+def test_every_setting_is_in_env_example_and_the_telegram_docs() -> None:
+    root = Path(__file__).resolve().parent.parent
+    source = (root / "bot" / "config.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'env(?:\.get\(|\[|, )"([A-Z][A-Z0-9_]+)"', source))
+    assert {"TELEGRAM_BOT_TOKEN", "PORT", "COOPBOT_FLOOD_LIMIT"} <= names  # the pattern works
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    docs = (root / "docs" / "telegram.md").read_text(encoding="utf-8")
+    for name in sorted(names):
+        assert re.search(rf"^{name}=", example, re.MULTILINE), f"{name} not in .env.example"
+        assert f"`{name}`" in docs, f"{name} not in docs/telegram.md"
