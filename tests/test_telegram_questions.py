@@ -275,3 +275,16 @@ def test_an_inline_query_without_a_match_offers_the_official_page(
     results = inline_answer(telegram_bot, "<b>weather</b> & rain").params["results"]
     assert [r["title"] for r in results] == ["No answer found"]
     assert "regional_cooperation.htm" in results[0]["input_message_content"]["message_text"]
+
+
+def test_a_language_choice_applies_to_the_question_sent_right_after_it(
+    telegram_bot: RunningBot,
+) -> None:
+    api = telegram_bot.api
+    mark = len(api.calls)
+    telegram_bot.send(api.make_message("/lang zh-Hans"))
+    telegram_bot.send(api.make_message("What is CEPA?"))  # without waiting for the first reply
+    api.wait_for(lambda c: c.method == "sendMessage" and "CEPA" in c.params["text"], after=mark)
+    texts = [c.params["text"] for c in api.sent("sendMessage") if c.index >= mark]
+    assert texts[0] == "我会以简体中文回答。"
+    assert texts[1].startswith("CEPA即《内地与香港")

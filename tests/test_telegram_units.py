@@ -3,17 +3,19 @@ log redaction, message packing and the run settings."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 import re
 from pathlib import Path
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 
 from bot.config import ConfigError, Settings, check_webhook
 from bot.knowledge import KnowledgeBase, default_path, load
 from bot.telegram import keyboards
-from bot.telegram.app import REDACTED, redact, redact_in_logs
+from bot.telegram.app import REDACTED, PerUserUpdateProcessor, redact, redact_in_logs
 from bot.telegram.handlers import chunks, parse_lang, telegram_lang
 from bot.telegram.keyboards import Press, callback_data, parse
 from bot.telegram.state import Engine, FloodGate, short_ref
@@ -254,3 +256,31 @@ def test_every_setting_is_in_env_example_and_the_telegram_docs() -> None:
     for name in sorted(names):
         assert re.search(rf"^{name}=", example, re.MULTILINE), f"{name} not in .env.example"
         assert f"`{name}`" in docs, f"{name} not in docs/telegram.md"
+
+
+# --- one user at a time --------------------------------------------------------------------------
+
+
+def update_from(user_id: int, update_id: int) -> Update:
+    user = User(user_id, "Test", is_bot=False)
+    chat = Chat(user_id, Chat.PRIVATE)
+    message = Message(update_id, dt.datetime.now(dt.UTC), chat, from_user=user, text="hi")
+    return Update(update_id, message=message)
+
+
+async def test_one_users_updates_run_in_order_and_other_users_alongside() -> None:
+    processor = PerUserUpdateProcessor(8)
+    events: list[str] = []
+
+    async def work(name: str, delay: float) -> None:
+        events.append(f"start {name}")
+        await asyncio.sleep(delay)
+        events.append(f"end {name}")
+
+    await asyncio.gather(
+        processor.process_update(update_from(1, 1), work("first", 0.05)),
+        processor.process_update(update_from(1, 2), work("second", 0)),
+        processor.process_update(update_from(2, 3), work("other", 0)),
+    )
+    assert events.index("end first") < events.index("start second")
+    assert events.index("end other") < events.index("end first")
