@@ -8,6 +8,7 @@ redaction that keeps the token out of every log line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import traceback
 from dataclasses import dataclass, field
@@ -31,9 +32,9 @@ from telegram.ext import (
 
 from bot.config import Settings, check_webhook
 from bot.messages import ADMIN_COMMANDS, COMMANDS
-from bot.storage import SQLiteStorage
+from bot.storage import SQLiteStorage, Storage
 from bot.telegram import handlers as h
-from bot.telegram.state import STORAGE, Engine, initial_bot_data
+from bot.telegram.state import ENGINE, SETTINGS, STORAGE, Engine, initial_bot_data
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ async def register_commands(app: Application, settings: Settings) -> None:
             logger.warning("could not register the admin menu for one operator: %s", exc)
 
 
-async def _purge_forever(storage: SQLiteStorage, days: int) -> None:
+async def _purge_forever(storage: Storage, days: int) -> None:
     """Delete feedback and declined questions past retention, now and once a day."""
     while True:
         try:
@@ -236,7 +237,7 @@ async def _purge_forever(storage: SQLiteStorage, days: int) -> None:
 
 
 async def _post_init(app: Application) -> None:
-    settings: Settings = app.bot_data["settings"]
+    settings: Settings = app.bot_data[SETTINGS]
     storage = await SQLiteStorage.open(settings.db_path, settings.user_hash_key)
     app.bot_data[STORAGE] = storage
     app.bot_data[_PURGE_TASK] = asyncio.create_task(
@@ -245,7 +246,7 @@ async def _post_init(app: Application) -> None:
     await register_commands(app, settings)
     logger.info(
         "serving %d entries as @%s; database %s",
-        len(app.bot_data["engine"].kb.entries),
+        len(app.bot_data[ENGINE].kb.entries),
         app.bot.username,
         settings.db_path,
     )
@@ -255,12 +256,14 @@ async def _post_stop(app: Application) -> None:
     task: asyncio.Task | None = app.bot_data.pop(_PURGE_TASK, None)
     if task is not None:
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _post_shutdown(app: Application) -> None:
     """After every update has been handled: flush and close the database."""
     await _post_stop(app)  # also when start-up failed before post_stop could run
-    storage: SQLiteStorage | None = app.bot_data.pop(STORAGE, None)
+    storage: Storage | None = app.bot_data.pop(STORAGE, None)
     if storage is not None:
         await storage.close()
         logger.info("storage closed")

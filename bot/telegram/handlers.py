@@ -1,8 +1,7 @@
 """The bot's handlers: one small async function per thing a user can do.
 
-Every message is Telegram HTML (the default parse mode set in `app.py`): the bot's own sentences are
-escaped here, knowledge-base strings by `bot.render`, and text users typed is never echoed back
-unescaped. Storage is a convenience, never a condition: a failed write is logged and the user still
+Every message is Telegram HTML: the bot's own sentences are escaped here, knowledge-base strings by
+`bot.render`, and text users typed is never echoed back unescaped. Storage is a convenience, never a condition: a failed write is logged and the user still
 gets the answer.
 """
 
@@ -228,12 +227,10 @@ NEW_MESSAGE = filters.UpdateType.MESSAGE
 def question_text(message: Message) -> str:
     """The question in a message, without the @mention that addressed it to the bot."""
     text = message.text or ""
-    username = message.get_bot().username
-    mentions = message.parse_entities([MessageEntity.MENTION])
-    for entity in sorted(mentions, key=lambda e: e.offset, reverse=True):
-        if mentions[entity].lower() == f"@{username}".lower():
-            # Offsets count UTF-16 code units; parse_entities already did that conversion.
-            text = text.replace(mentions[entity], " ")
+    mention = f"@{message.get_bot().username}".lower()
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
+        if value.lower() == mention:
+            text = text.replace(value, " ")
     return " ".join(text.split())
 
 
