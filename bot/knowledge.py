@@ -12,7 +12,6 @@ import os
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -484,10 +483,11 @@ def default_path() -> Path:
     configured = os.environ.get("COOPBOT_KNOWLEDGE")
     if configured:
         return Path(configured)
-    source_tree = Path(__file__).resolve().parent.parent / "knowledge"
+    package = Path(__file__).resolve().parent
+    source_tree = package.parent / "knowledge"
     if (source_tree / META_FILE).is_file():
         return source_tree
-    return Path(str(resources.files("bot.knowledge_data")))
+    return package / "knowledge_data"  # where the wheel puts the knowledge base
 
 
 def load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
