@@ -202,9 +202,11 @@ def test_problem_reads_file_line_entry_and_message() -> None:
 def test_validate_reports_yaml_syntax_error_at_the_line_of_the_mistake(make_kb: MakeKb) -> None:
     # "CEPA: the ..." after "en:" is a second mapping on one line: a classic curator slip.
     folder = make_kb(cepa=("      en: CEPA is", "      en: CEPA: is"))
-    assert problems(folder) == [
-        f"{folder / 'cepa.yaml'}:19: -: YAML error: mapping values are not allowed here"
-    ]
+    [problem] = problems(folder)
+    # libyaml says "in this context", the pure-Python parser "here".
+    assert problem.startswith(
+        f"{folder / 'cepa.yaml'}:19: -: YAML error: mapping values are not allowed"
+    )
 
 
 def test_validate_reports_bad_indentation_at_the_line_of_the_mistake(make_kb: MakeKb) -> None:
