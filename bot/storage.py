@@ -1,6 +1,10 @@
 """Persistent state of the bot: language choices, feedback, declined questions, answer counts.
 
-Schema (one SQLite file; ``settings.schema_version`` says which layout it has)::
+Two back ends keep the same tables with the same meaning: `SQLiteStorage`, a file, the embedded
+default for one process; and `PostgresStorage` (bot/storage_pg.py, the `postgres` extra), for two
+or more replicas sharing their users' state. `open_storage` picks one from the settings.
+
+Schema (``settings.schema_version`` says which layout a database has)::
 
     settings       (key PRIMARY KEY, value)                  -- schema_version, user_hash_key
     user_language  (user_hash PRIMARY KEY, lang, updated_at)
@@ -27,7 +31,7 @@ Retention: ``purge(days)`` deletes declined questions and feedback older than ``
 counts (aggregates, no user link) and language choices (needed to serve the user) are kept; a user
 can delete theirs with ``forget_user``, which removes every row keyed by their hash.
 
-Durability: WAL journal, every write in its own ``BEGIN IMMEDIATE`` transaction, and
+Durability of SQLite: WAL journal, every write in its own ``BEGIN IMMEDIATE`` transaction, and
 ``synchronous=NORMAL``: a committed write survives the bot crashing or being killed, and the file
 is never corrupted; only a power cut or OS crash can lose the last few commits. That is acceptable
 for feedback and counters, and FULL would add an fsync to every vote. All SQLite calls run on one
@@ -40,6 +44,7 @@ import asyncio
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import sqlite3
 import stat
@@ -49,7 +54,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 SCHEMA_VERSION = 1
 #: Declined questions are kept to improve the knowledge base; a longer text adds nothing to that.
@@ -58,6 +67,7 @@ MAX_DECLINED_CHARS = 1000
 DEFAULT_BUSY_TIMEOUT = 5.0
 
 T = TypeVar("T")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 _SETTINGS_TABLE = "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _TABLES = (
@@ -84,7 +94,8 @@ _TABLES = (
 
 
 class StorageError(Exception):
-    """Storage failed. The message is one line naming the file and the problem, fit for a log.
+    """Storage failed. The message is one line naming the file or database and the problem, fit
+    for a log, and never holding a password.
 
     Callers log it and carry on (the user still gets an answer), so no traceback is needed.
     """
@@ -220,7 +231,7 @@ class SQLiteStorage:
 
     async def add_declined(self, text: str) -> None:
         """Keep a question the bot declined, cut to MAX_DECLINED_CHARS and linked to no user."""
-        row = (text[:MAX_DECLINED_CHARS], self._now())
+        row = (_storable_text(text), self._now())
 
         def write(conn: sqlite3.Connection) -> None:
             with _transaction(conn):
@@ -332,10 +343,22 @@ class SQLiteStorage:
             raise StorageError(f"{self._path}: {action} failed: {problem}") from exc
 
     def _hash(self, user_id: int) -> str:
-        return hmac.new(self._hash_key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
+        return _user_hash(self._hash_key, user_id)
 
     def _now(self) -> str:
         return _iso(self._clock())
+
+
+def _user_hash(key: bytes, user_id: int) -> str:
+    """The only form in which a user id is stored (see the module docstring), in both back ends,
+    so a database moved from one to the other still finds its users."""
+    return hmac.new(key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _storable_text(text: str) -> str:
+    """`text` cut to MAX_DECLINED_CHARS, with what no database can store as text (NUL, lone
+    surrogates, which Telegram can send) replaced by U+FFFD, so odd input never fails a write."""
+    return _UNSTORABLE.sub("\ufffd", text[:MAX_DECLINED_CHARS])
 
 
 def _iso(moment: datetime) -> str:
@@ -451,3 +474,88 @@ def _problem(exc: sqlite3.Error, busy_timeout: float) -> str:
     problem = _PROBLEMS.get(code)
     detail = " ".join(str(exc).split())
     return detail if problem is None else f"{problem} [{detail}]"
+
+
+# --- choosing the back end -----------------------------------------------------------------------
+
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+# libpq refuses a URL with a stray %, and quotes the offending part (the password, often) in its error.
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST_PORT = re.compile(r"(?:\[[^\]]*\]|[^:\[\]]*)(?::(\d*))?")
+
+
+async def open_storage(settings: Settings) -> Storage:
+    """The storage the settings ask for: PostgreSQL when COOPBOT_DATABASE_URL is set, so replicas
+    share their users' state, else the SQLite file at COOPBOT_DB.
+
+    Raises StorageError (one line, never the password) when the database cannot be used.
+    """
+    if not settings.database_url:
+        return await SQLiteStorage.open(settings.db_path, settings.user_hash_key)
+    postgres_address(settings.database_url)  # a bad URL is reported before a missing driver
+    try:
+        from bot.storage_pg import PostgresStorage
+    except ImportError as exc:
+        if not (exc.name or "").startswith("psycopg"):
+            raise
+        raise StorageError(
+            "COOPBOT_DATABASE_URL is set, but PostgreSQL support is not installed: "
+            "pip install 'coopbot[postgres]'"
+        ) from None
+    return await PostgresStorage.open(settings.database_url, settings.user_hash_key)
+
+
+def database_label(settings: Settings) -> str:
+    """Which database the settings name, fit for a log line or a status: never the password."""
+    if settings.database_url:
+        return postgres_address(settings.database_url)
+    return str(settings.db_path)
+
+
+def postgres_address(url: str) -> str:
+    """`url` as ``postgresql://user@host:port/database``, to name the database in messages.
+
+    The password and the query (which may hold ``password=``) are left out. Raises StorageError
+    when `url` is not a PostgreSQL URL libpq could read, saying why without quoting it.
+    """
+    problem = "COOPBOT_DATABASE_URL is not a usable PostgreSQL URL"
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep or scheme.lower() not in _POSTGRES_SCHEMES:
+        # The scheme is safe to show; anything else could be a password typed in the wrong place.
+        shown = f", not {scheme}://" if sep and scheme.isalnum() else ""
+        raise StorageError(f"{problem}: it must start with postgresql://{shown}")
+    if _BAD_PERCENT.search(url):
+        raise StorageError(
+            f"{problem}: a % must be followed by two hex digits; percent-encode special "
+            "characters of the password (@ as %40, % as %25, / as %2F)"
+        )
+    netloc, _, path = rest.partition("?")[0].partition("/")
+    userinfo, _, hosts = netloc.rpartition("@")
+    # One or more host[:port], comma-separated, as libpq allows for fail-over.
+    for host in hosts.split(","):
+        port = _HOST_PORT.fullmatch(host)
+        if port is None or (port[1] and not 0 < int(port[1]) <= 65535):
+            raise StorageError(f"{problem}: a port must be a number from 1 to 65535")
+    user = unquote(userinfo.partition(":")[0])
+    return f"postgresql://{user + '@' if user else ''}{hosts or 'localhost'}{'/' + path if path else ''}"
+
+
+def url_secrets(url: str) -> list[str]:
+    """Every form in which `url` holds a password (as written and decoded), longest first, so
+    that a message quoting any of them can have them blanked out."""
+    rest = url.strip().partition("://")[2]
+    netloc, _, query = rest.partition("?")
+    found = [netloc.partition("/")[0].rpartition("@")[0].partition(":")[2]]
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if unquote(name) == "password":
+            found.append(value)
+    forms = {form for secret in found if secret for form in (secret, unquote(secret))}
+    return sorted(forms, key=len, reverse=True)
+
+
+def redact(text: str, secrets_: list[str]) -> str:
+    """`text` with each of `secrets_` replaced by ``***``, on one line."""
+    for secret in secrets_:
+        text = text.replace(secret, "***")
+    return " ".join(text.split())

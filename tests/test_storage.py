@@ -1,28 +1,43 @@
-"""Tests of the SQLite storage: behaviour through the async API, privacy and failures by
-reading or damaging the file directly."""
+"""Tests of storage: the behaviour both back ends share runs against each (SQLite in a temporary
+file, PostgreSQL in a fresh schema on COOPBOT_TEST_DATABASE_URL), through the async API, with
+privacy and failures checked by looking behind it; then what only one of them has."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import AsyncIterator, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import pytest
+from postgres_server import fresh_schema, require_driver, server_url, unavailable, with_password
 
-from bot.storage import MAX_DECLINED_CHARS, SCHEMA_VERSION, SQLiteStorage, StorageError
+from bot.config import Settings
+from bot.storage import (
+    DEFAULT_BUSY_TIMEOUT,
+    MAX_DECLINED_CHARS,
+    SCHEMA_VERSION,
+    SQLiteStorage,
+    Storage,
+    StorageError,
+    database_label,
+    open_storage,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 USER = 987_654_321_987
 OTHER_USER = 123_456_789_012
 KEY = b"test key, not secret"
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+TABLES = ["settings", "user_language", "feedback", "declined", "answer_count"]
 
 
 class FakeClock:
@@ -35,9 +50,146 @@ class FakeClock:
         return self.now
 
 
+class Backend(Protocol):
+    """One back end as the shared tests see it: settings that open it, and a look behind it."""
+
+    name: str
+    opened: list[Storage]
+    """Every storage `open` returned, closed after the test even when it failed half-way."""
+
+    def settings(self, hash_key: bytes | None) -> Settings: ...
+    async def open(
+        self,
+        hash_key: bytes | None,
+        clock: Callable[[], datetime] = ...,
+        busy_timeout: float = ...,
+    ) -> Storage: ...
+    def rows(self) -> dict[str, list[tuple[object, ...]]]: ...
+    def execute(self, sql: str) -> None: ...
+    def lock_held(self) -> AbstractContextManager[None]: ...
+
+
+class SQLiteBackend:
+    name = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.opened: list[Storage] = []
+
+    def settings(self, hash_key: bytes | None) -> Settings:
+        return Settings(db_path=self.path, user_hash_key=hash_key)
+
+    async def open(
+        self,
+        hash_key: bytes | None,
+        clock: Callable[[], datetime] = lambda: NOW,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> Storage:
+        opened = await SQLiteStorage.open(
+            self.path, hash_key, clock=clock, busy_timeout=busy_timeout
+        )
+        self.opened.append(opened)
+        return opened
+
+    def rows(self) -> dict[str, list[tuple[object, ...]]]:
+        with closing(sqlite3.connect(self.path)) as conn:
+            return {table: conn.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
+
+    def execute(self, sql: str) -> None:
+        with closing(sqlite3.connect(self.path)) as conn, conn:
+            conn.execute(sql)
+
+    @contextmanager
+    def lock_held(self) -> Iterator[None]:
+        """Another connection holding the write lock, as a second bot process would."""
+        with closing(sqlite3.connect(self.path, isolation_level=None)) as conn:
+            conn.execute("BEGIN EXCLUSIVE")
+            try:
+                yield
+            finally:
+                conn.rollback()
+
+
+class PostgresBackend:
+    name = "postgres"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.opened: list[Storage] = []
+
+    def settings(self, hash_key: bytes | None) -> Settings:
+        return Settings(database_url=self.url, user_hash_key=hash_key)
+
+    async def open(
+        self,
+        hash_key: bytes | None,
+        clock: Callable[[], datetime] = lambda: NOW,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> Storage:
+        from bot.storage_pg import PostgresStorage
+
+        opened = await PostgresStorage.open(
+            self.url, hash_key, clock=clock, busy_timeout=busy_timeout
+        )
+        self.opened.append(opened)
+        return opened
+
+    def rows(self) -> dict[str, list[tuple[object, ...]]]:
+        import psycopg
+
+        with psycopg.connect(self.url) as conn:
+            return {table: conn.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
+
+    def execute(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url) as conn:
+            conn.execute(sql)
+
+    @contextmanager
+    def lock_held(self) -> Iterator[None]:
+        """Another session holding every table, as a long migration or a stuck replica would."""
+        import psycopg
+
+        with psycopg.connect(self.url) as conn:
+            conn.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
+            try:
+                yield
+            finally:
+                conn.rollback()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    return server_url()
+
+
+async def close_all(backend: Backend) -> None:
+    """Close what a test left open: an open pool would hang the event loop's shutdown, and an
+    open connection would keep its schema from being dropped."""
+    for opened in backend.opened:
+        await opened.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    if request.param == "sqlite":
+        sqlite = SQLiteBackend(tmp_path / "data" / "coopbot.db")
+        yield sqlite
+        await close_all(sqlite)
+        return
+    with fresh_schema(request.getfixturevalue("postgres_url")) as url:
+        postgres = PostgresBackend(url)
+        yield postgres
+        await close_all(postgres)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "coopbot.db"
+async def postgres(postgres_url: str) -> AsyncIterator[PostgresBackend]:
+    with fresh_schema(postgres_url) as url:
+        backend = PostgresBackend(url)
+        yield backend
+        await close_all(backend)
 
 
 @pytest.fixture
@@ -46,38 +198,23 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def storage(db_path: Path, clock: FakeClock) -> AsyncIterator[SQLiteStorage]:
-    opened = await SQLiteStorage.open(db_path, KEY, clock=clock)
+async def storage(backend: Backend, clock: FakeClock) -> AsyncIterator[Storage]:
+    opened = await backend.open(KEY, clock)
     yield opened
     await opened.close()
 
 
 @pytest.fixture
-async def existing_db(db_path: Path) -> Path:
-    await (await SQLiteStorage.open(db_path)).close()
-    return db_path
+async def existing(backend: Backend) -> Backend:
+    """The back end after a first open has created its tables."""
+    await (await backend.open(None)).close()
+    return backend
 
 
-@contextmanager
-def write_lock_held(path: Path) -> Iterator[None]:
-    """Another connection holding the write lock, as a second bot process would."""
-    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
-        conn.execute("BEGIN EXCLUSIVE")
-        try:
-            yield
-        finally:
-            conn.rollback()
+# --- the behaviour both back ends share ------------------------------------------------------------
 
 
-def all_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    with closing(sqlite3.connect(path)) as conn:
-        tables = [
-            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
-        return {table: conn.execute(f"SELECT * FROM {table}").fetchall() for table in tables}
-
-
-async def test_language_round_trip(storage: SQLiteStorage) -> None:
+async def test_language_round_trip(storage: Storage) -> None:
     assert await storage.get_language(USER) is None
     await storage.set_language(USER, "zh-Hant")
     await storage.set_language(USER, "en")
@@ -85,16 +222,29 @@ async def test_language_round_trip(storage: SQLiteStorage) -> None:
     assert await storage.get_language(OTHER_USER) is None
 
 
-async def test_language_survives_close_and_reopen_with_generated_key(db_path: Path) -> None:
-    first = await SQLiteStorage.open(db_path)
+async def test_language_survives_close_and_reopen_with_generated_key(backend: Backend) -> None:
+    first = await backend.open(None)
     await first.set_language(USER, "zh-Hans")
     await first.close()
-    second = await SQLiteStorage.open(db_path)
+    second = await backend.open(None)
     assert await second.get_language(USER) == "zh-Hans"
     await second.close()
 
 
-async def test_repeated_vote_replaces_the_users_earlier_vote(storage: SQLiteStorage) -> None:
+async def test_two_storages_opened_at_once_share_users_state(backend: Backend) -> None:
+    # Two replicas starting together: they must agree on the generated key and see each other.
+    first, second = await asyncio.gather(backend.open(None), backend.open(None))
+    await first.set_language(USER, "zh-Hant")
+    await first.add_feedback(USER, "cepa", up=True)
+    await second.add_feedback(USER, "cepa", up=False)
+
+    assert await second.get_language(USER) == "zh-Hant"
+    assert (await first.stats()).feedback_by_entry == [("cepa", 0, 1)]
+    await first.close()
+    await second.close()
+
+
+async def test_repeated_vote_replaces_the_users_earlier_vote(storage: Storage) -> None:
     await storage.add_feedback(USER, "gba-youth", up=True)
     await storage.add_feedback(USER, "gba-youth", up=False)
     await storage.add_feedback(OTHER_USER, "gba-youth", up=False)
@@ -104,7 +254,7 @@ async def test_repeated_vote_replaces_the_users_earlier_vote(storage: SQLiteStor
 
 
 async def test_stats_counts_answers_feedback_and_declined(
-    storage: SQLiteStorage, clock: FakeClock
+    storage: Storage, clock: FakeClock
 ) -> None:
     for entry in ["cepa", "gba-youth", "cepa", "cepa", "gba-youth", "qianhai"]:
         await storage.count_answer(entry)
@@ -126,27 +276,42 @@ async def test_stats_counts_answers_feedback_and_declined(
     assert stats.feedback_by_entry == [("cepa", 1, 1), ("qianhai", 1, 0)]
 
 
-async def test_user_ids_are_not_stored_in_clear(storage: SQLiteStorage, db_path: Path) -> None:
+async def test_stats_break_ties_by_entry_id_byte_order(storage: Storage) -> None:
+    # A locale-aware collation would put "b-x" before "B-y"; SQLite and "C" compare bytes.
+    for entry in ["b-x", "B-y", "a"]:
+        await storage.count_answer(entry)
+    assert [entry for entry, _ in (await storage.stats()).top_answers] == ["B-y", "a", "b-x"]
+
+
+async def test_user_ids_are_not_stored_in_clear(storage: Storage, backend: Backend) -> None:
     await storage.set_language(USER, "en")
     await storage.add_feedback(USER, "cepa", up=True)
     await storage.close()
 
-    rows = all_rows(db_path)
+    rows = backend.rows()
     values = [value for table in rows.values() for row in table for value in row]
     assert USER not in values
     assert not any(str(USER) in str(value) for value in values)
     assert rows["user_language"] and rows["feedback"]
-    assert KEY.hex() not in values  # a key given by the caller stays out of the file
+    assert KEY.hex() not in values  # a key given by the caller stays out of the database
 
 
-async def test_declined_text_is_cut_to_limit(storage: SQLiteStorage) -> None:
+async def test_declined_text_is_cut_to_limit(storage: Storage) -> None:
     await storage.add_declined("問" * (MAX_DECLINED_CHARS + 500))
     [(text, _)] = (await storage.stats()).recent_declined
     assert text == "問" * MAX_DECLINED_CHARS
 
 
+async def test_declined_text_that_no_database_can_store_is_kept_with_replacements(
+    storage: Storage,
+) -> None:
+    await storage.add_declined("a\x00b\ud800c😀")
+    [(text, _)] = (await storage.stats()).recent_declined
+    assert text == "a\ufffdb\ufffdc😀"
+
+
 async def test_purge_removes_old_feedback_and_declined_and_keeps_new(
-    storage: SQLiteStorage, clock: FakeClock
+    storage: Storage, clock: FakeClock
 ) -> None:
     clock.now = NOW - timedelta(days=200)
     await storage.add_feedback(USER, "cepa", up=False)
@@ -162,9 +327,7 @@ async def test_purge_removes_old_feedback_and_declined_and_keeps_new(
     assert (stats.feedback_up, stats.feedback_down) == (1, 0)
 
 
-async def test_purge_keeps_answer_counts_and_languages(
-    storage: SQLiteStorage, clock: FakeClock
-) -> None:
+async def test_purge_keeps_answer_counts_and_languages(storage: Storage, clock: FakeClock) -> None:
     clock.now = NOW - timedelta(days=200)
     await storage.set_language(USER, "en")
     await storage.count_answer("cepa")
@@ -176,7 +339,7 @@ async def test_purge_keeps_answer_counts_and_languages(
     assert (await storage.stats()).top_answers == [("cepa", 1)]
 
 
-async def test_forget_user_removes_only_that_users_rows(storage: SQLiteStorage) -> None:
+async def test_forget_user_removes_only_that_users_rows(storage: Storage) -> None:
     for user in (USER, OTHER_USER):
         await storage.set_language(user, "en")
         await storage.add_feedback(user, "cepa", up=True)
@@ -186,6 +349,107 @@ async def test_forget_user_removes_only_that_users_rows(storage: SQLiteStorage) 
     assert await storage.get_language(USER) is None
     assert await storage.get_language(OTHER_USER) == "en"
     assert (await storage.stats()).feedback_up == 1
+
+
+async def test_locked_database_raises_storage_error_at_open(existing: Backend) -> None:
+    with (
+        existing.lock_held(),
+        pytest.raises(StorageError, match="locked by another process") as caught,
+    ):
+        await existing.open(KEY, busy_timeout=0.05)
+    assert database_label(existing.settings(KEY)) in str(caught.value)
+
+
+async def test_failed_write_raises_storage_error(backend: Backend) -> None:
+    opened = await backend.open(KEY, busy_timeout=0.05)
+    with (
+        backend.lock_held(),
+        pytest.raises(StorageError, match=r"counting an answer failed: .*locked"),
+    ):
+        await opened.count_answer("cepa")
+    await opened.close()
+
+
+async def test_newer_schema_version_is_refused(existing: Backend) -> None:
+    existing.execute(
+        f"UPDATE settings SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'"
+    )
+    with pytest.raises(StorageError, match="newer than this bot"):
+        await existing.open(KEY)
+
+
+async def test_committed_write_survives_crash_without_close(backend: Backend) -> None:
+    # A real crash: the child process writes, then dies without close or atexit.
+    settings = backend.settings(KEY)
+    script = textwrap.dedent(
+        f"""
+        import asyncio, os
+        from pathlib import Path
+        from bot.config import Settings
+        from bot.storage import open_storage
+
+        async def main():
+            settings = Settings(
+                db_path=Path({str(settings.db_path)!r}),
+                database_url={settings.database_url!r},
+                user_hash_key={KEY!r},
+            )
+            storage = await open_storage(settings)
+            await storage.set_language({USER}, "en")
+            await storage.count_answer("cepa")
+            os._exit(0)
+
+        asyncio.run(main())
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, check=True, timeout=30)
+
+    reopened = await backend.open(KEY)
+    assert await reopened.get_language(USER) == "en"
+    assert (await reopened.stats()).top_answers == [("cepa", 1)]
+    await reopened.close()
+
+
+async def test_close_waits_for_pending_writes(backend: Backend) -> None:
+    opened = await backend.open(KEY)
+    pending = [asyncio.create_task(opened.count_answer("cepa")) for _ in range(20)]
+    await asyncio.sleep(0)  # let the tasks submit their writes
+    await opened.close()
+    await asyncio.gather(*pending)
+
+    reopened = await backend.open(KEY)
+    assert (await reopened.stats()).top_answers == [("cepa", 20)]
+    await reopened.close()
+
+
+async def test_calls_after_close_raise_storage_error(storage: Storage) -> None:
+    await storage.close()
+    with pytest.raises(StorageError, match="closed"):
+        await storage.count_answer("cepa")
+
+
+async def test_open_storage_opens_the_back_end_the_settings_name(backend: Backend) -> None:
+    opened = await open_storage(backend.settings(KEY))
+    await opened.set_language(USER, "zh-Hant")
+    await opened.close()
+
+    reopened = await backend.open(KEY)
+    assert await reopened.get_language(USER) == "zh-Hant"
+    await reopened.close()
+
+
+# --- SQLite only: the file -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "coopbot.db"
+
+
+@pytest.fixture
+async def existing_db(db_path: Path) -> Path:
+    await (await SQLiteStorage.open(db_path)).close()
+    return db_path
 
 
 async def test_corrupt_file_raises_storage_error_naming_it(db_path: Path) -> None:
@@ -211,77 +475,107 @@ async def test_uncreatable_directory_raises_storage_error(tmp_path: Path) -> Non
     assert str(path) in str(caught.value)
 
 
-async def test_locked_database_raises_storage_error_at_open(existing_db: Path) -> None:
-    with (
-        write_lock_held(existing_db),
-        pytest.raises(StorageError, match="locked by another process") as caught,
-    ):
-        await SQLiteStorage.open(existing_db, busy_timeout=0.05)
-    assert str(existing_db) in str(caught.value)
-
-
-async def test_failed_write_raises_storage_error(db_path: Path) -> None:
-    opened = await SQLiteStorage.open(db_path, busy_timeout=0.05)
-    with (
-        write_lock_held(db_path),
-        pytest.raises(StorageError, match=r"counting an answer failed: .*locked"),
-    ):
-        await opened.count_answer("cepa")
-    await opened.close()
-
-
-async def test_newer_schema_version_is_refused(existing_db: Path) -> None:
-    with closing(sqlite3.connect(existing_db)) as conn, conn:
-        conn.execute(
-            "UPDATE settings SET value = ? WHERE key = 'schema_version'",
-            (str(SCHEMA_VERSION + 1),),
-        )
-    with pytest.raises(StorageError, match="newer than this bot"):
-        await SQLiteStorage.open(existing_db)
-
-
-async def test_committed_write_survives_crash_without_close(db_path: Path) -> None:
-    # A real crash: the child process writes, then dies without close, checkpoint or atexit.
-    script = textwrap.dedent(
-        f"""
-        import asyncio, os
-        from bot.storage import SQLiteStorage
-
-        async def main():
-            storage = await SQLiteStorage.open({str(db_path)!r}, {KEY!r})
-            await storage.set_language({USER}, "en")
-            await storage.count_answer("cepa")
-            os._exit(0)
-
-        asyncio.run(main())
-        """
-    )
-    subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, check=True, timeout=30)
-
-    reopened = await SQLiteStorage.open(db_path, KEY)
-    assert await reopened.get_language(USER) == "en"
-    assert (await reopened.stats()).top_answers == [("cepa", 1)]
-    await reopened.close()
-
-
-async def test_close_waits_for_pending_writes(db_path: Path) -> None:
-    opened = await SQLiteStorage.open(db_path, KEY)
-    pending = [asyncio.create_task(opened.count_answer("cepa")) for _ in range(20)]
-    await asyncio.sleep(0)  # let the tasks submit their writes
-    await opened.close()
-    await asyncio.gather(*pending)
-
-    reopened = await SQLiteStorage.open(db_path, KEY)
-    assert (await reopened.stats()).top_answers == [("cepa", 20)]
-    await reopened.close()
-
-
-async def test_calls_after_close_raise_storage_error(storage: SQLiteStorage) -> None:
-    await storage.close()
-    with pytest.raises(StorageError, match="closed"):
-        await storage.count_answer("cepa")
-
-
 async def test_wal_mode_is_on(existing_db: Path) -> None:
     with closing(sqlite3.connect(existing_db)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+# --- PostgreSQL only: the URL and the server -------------------------------------------------------
+
+PASSWORD = "s3cret-Pa55"
+
+
+def refused_url(password: str = PASSWORD) -> str:
+    """A URL on a loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"postgresql://coopbot:{password}@127.0.0.1:{port}/coopbot"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (f"mysql://coopbot:{PASSWORD}@db/coopbot", "must start with postgresql://, not mysql://"),
+        (f"coopbot:{PASSWORD}@db/coopbot", "must start with postgresql://$"),
+        (f"postgresql://coopbot:{PASSWORD}@db:54x/coopbot", "port must be a number"),
+        (f"postgresql://coopbot:{PASSWORD}%zz@db/coopbot", "% must be followed by two hex"),
+    ],
+)
+async def test_bad_url_is_refused_in_one_line_without_the_password(url: str, problem: str) -> None:
+    with pytest.raises(StorageError, match=problem) as caught:
+        await open_storage(Settings(database_url=url))
+    assert str(caught.value).startswith("COOPBOT_DATABASE_URL is not a usable PostgreSQL URL: ")
+    assert PASSWORD not in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+async def test_url_libpq_refuses_is_reported_without_the_password() -> None:
+    require_driver()
+    url = f"postgresql://coopbot:{PASSWORD}@db/coopbot?password={PASSWORD}&bogus=1"
+    with pytest.raises(StorageError, match="invalid URI query parameter") as caught:
+        await open_storage(Settings(database_url=url))
+    assert PASSWORD not in str(caught.value)
+
+
+async def test_missing_driver_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # makes `import psycopg` fail
+    monkeypatch.delitem(sys.modules, "bot.storage_pg", raising=False)
+    with pytest.raises(StorageError, match=r"pip install 'coopbot\[postgres\]'"):
+        await open_storage(Settings(database_url=refused_url()))
+
+
+def test_database_label_names_the_database_without_the_password() -> None:
+    url = f"postgresql://coopbot:{PASSWORD}@db.internal:5433/coopbot?sslmode=require"
+    assert (
+        database_label(Settings(database_url=url))
+        == "postgresql://coopbot@db.internal:5433/coopbot"
+    )
+
+
+async def test_refused_connection_is_one_line_naming_the_server() -> None:
+    require_driver()
+    url = refused_url()
+    with pytest.raises(StorageError, match="cannot connect: connection refused") as caught:
+        await open_storage(Settings(database_url=url))
+    message = str(caught.value)
+    assert message.startswith(database_label(Settings(database_url=url)) + ": ")
+    assert PASSWORD not in message
+    assert "\n" not in message
+
+
+async def test_wrong_password_is_an_authentication_failure_without_the_password(
+    postgres_url: str,
+) -> None:
+    url = with_password(postgres_url, PASSWORD)
+    with pytest.raises(StorageError, match="cannot connect: authentication failed") as caught:
+        await open_storage(Settings(database_url=url))
+    assert PASSWORD not in str(caught.value)
+
+
+async def test_storage_reconnects_after_the_server_drops_its_connections(
+    postgres: PostgresBackend,
+) -> None:
+    opened = await postgres.open(KEY)
+    await opened.set_language(USER, "en")
+    # What a database restart or fail-over does to every open connection.
+    postgres.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE usename = current_user AND datname = current_database() "
+        "AND pid <> pg_backend_pid()"
+    )
+    assert await opened.get_language(USER) == "en"
+    await opened.close()
+
+
+# --- the test set-up itself: PostgreSQL missing in CI is a failure, elsewhere a skip ----------------
+
+
+def test_missing_postgres_fails_where_ci_requires_it() -> None:
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL is required here"):
+        unavailable("no server", {"CI": "true", "COOPBOT_REQUIRE_POSTGRES": "1"})
+
+
+def test_missing_postgres_skips_with_the_reason_elsewhere() -> None:
+    with pytest.raises(pytest.skip.Exception, match="skipped: no server; set COOPBOT_TEST_"):
+        unavailable("no server", {"CI": "true"})
