@@ -1,4 +1,4 @@
-"""The `coopbot` command: ask, shell, validate, run, eval, bench.
+"""The `coopbot` command: ask, shell, validate, run, eval, bench, health.
 
 Every command works from any directory after `pip install .`: the knowledge base ships in the wheel,
 and `--knowledge PATH` or COOPBOT_KNOWLEDGE points elsewhere.
@@ -279,6 +279,21 @@ def cmd_default(args: argparse.Namespace) -> int:
     return cmd_shell(args)
 
 
+# --- health --------------------------------------------------------------------------------------
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """One line on whether this installation could serve: the container's HEALTHCHECK."""
+    from bot.health import HealthError, check
+
+    try:
+        print(f"coopbot health: OK: {check(_knowledge_path(args))}")
+    except HealthError as exc:
+        print(f"coopbot health: FAIL: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -370,6 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--db", metavar="PATH", help="SQLite database file (default: COOPBOT_DB or a data folder)"
+    )
+    command(
+        "health",
+        "Check that the knowledge base answers and the database opens (settings from the "
+        "environment); one line, exit 0 or 1.",
+        cmd_health,
     )
     return parser
 
