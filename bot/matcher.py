@@ -17,6 +17,7 @@ one index. The matcher knows nothing of Telegram: it returns plain dataclasses.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import re
@@ -58,6 +59,9 @@ class Thresholds:
     min_evidence: float = 0.6
     max_candidates: int = 40  # entries scored in full after the cheap pre-filter
     common_share: float = 0.25  # words in more than this share of entries don't pick candidates
+    # Nor do words in more entries than this, however large the knowledge base: it bounds the
+    # pre-filter's work (`coopbot bench`), and is far above any curated knowledge base's size.
+    max_postings: int = 2000
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -95,6 +99,42 @@ class Outcome:
 
 
 _WORD = re.compile(r"[0-9a-z+]+|[^\sa-z0-9+]")
+
+# token_sort_ratio is plain ratio on each text with its words sorted: sorting every phrasing once,
+# when the index is built, leaves only the question to sort per query (a quarter of the cost).
+_PRESORTED_SCORERS = {"token_sort_ratio": "ratio"}
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
+
+
+ALIAS_TYPO_CUTOFF = 84.0  # rapidfuzz ratio for a misspelt one-word alias to name its topic
+
+
+class _ByLength:
+    """Words that could reach a ratio cutoff against a word of a given length, in list order.
+
+    ratio is at most 200 * shorter / (both lengths), so most of a large vocabulary is out of reach
+    of any one word: leaving it out changes no result (order is kept, so neither do ties) and
+    spares rapidfuzz a pass over every word of the knowledge base for each misspelling.
+    """
+
+    def __init__(self, words: list[str], cutoff: float) -> None:
+        self.words = words
+        self.cutoff = cutoff - 0.5  # a margin for rounding: more words, never fewer
+        self._lists: dict[int, list[str]] = {}
+
+    def reach(self, length: int) -> list[str]:
+        found = self._lists.get(length)
+        if found is None:
+            found = [
+                w
+                for w in self.words
+                if 200 * min(len(w), length) >= self.cutoff * (len(w) + length)
+            ]
+            self._lists[length] = found
+        return found
 
 
 def _words(text: str) -> list[str]:
@@ -153,7 +193,8 @@ class Matcher:
         self.kb = kb
         self.t = thresholds
         self._synonyms = _synonym_pattern(kb.meta.synonyms)
-        self._scorer = getattr(fuzz, thresholds.scorer)
+        self._presort = thresholds.scorer in _PRESORTED_SCORERS
+        self._scorer = getattr(fuzz, _PRESORTED_SCORERS.get(thresholds.scorer, thresholds.scorer))
         self.entries: list[Entry] = list(kb.entries.values())
         self._variants: list[list[str]] = []
         self._terms: list[frozenset[str]] = []
@@ -164,7 +205,7 @@ class Matcher:
             # A topic's aliases are words of its overview: "重慶" alone is a question about Chongqing.
             aliases = topic.aliases if topic.overview == entry.id else ()
             keywords = [self.canonical(k) for k in (*entry.keywords, *aliases)]
-            self._variants.append([spaced(t) for t in phrasings if t])
+            self._variants.append([self._similarity_text(t) for t in phrasings if t])
             terms = frozenset(term for text in phrasings + keywords for term in tokens(text))
             self._terms.append(terms)
             for term in terms:
@@ -174,8 +215,10 @@ class Matcher:
         self._idf = {term: math.log(1 + count / len(ids)) for term, ids in self._postings.items()}
         self._max_idf = max(self._idf.values(), default=1.0)
         self._min_evidence = self.t.min_evidence * self._max_idf
-        self._latin_vocabulary = [t for t in self._postings if t.isascii() and len(t) >= 4]
-        self._aliases = self._alias_table()
+        self._latin_vocabulary = _ByLength(
+            [t for t in self._postings if t.isascii() and len(t) >= 4], thresholds.typo_cutoff
+        )
+        self._index_aliases()
         self._platform_topics = {t.id for t in kb.platforms()}
         overview_ids = {t.overview for t in kb.topics.values()}
         self._overviews = {i for i, e in enumerate(self.entries) if e.id in overview_ids}
@@ -189,30 +232,62 @@ class Matcher:
         pattern, table = self._synonyms
         return pattern.sub(lambda m: table[m.group(0)], text)
 
-    def _alias_table(self) -> list[tuple[str, str]]:
-        table = []
+    def _similarity_text(self, canonical: str) -> str:
+        """Canonical text as the similarity scorer compares it."""
+        text = spaced(canonical)
+        return _sorted_words(text) if self._presort else text
+
+    def _index_aliases(self) -> None:
+        """Aliases by the way they are found, so naming costs the same with 20 topics or 20,000.
+
+        One-word Latin aliases are looked up by word (and, at five letters or more, by typo);
+        aliases of several words by substring, as are Chinese ones, by the lengths that occur.
+        """
+        self._word_aliases: dict[str, set[str]] = defaultdict(set)
+        self._phrase_aliases: list[tuple[str, str]] = []
+        self._cjk_aliases: dict[str, set[str]] = defaultdict(set)
         for topic in self.kb.topics.values():
             for alias in (*topic.aliases, topic.id):
                 canonical = self.canonical(alias)
-                if canonical:
-                    table.append((canonical, topic.id))
-        return table
+                if not canonical:
+                    continue
+                if not canonical.isascii():
+                    self._cjk_aliases[canonical].add(topic.id)
+                elif " " in canonical:
+                    self._phrase_aliases.append((canonical, topic.id))
+                else:
+                    self._word_aliases[canonical].add(topic.id)
+        self._typo_aliases = _ByLength(
+            [a for a in self._word_aliases if len(a) >= 5], ALIAS_TYPO_CUTOFF
+        )
+        self._cjk_lengths = sorted({len(a) for a in self._cjk_aliases})
 
     def mentioned_topics(self, text: str) -> set[str]:
         """Topics named in canonical text by an alias; Latin aliases also match with a typo."""
-        found = set()
+        found: set[str] = set()
+        for word in set(text.split(" ")):
+            found.update(self._word_aliases.get(word, ()))
+        for word in {w for w in _words(text) if len(w) >= 5 and w.isascii()}:
+            for alias, _score, _index in process.extract(
+                word,
+                self._typo_aliases.reach(len(word)),
+                scorer=fuzz.ratio,
+                score_cutoff=ALIAS_TYPO_CUTOFF,
+                limit=None,
+            ):
+                found.update(self._word_aliases[alias])
         padded = f" {text} "
-        words = [w for w in _words(text) if len(w) >= 5 and w.isascii()]
-        for alias, topic in self._aliases:
-            if alias.isascii():
-                if f" {alias} " in padded:
-                    found.add(topic)
-                elif " " not in alias and len(alias) >= 5 and words:
-                    best = process.extractOne(alias, words, scorer=fuzz.ratio, score_cutoff=84)
-                    if best is not None:
-                        found.add(topic)
-            elif alias in text:
+        for alias, topic in self._phrase_aliases:
+            if f" {alias} " in padded:
                 found.add(topic)
+        if not text.isascii():
+            pieces = {
+                text[start : start + length]
+                for length in self._cjk_lengths
+                for start in range(len(text) - length + 1)
+            }
+            for alias in pieces & self._cjk_aliases.keys():
+                found.update(self._cjk_aliases[alias])
         return found
 
     @lru_cache(maxsize=4096)  # noqa: B019 - the matcher lives as long as its knowledge base
@@ -225,7 +300,10 @@ class Matcher:
         if word in self._idf or len(word) < 5 or not word.isascii() or word.isdigit():
             return word, 1.0
         best = process.extractOne(
-            word, self._latin_vocabulary, scorer=fuzz.ratio, score_cutoff=self.t.typo_cutoff
+            word,
+            self._latin_vocabulary.reach(len(word)),
+            scorer=fuzz.ratio,
+            score_cutoff=self.t.typo_cutoff,
         )
         return (best[0], self.t.typo_credit) if best else (word, 1.0)
 
@@ -256,27 +334,30 @@ class Matcher:
         candidates = self._candidates(terms, weights)
         if not candidates:
             return []
-        query = spaced(corrected)
+        query = self._similarity_text(corrected)
         mentioned = self.mentioned_topics(text)
-        scored = []
+        earned = [(t, w * credit.get(t, 1.0)) for t, w in weights.items()]
+        th = self.t
+        # (-score, id, index): plain tuples sort in C, and only the returned few become Candidates.
+        scored: list[tuple[float, str, int]] = []
         for index in candidates:
             entry_terms = self._terms[index]
-            found = sum(w * credit.get(t, 1.0) for t, w in weights.items() if t in entry_terms)
+            found = sum([w for t, w in earned if t in entry_terms])
             coverage = found / total
             best = process.extractOne(query, self._variants[index], scorer=self._scorer)
             similarity = best[1] / 100 if best else 0.0
-            score = self.t.coverage_weight * coverage + self.t.similarity_weight * similarity
-            topic = self.entries[index].topic
-            if topic in mentioned:
-                score += self.t.topic_bonus * coverage
-            elif mentioned and topic in self._platform_topics:
-                score -= self.t.other_topic_penalty
+            score = th.coverage_weight * coverage + th.similarity_weight * similarity
+            entry = self.entries[index]
+            if entry.topic in mentioned:
+                score += th.topic_bonus * coverage
+            elif mentioned and entry.topic in self._platform_topics:
+                score -= th.other_topic_penalty
             if index in self._overviews:
-                score += self.t.overview_bonus
+                score += th.overview_bonus
             score *= min(1.0, found / self._min_evidence)
-            scored.append(Candidate(self.entries[index], round(max(score, 0.0), 4)))
-        scored.sort(key=lambda c: (-c.score, c.entry.id))
-        return scored[:limit]
+            scored.append((-round(max(score, 0.0), 4), entry.id, index))
+        scored.sort()
+        return [Candidate(self.entries[index], -score) for score, _, index in scored[:limit]]
 
     def _candidates(self, terms: list[str], weights: dict[str, float]) -> list[int]:
         """Entries sharing an informative term with the question, best partial overlap first.
@@ -285,7 +366,7 @@ class Matcher:
         count in the full score of the entries that are picked.
         """
         count = len(self.entries)
-        common = max(self.t.common_share * count, 1)
+        common = min(max(self.t.common_share * count, 1), self.t.max_postings)
         overlap: dict[int, float] = defaultdict(float)
         for term in terms:
             ids = self._postings.get(term, ())
@@ -294,10 +375,14 @@ class Matcher:
                     overlap[index] += weights[term]
         if not overlap:
             for term in terms:
-                for index in self._postings.get(term, ()):
+                # Only common words: each still picks, from its first `max_postings` entries.
+                for index in self._postings.get(term, ())[: self.t.max_postings]:
                     overlap[index] += weights[term]
-        ranked = sorted(overlap, key=lambda i: (-overlap[i], i))
-        return ranked[: self.t.max_candidates]
+        # Best overlap first, then the lower index: tuples compare in C, and only the top are kept.
+        best = heapq.nlargest(
+            self.t.max_candidates, zip(overlap.values(), map(int.__neg__, overlap), strict=True)
+        )
+        return [-negated for _, negated in best]
 
     # --- the outcome ----------------------------------------------------------------------
 
@@ -335,7 +420,10 @@ def _synonym_pattern(
     for source in sorted(table, key=len, reverse=True):
         escaped = re.escape(source)
         parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if source.isascii() else escaped)
-    return re.compile("|".join(parts)), table
+    # The lookahead on the first characters changes no match; it spares trying every variant at
+    # every position of the question, which made this the costliest step of a short question.
+    first = "".join(sorted({re.escape(source[0]) for source in table}))
+    return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})"), table
 
 
 def chosen(entry: Entry, lang: Lang) -> Outcome:
