@@ -23,7 +23,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, InlineQueryLimit, MessageLimit, ParseMode
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot import __version__
@@ -634,6 +634,9 @@ async def on_error(update: object, context: Context) -> None:
         logger.error(
             "handling update %s (%s) failed", update.update_id, kind, exc_info=context.error
         )
+    elif isinstance(context.error, NetworkError):  # polling while the server is unreachable:
+        logger.warning("Bot API unreachable, retrying: %s", context.error)  # no traceback needed
+        return
     else:
         logger.error("error outside any update: %s", context.error, exc_info=context.error)
         return
