@@ -199,8 +199,31 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+_TLS_CONTEXTS: dict = {}
+
+
 @pytest.fixture
-def start_bot(fake_api, tmp_path: Path):
+def shared_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build the default TLS context once per test session instead of twice per bot.
+
+    Each of the bot's two httpx clients loads certifi's CA bundle (~0.13 s) even though the fake
+    is plain HTTP; over a hundred bot starts that would be half the suite's time.
+    """
+    import ssl
+
+    original = ssl.create_default_context
+
+    def cached(*args, **kwargs) -> ssl.SSLContext:
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in _TLS_CONTEXTS:
+            _TLS_CONTEXTS[key] = original(*args, **kwargs)
+        return _TLS_CONTEXTS[key]
+
+    monkeypatch.setattr(ssl, "create_default_context", cached)
+
+
+@pytest.fixture
+def start_bot(fake_api, tmp_path: Path, shared_tls_context: None):
     """Start the bot against the fake API: `start_bot(mode="webhook", flood_limit=3, ...)`.
 
     Keywords other than `mode`, `rate_limiter` and `engine` (one already built, to save
