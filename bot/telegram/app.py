@@ -32,7 +32,7 @@ from telegram.ext import (
 
 from bot.config import Settings, check_webhook
 from bot.messages import ADMIN_COMMANDS, COMMANDS
-from bot.storage import SQLiteStorage, Storage
+from bot.storage import Storage, database_label, open_storage
 from bot.telegram import handlers as h
 from bot.telegram.state import ENGINE, SETTINGS, STORAGE, Engine, initial_bot_data
 
@@ -238,7 +238,7 @@ async def _purge_forever(storage: Storage, days: int) -> None:
 
 async def _post_init(app: Application) -> None:
     settings: Settings = app.bot_data[SETTINGS]
-    storage = await SQLiteStorage.open(settings.db_path, settings.user_hash_key)
+    storage = await open_storage(settings)
     app.bot_data[STORAGE] = storage
     app.bot_data[_PURGE_TASK] = asyncio.create_task(
         _purge_forever(storage, settings.retention_days), name="coopbot-purge"
@@ -248,7 +248,7 @@ async def _post_init(app: Application) -> None:
         "serving %d entries as @%s; database %s",
         len(app.bot_data[ENGINE].kb.entries),
         app.bot.username,
-        settings.db_path,
+        database_label(settings),
     )
 
 
