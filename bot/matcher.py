@@ -49,9 +49,10 @@ class Thresholds:
     similarity_weight: float = 0.3
     topic_bonus: float = 0.1
     other_topic_penalty: float = 0.15
-    unknown_word_weight: float = 1.0  # share of the highest idf given to a word never seen
+    unknown_word_weight: float = 1.2  # share of the highest idf given to a word never seen
     typo_cutoff: float = 84.0  # rapidfuzz ratio for a misspelt word to count as a known one
     cjk_char_weight: float = 0.5  # a single Chinese character says less than a two-character word
+    question_word_weight: float = 0.5  # share of its idf a question word ("what", "邊個") weighs
     typo_credit: float = 0.6  # what a corrected word earns, against 1 for a word typed right
     overview_bonus: float = 0.03  # a bare topic name ("cepa") gets the topic's overview
     # Matched weight, as a share of the rarest word's, below which the score shrinks: one common
@@ -66,8 +67,13 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 
-# Words that carry no meaning for finding an entry. Question words (who, when, where) stay: they
-# separate "who leads X" from "when was X set up".
+# Question words (canonical script) say what kind of answer is wanted, not what it is about: they
+# tell "who leads X" from "when was X set up", but asking "what" does not bring a question into scope.
+QUESTION_WORDS = frozenset(
+    "what which who whom whose when where why how 甚么 什么 咩 乜 乜嘢 边个 谁 几时 边度 哪里 点样 怎样".split()
+)
+
+# Words that carry no meaning for finding an entry.
 STOPWORDS = frozenset(
     "a an the is are was were be been being do does did of to in on at for by with and or it its "
     "this that these those there please pls plz me i you u my your can could would should tell "
@@ -311,6 +317,8 @@ class Matcher:
         weight = self._idf.get(term, self._max_idf * self.t.unknown_word_weight)
         if len(term) == 1 and is_cjk(term):
             weight *= self.t.cjk_char_weight
+        if term in QUESTION_WORDS:
+            weight *= self.t.question_word_weight
         return weight
 
     # --- scoring --------------------------------------------------------------------------
