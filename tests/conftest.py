@@ -99,7 +99,9 @@ class RunningBot:
     running those, rather than re-creating their start-up steps, is what the tests must cover.
     """
 
-    def __init__(self, api, settings, mode: str, rate_limiter: bool, engine=None) -> None:
+    def __init__(
+        self, api, settings, mode: str, rate_limiter: bool, engine=None, poll_timeout: int = 2
+    ) -> None:
         import asyncio
         import threading
 
@@ -108,6 +110,7 @@ class RunningBot:
         from bot.telegram.state import Engine
 
         self.api, self.settings, self.mode = api, settings, mode
+        self.poll_timeout = poll_timeout
         engine = engine or Engine.build(load_or_raise(settings.knowledge))
         self.app = build_application(settings, engine, rate_limiter=rate_limiter)
         self.webhook_local_url = (
@@ -127,7 +130,7 @@ class RunningBot:
         asyncio.set_event_loop(self._loop)
         options = {"stop_signals": None}
         if self.mode == "polling":
-            options["timeout"] = 2
+            options["timeout"] = self.poll_timeout
         try:
             run(self.app, self.settings, **options)
         except BaseException as exc:  # reported by start()/stop(), in the test's thread
@@ -226,9 +229,9 @@ def shared_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
 def start_bot(fake_api, tmp_path: Path, shared_tls_context: None):
     """Start the bot against the fake API: `start_bot(mode="webhook", flood_limit=3, ...)`.
 
-    Keywords other than `mode`, `rate_limiter` and `engine` (one already built, to save
-    building it again) override Settings fields. The rate limiter is off by default: it adds
-    nothing to what the tests check but waiting.
+    Keywords other than `mode`, `rate_limiter`, `engine` (one already built, to save building
+    it again) and `poll_timeout` (seconds a long poll waits) override Settings fields. The rate
+    limiter is off by default: it adds nothing to what the tests check but waiting.
     """
     import dataclasses
 
@@ -237,7 +240,11 @@ def start_bot(fake_api, tmp_path: Path, shared_tls_context: None):
     running: list[RunningBot] = []
 
     def start(
-        mode: str = "polling", rate_limiter: bool = False, engine=None, **overrides
+        mode: str = "polling",
+        rate_limiter: bool = False,
+        engine=None,
+        poll_timeout: int = 2,
+        **overrides,
     ) -> RunningBot:
         settings = Settings(
             token=TELEGRAM_TOKEN,
@@ -257,7 +264,7 @@ def start_bot(fake_api, tmp_path: Path, shared_tls_context: None):
                 port=port,
             )
         settings = dataclasses.replace(settings, **overrides)
-        bot = RunningBot(fake_api, settings, mode, rate_limiter, engine)
+        bot = RunningBot(fake_api, settings, mode, rate_limiter, engine, poll_timeout)
         running.append(bot)
         return bot.start()
 

@@ -1412,6 +1412,11 @@ class FakeBotApi:
         with self._cond:
             self._faults.append(_Fault(canonical, status, count, retry_after, delay, description))
 
+    def faults_pending(self, method: str | None = None) -> int:
+        """Injected failures not used yet, of one method or of all."""
+        with self._cond:
+            return sum(f.count for f in self._faults if method is None or f.method == method)
+
     def _take_fault(self, method: str) -> _Fault | None:
         with self._cond:
             for fault in self._faults:
@@ -1962,6 +1967,9 @@ class FakeBotApi:
         limit = min(max(params.get("limit", 100), 1), 100)
         timeout = max(params.get("timeout", 0), 0)
         deadline = time.monotonic() + timeout
+        if _client_disconnected(getattr(self._local, "connection", None)):
+            # It gave up during an injected delay: this poll must not end the one replacing it.
+            raise _ClientGone
         with self._cond:
             if self._webhook.get("url"):
                 raise BotApiError(

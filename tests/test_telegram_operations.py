@@ -3,22 +3,32 @@ errors and a clean stop on SIGTERM."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_KB, TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET, RunningBot
 from fake_bot_api import FakeBotApi
+from test_telegram_questions import FailingStorage
 
 from bot.cli import main
+from bot.storage import SQLiteStorage
+from bot.telegram import app as app_module
+from bot.telegram.app import RATE_LIMIT_RETRIES
+from bot.telegram.state import STORAGE
 
 USER = 10_001
 ERROR_NOTE = "Sorry, something went wrong on my side. Please try again in a moment."
@@ -58,6 +68,133 @@ def test_polling_carries_on_after_get_updates_fails(telegram_bot: RunningBot) ->
     assert [c.method for c in telegram_bot.api.errors] == ["getUpdates"]
 
 
+# --- every question answered once or logged as failed, whatever the Bot API does -----------------
+
+#: The line `handlers.on_error` logs for each update it could not handle.
+FAILED_LINE = re.compile(r"handling update (\d+) \(message\) failed")
+#: What a question becomes when the bot's answer to it meets each fault of sendMessage. A send
+#: that timed out may have reached Telegram all the same, as it does here: the fake delivers it
+#: after the bot has given up. (A 429 followed by an answer has a test of its own above.)
+SEND_FAULTS = [
+    ({"status": 500}, "logged as failed"),
+    ({"status": "drop"}, "logged as failed"),
+    ({"status": "delay", "delay": 1.0}, "answered and logged as failed"),
+    ({"status": 429, "retry_after": 1, "count": RATE_LIMIT_RETRIES + 1}, "logged as failed"),
+]
+#: Each fault of getUpdates once, in a row; the delay is past the long poll's timeout.
+POLL_FAULTS = [
+    {"status": 500},
+    {"status": "drop"},
+    {"status": "delay", "delay": 2.0},
+    {"status": 429, "retry_after": 1},
+]
+
+
+@dataclass
+class Tally:
+    """What became of questions asked under faults, each by a user of its own."""
+
+    answers: dict[int, int]  # update id -> answers the user got
+    failed: dict[int, str]  # update id -> the line that logged it as failed
+
+    def answered(self) -> set[int]:
+        return {update_id for update_id, count in self.answers.items() if count}
+
+    def surely_failed(self) -> set[int]:
+        """Failed and not delivered: only a send that timed out may have reached the user."""
+        return {u for u, line in self.failed.items() if "may have delivered" not in line}
+
+    def outcome(self, update_id: int) -> str:
+        answered = "answered" if self.answers[update_id] else ""
+        failed = "logged as failed" if update_id in self.failed else ""
+        return " and ".join(filter(None, [answered, failed])) or "dropped"
+
+
+class Asker:
+    """Asks "What is CEPA?" as a new user each time, and tallies what became of each question."""
+
+    def __init__(self, bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+        self.bot, self.caplog = bot, caplog
+        self.users: dict[int, int] = {}  # update id -> the user who asked
+
+    def ask(self) -> int:
+        user = 30_000 + len(self.users)
+        update_id = self.bot.api.push_update(
+            self.bot.api.make_message("What is CEPA?", user_id=user)
+        )
+        self.users[update_id] = user
+        return update_id
+
+    def tally(self) -> Tally:
+        answered = [
+            c.params["chat_id"]
+            for c in self.bot.api.sent("sendMessage")
+            if c.params["text"].startswith("CEPA is")
+        ]
+        failed = {
+            int(match[1]): record.getMessage()
+            for record in self.caplog.records
+            if (match := FAILED_LINE.match(record.getMessage()))
+        }
+        return Tally(
+            {update_id: answered.count(user) for update_id, user in self.users.items()},
+            {update_id: line for update_id, line in failed.items() if update_id in self.users},
+        )
+
+    def wait_for_every_outcome(self, timeout: float = 20.0) -> Tally:
+        """Wait until each question is answered or surely failed, then until the bot is done
+        with each user (their updates are handled in order), so a second answer would show."""
+        deadline = time.monotonic() + timeout
+        while (tally := self.tally()).answered() | tally.surely_failed() != set(self.users):
+            assert time.monotonic() < deadline, f"questions with no outcome: {tally}"
+            time.sleep(0.05)
+        for user in self.users.values():
+            self.bot.settle(user)
+        return self.tally()
+
+
+def assert_each_answered_once_or_logged_as_failed(tally: Tally) -> None:
+    assert all(count <= 1 for count in tally.answers.values()), f"answered twice: {tally}"
+    assert len(tally.answered()) + len(tally.surely_failed()) == len(tally.answers), tally
+
+
+@pytest.fixture
+def asker(
+    start_bot: Callable[..., RunningBot],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> Asker:
+    """The bot as deployed (the rate limiter on), except that a Bot API call times out after
+    half a second, and a long poll lasts a second: the faults take seconds, not minutes."""
+    monkeypatch.setattr(app_module, "BOT_API_TIMEOUT", 0.5)
+    return Asker(start_bot(rate_limiter=True, poll_timeout=1), caplog)
+
+
+def test_under_send_faults_each_question_is_answered_once_or_logged_as_failed(
+    asker: Asker,
+) -> None:
+    outcomes = []
+    for fault, _ in SEND_FAULTS:
+        asker.bot.api.fail_next("sendMessage", **fault)
+        update_id = asker.ask()
+        outcomes.append(asker.wait_for_every_outcome().outcome(update_id))
+    assert outcomes == [outcome for _, outcome in SEND_FAULTS]
+    assert_each_answered_once_or_logged_as_failed(asker.tally())
+    assert asker.bot.say("What is CEPA?").params["text"].startswith("CEPA is")
+
+
+def test_under_polling_faults_each_question_is_answered_once(asker: Asker) -> None:
+    for fault in POLL_FAULTS:
+        asker.bot.api.fail_next("getUpdates", **fault)
+    while asker.bot.api.faults_pending():  # questions keep coming while polling fails
+        asker.ask()
+        time.sleep(0.5)
+    asker.ask()
+    tally = asker.wait_for_every_outcome()
+    assert_each_answered_once_or_logged_as_failed(tally)
+    assert set(tally.answers.values()) == {1} and not tally.failed
+
+
 # --- the webhook ---------------------------------------------------------------------------------
 
 
@@ -86,6 +223,38 @@ def test_a_delivery_without_the_right_secret_is_refused(
     assert [c.params["chat_id"] for c in api.sent("sendMessage")] == [USER]
 
 
+def health(bot: RunningBot) -> tuple[int, dict]:
+    """GET /healthz on the webhook's port, as a load balancer asks: (status, JSON body)."""
+    url = f"http://127.0.0.1:{bot.settings.port}/healthz"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=5) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.load(refused)
+
+
+def test_healthz_says_ok_with_the_number_of_entries(webhook_bot: RunningBot) -> None:
+    assert health(webhook_bot) == (200, {"status": "ok", "entries": 3, "storage": "ok"})
+
+
+def test_healthz_is_503_while_storage_fails_and_the_log_says_why(
+    webhook_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot_data = webhook_bot.app.bot_data
+    bot_data[STORAGE] = FailingStorage(bot_data[STORAGE])
+    unavailable = {"status": "unavailable", "entries": 3, "storage": "failing"}
+    assert health(webhook_bot) == (503, unavailable)
+    assert "storage is not answering: coopbot.db: saving failed: database is locked" in caplog.text
+
+
+def test_healthz_is_served_beside_the_webhook_without_disturbing_it(
+    webhook_bot: RunningBot,
+) -> None:
+    health(webhook_bot)
+    assert webhook_bot.say("What is CEPA?").params["text"].startswith("CEPA is")
+
+
 # --- the token out of the logs -------------------------------------------------------------------
 
 
@@ -96,7 +265,7 @@ def test_the_token_is_in_no_log_line_even_at_debug(
     caplog.set_level(logging.DEBUG, logger="httpx")  # request URLs, token included
     bot = start_bot()
     bot.api.fail_next("sendMessage", 500)
-    bot.say("What is CEPA?")  # the apology, after a logged traceback
+    bot.say("What is CEPA?")  # the apology, after the failure is logged
     bot.say("/start")
     bot.stop()
     assert TELEGRAM_TOKEN not in caplog.text
@@ -157,6 +326,89 @@ def test_run_in_webhook_mode_without_a_secret_is_exit_code_2(
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN)
     assert main(["run", "--webhook-url", "https://bot.example.org/hook"]) == 2
     assert "TELEGRAM_WEBHOOK_SECRET" in capsys.readouterr().err
+
+
+def read_only_database(path: Path) -> None:
+    sqlite3.connect(path).close()
+    path.chmod(0o444)
+
+
+def corrupt_database(path: Path) -> None:
+    path.write_bytes(b"not a database, whatever its name says " * 200)
+
+
+@pytest.fixture
+def lock_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
+    """Another process's write transaction on the file, held to the end of the test; the bot
+    waits a tenth of a second for it rather than five (the lock is never let go anyway)."""
+    real_open = SQLiteStorage.open.__func__  # type: ignore[attr-defined]
+
+    async def impatient_open(cls, path, hash_key=None, **options):
+        return await real_open(cls, path, hash_key, **{**options, "busy_timeout": 0.1})
+
+    monkeypatch.setattr(SQLiteStorage, "open", classmethod(impatient_open))
+    holders: list[sqlite3.Connection] = []
+
+    def lock(path: Path) -> None:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("PRAGMA journal_mode = WAL")
+        holder.execute("BEGIN EXCLUSIVE")
+        holders.append(holder)
+
+    yield lock
+    for holder in holders:
+        holder.close()
+
+
+@pytest.fixture
+def run_in_process(
+    run_env: None,
+    fake_api: FakeBotApi,
+    monkeypatch: pytest.MonkeyPatch,
+    shared_tls_context: None,
+) -> Callable[..., int]:
+    """`coopbot run ARGS` in this process against the fake; returns the exit code.
+
+    `run_polling` takes this thread's event loop, closes it and leaves the signal handlers as
+    they were, so each run gets a loop of its own.
+    """
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN)
+
+    def run(*args: str) -> int:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            return main(["run", "--api-url", fake_api.root, "--knowledge", str(FIXTURE_KB), *args])
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("spoilt", "problem"),
+    [
+        ("read-only", "the file is read-only"),
+        ("corrupt", "not a SQLite database (corrupt, or some other kind of file)"),
+        ("locked", "the database is locked by another process (waited 0.1 s)"),
+    ],
+)
+def test_a_database_that_cannot_be_used_stops_run_with_one_line_naming_the_file(
+    run_in_process: Callable[..., int],
+    lock_database: Callable[[Path], None],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    spoilt: str,
+    problem: str,
+) -> None:
+    spoil = {"read-only": read_only_database, "corrupt": corrupt_database, "locked": lock_database}
+    db = tmp_path / "spoilt.db"
+    spoil[spoilt](db)
+    assert run_in_process("--db", str(db)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"coopbot run: {db}: cannot open: {problem}")
+    assert err.count("\n") == 1
 
 
 def coopbot(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:

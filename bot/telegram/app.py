@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+import tornado.web
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -32,7 +34,7 @@ from telegram.ext import (
 
 from bot.config import Settings, check_webhook
 from bot.messages import ADMIN_COMMANDS, COMMANDS
-from bot.storage import Storage, database_label, open_storage
+from bot.storage import Storage, StorageError, database_label, open_storage
 from bot.telegram import handlers as h
 from bot.telegram.state import ENGINE, SETTINGS, STORAGE, Engine, initial_bot_data
 
@@ -43,7 +45,16 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 #: Updates handled at once (across users); one user's updates still go one at a time.
 MAX_CONCURRENT_UPDATES = 64
 #: Retries of a request Telegram refused with 429, after waiting the retry_after it asked for.
+#: Nothing else is retried: a call that failed or timed out may have reached Telegram all the
+#: same, and sending an answer again could answer twice.
 RATE_LIMIT_RETRIES = 2
+#: Seconds to wait for the Bot API's answer to a call (for a long poll, on top of its timeout);
+#: past that the call has failed, and the update is logged as failed.
+BOT_API_TIMEOUT = 5.0
+#: The health check's path on the webhook server, for load balancers.
+HEALTH_PATH = "/healthz"
+#: Seconds the health check waits for storage to answer: less than load balancers wait for it.
+HEALTH_STORAGE_TIMEOUT = 2.0
 PURGE_INTERVAL_SECONDS = 24 * 3600
 _PURGE_TASK = "purge_task"
 REDACTED = "[REDACTED]"
@@ -196,6 +207,72 @@ def flood_handlers() -> list[BaseHandler]:
     return [MessageHandler(counted, h.flood_guard), CallbackQueryHandler(h.flood_guard)]
 
 
+# --- health ------------------------------------------------------------------------------------
+
+
+async def health(bot_data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, JSON body) for `GET /healthz`: 200 when the knowledge base is loaded and
+    storage answers, else 503, so a load balancer stops sending updates to a replica that
+    could not serve them. The body names no file, host or error: the port may be reachable
+    from outside; the log says what failed."""
+    entries = len(bot_data[ENGINE].kb.entries)
+    store: Storage | None = bot_data.get(STORAGE)
+    storage_ok = False
+    if store is not None:
+        try:
+            # A read by primary key: what any working database answers at once.
+            await asyncio.wait_for(store.get_language(0), HEALTH_STORAGE_TIMEOUT)
+            storage_ok = True
+        except (StorageError, TimeoutError) as exc:
+            logger.warning("health check: storage is not answering: %s", exc or "timed out")
+    ok = entries > 0 and storage_ok
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "entries": entries,
+        "storage": "ok" if storage_ok else "failing",
+    }
+    return (200 if ok else 503), body
+
+
+class _HealthHandler(tornado.web.RequestHandler):
+    """`GET /healthz` on the webhook server's own port."""
+
+    def initialize(self, bot_data: dict[str, Any]) -> None:
+        self.bot_data = bot_data
+
+    async def get(self) -> None:
+        status, body = await health(self.bot_data)
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(body))
+
+
+class CoopbotApplication(Application):
+    """The Application, with `GET /healthz` added to the webhook server once it serves.
+
+    python-telegram-bot's `run_webhook` builds its tornado application itself and offers no way
+    to add a route, and serving the webhook without it would mean re-doing its start-up (the
+    webhook registration and its retries, signals, the order of stopping). So the route is added
+    to its tornado application, which is reached through the updater's private attributes:
+    `start` checks that they are still what they were (python-telegram-bot 22) and says so in
+    the log if they are not, and the webhook tests fail.
+    """
+
+    async def start(self) -> None:
+        await super().start()
+        if self.bot_data[SETTINGS].webhook_url:
+            self._add_health_route()
+
+    def _add_health_route(self) -> None:
+        server = getattr(self.updater, "_httpd", None)
+        web_app = getattr(getattr(server, "_http_server", None), "request_callback", None)
+        if not isinstance(web_app, tornado.web.Application):
+            logger.error("no %s: python-telegram-bot's webhook server has changed", HEALTH_PATH)
+            return
+        web_app.add_handlers(r".*", [(HEALTH_PATH, _HealthHandler, {"bot_data": self.bot_data})])
+
+
 # --- lifecycle ---------------------------------------------------------------------------------
 
 
@@ -280,6 +357,7 @@ def build_application(
     redact_in_logs(settings.token, settings.webhook_secret)
     builder = (
         ApplicationBuilder()
+        .application_class(CoopbotApplication)
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
@@ -289,6 +367,8 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
+        .read_timeout(BOT_API_TIMEOUT)
+        .get_updates_read_timeout(BOT_API_TIMEOUT)
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(_post_init)
         .post_stop(_post_stop)

@@ -23,7 +23,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, InlineQueryLimit, MessageLimit, ParseMode
-from telegram.error import NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot import __version__
@@ -623,22 +630,41 @@ async def flood_guard(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
+def bot_api_trouble(error: object) -> bool:
+    """A failure of the Bot API or of the way to it (network, Telegram's servers, its rate limit,
+    a user who blocked the bot), not of the bot: a BadRequest is the bot's own fault."""
+    if isinstance(error, RetryAfter | Forbidden):
+        return True
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
 async def on_error(update: object, context: Context) -> None:
     """Log the failure (the logging filter keeps the token out) and apologise to the user.
 
-    Only the update's id and kind are logged, not its content: it holds names and messages.
+    Every failed update is one line starting "handling update ID (KIND) failed", so failures
+    can be counted and matched with updates. Only the update's id and kind are logged, not its
+    content: it holds names and messages. Bot API trouble gets no traceback, which would only
+    bury the bugs; a timed-out call may have reached Telegram, so its line says so.
     """
-    kind = "no update"
+    error = context.error
     if isinstance(update, Update):
         kind = next((k for k in Update.ALL_TYPES if getattr(update, k, None)), "unknown")
-        logger.error(
-            "handling update %s (%s) failed", update.update_id, kind, exc_info=context.error
-        )
-    elif isinstance(context.error, NetworkError):  # polling while the server is unreachable:
-        logger.warning("Bot API unreachable, retrying: %s", context.error)  # no traceback needed
+        if bot_api_trouble(error):
+            maybe = "; Telegram may have delivered it" if isinstance(error, TimedOut) else ""
+            logger.error(
+                "handling update %s (%s) failed: a Bot API call failed (%s)%s",
+                update.update_id,
+                kind,
+                error,
+                maybe,
+            )
+        else:
+            logger.error("handling update %s (%s) failed", update.update_id, kind, exc_info=error)
+    elif isinstance(error, NetworkError):  # polling while the server is unreachable:
+        logger.warning("Bot API unreachable, retrying: %s", error)  # no traceback needed
         return
     else:
-        logger.error("error outside any update: %s", context.error, exc_info=context.error)
+        logger.error("error outside any update: %s", error, exc_info=error)
         return
     lang = await user_lang(update, context)
     try:
