@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from conftest import TELEGRAM_ADMIN_ID, RunningBot
 
 from bot.knowledge import KnowledgeBase, default_path, load
-from bot.telegram.state import Engine
+from bot.telegram import handlers
+from bot.telegram.state import ENGINE, Engine
 
 
 def buttons(call) -> list[tuple[str, str]]:
@@ -200,16 +202,41 @@ def test_stats_escapes_what_users_typed(telegram_bot: RunningBot) -> None:
     assert not telegram_bot.api.errors
 
 
+SIGNED = "signed on 29 June 2003"
+EDITED = "signed in 2003 (edited)"
+
+
+def edit_cepa(folder: Path) -> None:
+    cepa = folder / "cepa.yaml"
+    cepa.write_text(cepa.read_text().replace(SIGNED, EDITED))
+
+
+def break_cepa(folder: Path) -> None:
+    (folder / "cepa.yaml").write_text("topic: [unclosed\n")
+
+
 def test_reload_serves_the_edited_knowledge_base(
     start_bot: Callable[..., RunningBot], make_kb: Callable[..., Path]
 ) -> None:
     folder = make_kb()
     bot = start_bot(knowledge=folder)
-    cepa = folder / "cepa.yaml"
-    cepa.write_text(cepa.read_text().replace("signed on 29 June 2003", "signed in 2003 (edited)"))
+    edit_cepa(folder)
     reply = bot.say("/reload", user_id=TELEGRAM_ADMIN_ID).params["text"]
     assert reply.startswith("Reloaded: 3 answers in 2 topics")
-    assert "signed in 2003 (edited)" in bot.say("What is CEPA?").params["text"]
+    assert EDITED in bot.say("What is CEPA?").params["text"]
+
+
+def test_reload_replaces_the_knowledge_base_and_its_matcher_together(
+    start_bot: Callable[..., RunningBot], make_kb: Callable[..., Path]
+) -> None:
+    folder = make_kb()
+    bot = start_bot(knowledge=folder)
+    before = bot.app.bot_data[ENGINE]
+    edit_cepa(folder)
+    bot.say("/reload", user_id=TELEGRAM_ADMIN_ID)
+    after = bot.app.bot_data[ENGINE]
+    assert after.kb is not before.kb and after.matcher.kb is after.kb
+    assert before.matcher.kb is before.kb  # a handler still using the old pair keeps a whole one
 
 
 def test_reload_of_a_broken_knowledge_base_keeps_the_old_one_and_lists_the_errors(
@@ -217,11 +244,67 @@ def test_reload_of_a_broken_knowledge_base_keeps_the_old_one_and_lists_the_error
 ) -> None:
     folder = make_kb()
     bot = start_bot(knowledge=folder)
-    (folder / "cepa.yaml").write_text("topic: [unclosed\n")
+    before = bot.app.bot_data[ENGINE]
+    break_cepa(folder)
     reply = bot.say("/reload", user_id=TELEGRAM_ADMIN_ID).params["text"]
     assert "kept serving the previous one" in reply
     assert f"{folder / 'cepa.yaml'}:" in reply
-    assert "signed on 29 June 2003" in bot.say("What is CEPA?").params["text"]
+    assert bot.app.bot_data[ENGINE] is before
+    assert SIGNED in bot.say("What is CEPA?").params["text"]
+
+
+class HeldReload:
+    """Holds `/reload` while it reads the knowledge base, until `finish`: so questions can be
+    asked while a reload is in progress."""
+
+    def __init__(self, bot: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.bot = bot
+        self.reading, self.release = threading.Event(), threading.Event()
+        real_load = handlers.load
+
+        def held_load(path: Path):
+            self.reading.set()
+            assert self.release.wait(10), "the test never let the reload go on"
+            return real_load(path)
+
+        monkeypatch.setattr(handlers, "load", held_load)
+
+    def begin(self) -> None:
+        self.mark = len(self.bot.api.calls)
+        self.bot.send(self.bot.api.make_message("/reload", user_id=TELEGRAM_ADMIN_ID))
+        assert self.reading.wait(5), "the reload did not start"
+
+    def finish(self) -> str:
+        """Let the reload go on; its reply."""
+        self.release.set()
+        to_admin = self.bot.api.wait_for(
+            lambda c: c.method == "sendMessage" and c.params["chat_id"] == TELEGRAM_ADMIN_ID,
+            after=self.mark,
+        )
+        return to_admin.params["text"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reloaded", "after"),
+    [(edit_cepa, "Reloaded", EDITED), (break_cepa, "The knowledge base has", SIGNED)],
+    ids=["edited", "broken"],
+)
+def test_questions_asked_during_a_reload_are_answered_by_the_running_knowledge_base(
+    start_bot: Callable[..., RunningBot],
+    make_kb: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Path], None],
+    reloaded: str,
+    after: str,
+) -> None:
+    folder = make_kb()
+    bot = start_bot(knowledge=folder)
+    reload = HeldReload(bot, monkeypatch)
+    change(folder)
+    reload.begin()
+    assert SIGNED in bot.say("What is CEPA?").params["text"]
+    assert reload.finish().startswith(reloaded)
+    assert after in bot.say("What is CEPA?").params["text"]
 
 
 # --- the real knowledge base ---------------------------------------------------------------------

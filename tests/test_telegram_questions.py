@@ -208,17 +208,59 @@ class FailingStorage:
         await self.real.close()
 
 
-def test_a_storage_failure_is_logged_and_the_user_still_gets_the_answer(
-    telegram_bot: RunningBot, caplog: pytest.LogCaptureFixture
-) -> None:
+@pytest.fixture
+def failing_storage_bot(telegram_bot: RunningBot) -> RunningBot:
+    """The bot once its storage fails every call."""
     bot_data = telegram_bot.app.bot_data
     bot_data[STORAGE] = FailingStorage(bot_data[STORAGE])
-    answer = telegram_bot.say("What is CEPA?")
-    thanks = telegram_bot.press("u|e|cepa-overview", message=answer.result)
+    return telegram_bot
+
+
+def write_failure_logged(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> bool:
+    bot.settle(10_001)  # the write comes after the reply
+    return "storage write failed, carrying on: coopbot.db: saving failed" in caplog.text
+
+
+def test_a_storage_failure_is_logged_and_the_user_still_gets_the_answer(
+    failing_storage_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = failing_storage_bot.say("What is CEPA?")
     assert answer.params["text"].startswith("CEPA is")
+    assert write_failure_logged(failing_storage_bot, caplog)
+
+
+def test_a_vote_that_cannot_be_saved_is_logged_and_still_thanked(
+    failing_storage_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    thanks = failing_storage_bot.press("u|e|cepa-overview")
     assert thanks.params["text"] == "Thank you for your feedback!"
-    telegram_bot.settle(10_001)
-    assert "storage write failed, carrying on" in caplog.text
+    assert write_failure_logged(failing_storage_bot, caplog)
+
+
+def test_a_decline_that_cannot_be_kept_is_logged_and_still_sent(
+    failing_storage_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    decline = failing_storage_bot.say("weather in shenzhen")
+    assert decline.result["text"].startswith("Sorry, I don't have an answer to that.")
+    assert write_failure_logged(failing_storage_bot, caplog)
+
+
+def test_a_language_choice_that_cannot_be_saved_is_logged_and_still_confirmed(
+    failing_storage_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert failing_storage_bot.say("/lang zh-Hans").params["text"] == "我会以简体中文回答。"
+    assert write_failure_logged(failing_storage_bot, caplog)
+
+
+def test_a_language_button_that_cannot_be_saved_is_logged_and_still_confirmed(
+    failing_storage_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    prompt = failing_storage_bot.say("/lang")
+    mark = len(failing_storage_bot.api.calls)
+    failing_storage_bot.press("l|s|", message=prompt.result)
+    edit = failing_storage_bot.api.wait_for("editMessageText", after=mark)
+    assert edit.params["text"] == "我会以简体中文回答。"
+    assert write_failure_logged(failing_storage_bot, caplog)
 
 
 # --- buttons the bot never sent ------------------------------------------------------------------
