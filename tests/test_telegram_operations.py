@@ -4,6 +4,7 @@ errors and a clean stop on SIGTERM."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -443,68 +444,153 @@ def test_a_token_the_server_rejects_is_one_line_and_exit_code_2(
 
 # --- stopping ------------------------------------------------------------------------------------
 
+#: Questions in progress when SIGTERM arrives, each from a user of its own; their answers are held
+#: for a second by the fake, as are the acknowledgements of the votes in progress.
+BURST_USERS = range(50_001, 50_009)
+VOTERS = range(60_001, 60_004)
+#: Questions sent just after SIGTERM: answered by the stopping bot, or left with Telegram for the
+#: next one, but answered once either way.
+LATE_USERS = range(70_001, 70_004)
+
+
+@dataclass
+class SigtermRuns:
+    """`coopbot run` stopped by SIGTERM in the middle of a burst of updates, then run again on
+    the same database and stopped again: what each run did and what it left in the database."""
+
+    returncodes: list[int]
+    stderr: list[str]
+    answers: list[list[int]]  # for each run: the chats that got the answer to "What is CEPA?"
+    votes_acknowledged: list[int]  # for each run: answerCallbackQuery calls that went through
+    answer_counts: list[list[tuple[str, int]]]  # the answer_count table after each run
+    feedback: list[int]  # feedback rows after each run
+    wal_sizes: list[int]  # the -wal file after each run (0 when folded into the database)
+
+
+def cepa_answers(api: FakeBotApi, after: int = 0) -> list[int]:
+    """The chats that got the answer to "What is CEPA?", from call `after` on."""
+    return [
+        c.params["chat_id"]
+        for c in api.sent("sendMessage")
+        if c.index >= after and c.params["text"].startswith("CEPA is")
+    ]
+
+
+def read_database(db: Path) -> tuple[list[tuple[str, int]], int, int]:
+    wal = Path(f"{db}-wal")
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        counts = conn.execute("SELECT entry_id, count FROM answer_count").fetchall()
+        (feedback,) = conn.execute("SELECT COUNT(*) FROM feedback").fetchone()
+    return counts, feedback, wal.stat().st_size if wal.exists() else 0
+
 
 @pytest.fixture(scope="module")
-def stopped_by_sigterm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """`coopbot run` answering a question when SIGTERM arrives; what happened, once it exited.
-
-    The fake holds the answer for a second, so the signal lands while the update is in progress.
-    """
+def sigterm_runs(tmp_path_factory: pytest.TempPathFactory) -> SigtermRuns:
+    """Two real `coopbot run` processes, one after the other, each stopped by SIGTERM: the
+    first in the middle of a burst, the second once it has answered what the first left.
+    Once for the module: a process takes seconds to start."""
     from fake_bot_api import spec_missing_reason, spec_path
 
     if spec_path() is None:
         pytest.skip(spec_missing_reason())
     db = tmp_path_factory.mktemp("sigterm") / "coopbot.db"
+    runs = SigtermRuns([], [], [], [], [], [], [])
     with FakeBotApi() as api:
-        process = coopbot(
-            "run",
-            "--api-url",
-            api.root,
-            "--knowledge",
-            str(FIXTURE_KB),
-            "--db",
-            str(db),
-            env={"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN},
-        )
-        try:
-            api.wait_for("deleteWebhook", timeout=20)  # the last call before polling starts
-            api.fail_next("sendMessage", "delay", delay=1.0)
-            update_id = api.push_update(api.make_message("What is CEPA?"))
-            api.wait_for(lambda c: c.method == "getUpdates" and c.result, timeout=10)
-            time.sleep(0.2)  # the handler is now waiting for sendMessage
-            process.send_signal(signal.SIGTERM)
-            _out, err = process.communicate(timeout=20)
-        finally:
-            process.kill()
-        yield {
-            "returncode": process.returncode,
-            "stderr": err,
-            "answers": [c for c in api.sent("sendMessage")],
-            "confirmed": any(c.params.get("offset", 0) > update_id for c in api.sent("getUpdates")),
-            "db": db,
-        }
+
+        def run_until_sigterm(
+            in_progress: Callable[[], None], after_signal: Callable[[], None]
+        ) -> None:
+            mark = len(api.calls)
+            process = coopbot(
+                "run",
+                "--api-url",
+                api.root,
+                "--knowledge",
+                str(FIXTURE_KB),
+                "--db",
+                str(db),
+                env={"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN},
+            )
+            try:
+                api.wait_for(lambda c: c.method == "deleteWebhook", timeout=30, after=mark)
+                in_progress()
+                process.send_signal(signal.SIGTERM)
+                after_signal()
+                _out, err = process.communicate(timeout=30)
+            finally:
+                process.kill()
+            runs.returncodes.append(process.returncode)
+            runs.stderr.append(err)
+            runs.answers.append(cepa_answers(api, mark))
+            acknowledged = [c for c in api.sent("answerCallbackQuery") if c.index >= mark]
+            runs.votes_acknowledged.append(len(acknowledged))
+            counts, feedback, wal = read_database(db)
+            runs.answer_counts.append(counts)
+            runs.feedback.append(feedback)
+            runs.wal_sizes.append(wal)
+
+        def burst() -> None:
+            api.fail_next("sendMessage", "delay", delay=1.0, count=len(BURST_USERS))
+            api.fail_next("answerCallbackQuery", "delay", delay=1.0, count=len(VOTERS))
+            for user in BURST_USERS:
+                api.push_update(api.make_message("What is CEPA?", user_id=user))
+            for user in VOTERS:
+                last = api.push_update(api.make_callback_query("u|e|cepa-overview", user_id=user))
+            api.wait_for(
+                lambda c: c.method == "getUpdates" and c.result[-1]["update_id"] == last,
+                timeout=10,
+            )
+            time.sleep(0.2)  # the handlers are now waiting for the Bot API
+
+        def late_questions() -> None:
+            for user in LATE_USERS:
+                api.push_update(api.make_message("What is CEPA?", user_id=user))
+
+        def late_questions_answered() -> None:
+            deadline = time.monotonic() + 10
+            while not set(LATE_USERS) <= set(cepa_answers(api)):
+                assert time.monotonic() < deadline, "the late questions were never answered"
+                time.sleep(0.05)
+
+        run_until_sigterm(burst, late_questions)
+        run_until_sigterm(late_questions_answered, lambda: None)
+    return runs
 
 
-def test_sigterm_exits_with_code_0(stopped_by_sigterm: dict) -> None:
-    assert stopped_by_sigterm["returncode"] == 0, stopped_by_sigterm["stderr"]
+def test_sigterm_exits_with_code_0(sigterm_runs: SigtermRuns) -> None:
+    assert sigterm_runs.returncodes == [0, 0], sigterm_runs.stderr
 
 
-def test_sigterm_lets_the_update_in_progress_finish(stopped_by_sigterm: dict) -> None:
-    answers = stopped_by_sigterm["answers"]
-    assert len(answers) == 1 and answers[0].params["text"].startswith("CEPA is")
-    assert stopped_by_sigterm["confirmed"]  # and tells Telegram not to send it again
+def test_sigterm_lets_the_questions_in_progress_finish(sigterm_runs: SigtermRuns) -> None:
+    assert set(BURST_USERS) <= set(sigterm_runs.answers[0])
 
 
-def test_sigterm_closes_storage_with_everything_written(stopped_by_sigterm: dict) -> None:
-    db: Path = stopped_by_sigterm["db"]
-    assert "storage closed" in stopped_by_sigterm["stderr"]
-    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT entry_id, count FROM answer_count").fetchall() == [
-            ("cepa-overview", 1)
-        ]
+def test_sigterm_lets_the_votes_in_progress_finish(sigterm_runs: SigtermRuns) -> None:
+    assert sigterm_runs.votes_acknowledged[0] == len(VOTERS)
 
 
-def test_the_running_bot_logs_no_token(stopped_by_sigterm: dict) -> None:
-    assert "polling mode" in stopped_by_sigterm["stderr"]
-    assert TELEGRAM_TOKEN not in stopped_by_sigterm["stderr"]
+def test_sigterm_closes_storage_with_everything_written(sigterm_runs: SigtermRuns) -> None:
+    assert "storage closed" in sigterm_runs.stderr[0]
+    assert sigterm_runs.wal_sizes[0] == 0
+    assert sigterm_runs.answer_counts[0] == [("cepa-overview", len(sigterm_runs.answers[0]))]
+    assert sigterm_runs.feedback[0] == len(VOTERS)
+
+
+def test_after_a_restart_every_question_has_been_answered_exactly_once(
+    sigterm_runs: SigtermRuns,
+) -> None:
+    everyone = sigterm_runs.answers[0] + sigterm_runs.answers[1]
+    assert sorted(everyone) == [*BURST_USERS, *LATE_USERS]
+
+
+def test_after_a_restart_the_database_holds_the_writes_of_both_runs(
+    sigterm_runs: SigtermRuns,
+) -> None:
+    answered = len(BURST_USERS) + len(LATE_USERS)
+    assert sigterm_runs.answer_counts[1] == [("cepa-overview", answered)]
+    assert sigterm_runs.feedback[1] == len(VOTERS)
+
+
+def test_the_running_bot_logs_no_token(sigterm_runs: SigtermRuns) -> None:
+    assert all("polling mode" in err for err in sigterm_runs.stderr)
+    assert all(TELEGRAM_TOKEN not in err for err in sigterm_runs.stderr)
