@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -266,7 +267,22 @@ def test_a_language_button_that_cannot_be_saved_is_logged_and_still_confirmed(
 # --- buttons the bot never sent ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("forged", ["x|y|z", "e|e|no-such-entry", "t|e|no-such-topic", "hello"])
+#: The most callback data Telegram carries, random: 32 two-byte characters.
+RANDOM_64_BYTES = "".join(map(chr, random.Random(64).choices(range(0x80, 0x800), k=32)))
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "x|y|z",
+        "e|e|no-such-entry",
+        "t|e|no-such-topic",
+        "hello",
+        "zzz",
+        RANDOM_64_BYTES,
+    ],
+    ids=["x|y|z", "no-such-entry", "no-such-topic", "hello", "zzz", "64-random-bytes"],
+)
 def test_unknown_or_stale_button_data_gets_a_polite_answer(
     telegram_bot: RunningBot, forged: str
 ) -> None:
