@@ -1967,9 +1967,6 @@ class FakeBotApi:
         limit = min(max(params.get("limit", 100), 1), 100)
         timeout = max(params.get("timeout", 0), 0)
         deadline = time.monotonic() + timeout
-        if _client_disconnected(getattr(self._local, "connection", None)):
-            # It gave up during an injected delay: this poll must not end the one replacing it.
-            raise _ClientGone
         with self._cond:
             if self._webhook.get("url"):
                 raise BotApiError(
