@@ -249,6 +249,29 @@ def test_healthz_is_503_while_storage_fails_and_the_log_says_why(
     assert "storage is not answering: coopbot.db: saving failed: database is locked" in caplog.text
 
 
+class SilentStorage:
+    """Storage that never answers a read, as a database locked for long would not."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    async def get_language(self, user_id: int) -> str | None:
+        await asyncio.sleep(3600)
+
+    async def close(self) -> None:
+        await self.real.close()
+
+
+def test_healthz_is_503_when_storage_does_not_answer_in_time(
+    webhook_bot: RunningBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(app_module, "HEALTH_STORAGE_TIMEOUT", 0.2)
+    bot_data = webhook_bot.app.bot_data
+    bot_data[STORAGE] = SilentStorage(bot_data[STORAGE])
+    assert health(webhook_bot)[0] == 503
+    assert "storage is not answering: no answer within 0.2 s" in caplog.text
+
+
 def test_healthz_is_served_beside_the_webhook_without_disturbing_it(
     webhook_bot: RunningBot,
 ) -> None:

@@ -224,7 +224,8 @@ async def health(bot_data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             await asyncio.wait_for(store.get_language(0), HEALTH_STORAGE_TIMEOUT)
             storage_ok = True
         except (StorageError, TimeoutError) as exc:
-            logger.warning("health check: storage is not answering: %s", exc or "timed out")
+            problem = str(exc) or f"no answer within {HEALTH_STORAGE_TIMEOUT:g} s"
+            logger.warning("health check: storage is not answering: %s", problem)
     ok = entries > 0 and storage_ok
     body = {
         "status": "ok" if ok else "unavailable",
