@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,12 @@ from bot.text import LANGS, Lang, is_cjk, to_simplified
 META_FILE = "meta.yaml"
 #: A knowledge-base file larger than this is refused before parsing: no curated topic comes close.
 MAX_FILE_BYTES = 2_000_000
+#: Deepest nesting of lists and mappings accepted (a topic file needs six levels): deeper is a mistake
+#: or an attack, and is refused with its line before Python's recursion limit is reached without one.
+MAX_DEPTH = 32
+#: Most phrasings of one entry in one language (curated entries have under 20): `coopbot validate`
+#: puts every phrasing to the matcher, so this bounds its work whatever a file holds.
+MAX_QUESTIONS = 100
 TOPIC_KINDS = ("platform", "policy", "about")
 TELEGRAM_MESSAGE_LIMIT = 4096
 
@@ -134,15 +141,82 @@ class _LineDict(dict):
     key_lines: dict[Any, int]
 
 
-# libyaml's parser when PyYAML has it: ten times faster, which is most of the start-up time.
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Guards:
+    """Refuse aliases and nesting deeper than MAX_DEPTH before anything is built from a document.
+
+    A mixin for either safe loader (libyaml's or the pure-Python one): the guards must hold with both.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        """Count the depth while composing; only the pure-Python composer calls this.
+
+        Its recursion would otherwise end in a RecursionError with no line (libyaml composes in C and
+        stops at 1000 levels by itself; `construct_document` applies the cap to both).
+        """
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, _TOO_DEEP, self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value YAML parses but Python cannot build is a YAML error at its line, not a traceback.
+
+        A date such as 2024-02-30, or an integer of thousands of digits, raises ValueError.
+        """
+        try:
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        except (ValueError, OverflowError) as exc:
+            reason = str(exc).split(";")[0]  # not Python's advice on sys.set_int_max_str_digits
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value: {reason}", node.start_mark
+            ) from exc
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        """Check the whole composed document first: an alias is refused before it is ever followed."""
+        _check_graph(node)
+        return super().construct_document(node)  # type: ignore[misc]
 
 
-class _Loader(_SafeBase):  # type: ignore[misc, valid-type]
-    """The safe loader (no Python tags, ever) with line numbers on every mapping."""
+_TOO_DEEP = f"lists and mappings nested more than {MAX_DEPTH} levels deep"
+_ALIAS = (
+    "aliases (*name) are not allowed: write the value anchored here (&name) out in full "
+    "wherever it is needed"
+)
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[_LineDict]:
+def _check_graph(root: yaml.Node) -> None:
+    """Refuse a document whose nodes repeat (aliases) or nest deeper than MAX_DEPTH.
+
+    An alias makes one node appear again: a few lines of anchors and aliases can stand for billions
+    of values ("billion laughs"), which anything that walks or prints them would expand. Curators do
+    not need them. Iterative, so no document can exhaust the stack here.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(None, None, _ALIAS, node.start_mark)
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise yaml.constructor.ConstructorError(None, None, _TOO_DEEP, node.start_mark)
+        # Children pushed last first, so nodes are visited in document order: the value reported
+        # is the one whose alias comes first.
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack += [(value, depth + 1), (key, depth + 1)]
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> Iterator[_LineDict]:
     data = _LineDict()
     data.line = node.start_mark.line + 1
     data.key_lines = {}
@@ -158,7 +232,15 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Lin
         data.key_lines[key] = key_node.start_mark.line + 1
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+def loader_class(base: type) -> type:
+    """The safe loader `base` (no Python tags, ever) with the guards and line numbers on mappings."""
+    loader = type(f"Knowledge{base.__name__}", (_Guards, base), {})
+    loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    return loader
+
+
+# libyaml's parser when PyYAML has it: ten times faster, which is most of the start-up time.
+_Loader = loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _line(mapping: Any, key: str | None = None) -> int:
@@ -169,14 +251,31 @@ def _line(mapping: Any, key: str | None = None) -> int:
     return 0
 
 
+# What YAML forbids in a file (control characters, U+FFFE, U+FFFF): found here, so that both parsers
+# report it alike, at its line (libyaml reports a byte offset, the pure-Python parser a character one).
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, [Problem(display, 1, "-", f"file is {size} bytes; limit {MAX_FILE_BYTES}")]
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
         return None, [Problem(display, 1, "-", f"cannot read file: {exc}")]
+    except UnicodeDecodeError as exc:  # binary junk, or text saved in another encoding
+        line = raw.count(b"\n", 0, exc.start) + 1
+        byte = raw[exc.start]
+        return None, [
+            Problem(display, line, "-", f"not UTF-8 text (byte 0x{byte:02x}): save as UTF-8")
+        ]
+    bad = _NOT_YAML.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        message = f"character U+{ord(bad.group()):04X} is not allowed in YAML: remove it"
+        return None, [Problem(display, line, "-", message)]
     try:
         return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
@@ -185,9 +284,9 @@ def _read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
         reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         return None, [Problem(display, line, "-", f"YAML error: {reason}")]
     except yaml.YAMLError as exc:
-        return None, [Problem(display, 1, "-", f"YAML error: {exc}")]
-    except RecursionError:
-        return None, [Problem(display, 1, "-", "YAML error: nested too deeply")]
+        return None, [Problem(display, 1, "-", f"YAML error: {' '.join(str(exc).split())}")]
+    except RecursionError:  # a safety net: MAX_DEPTH stops nesting long before this
+        return None, [Problem(display, 1, "-", f"YAML error: {_TOO_DEEP}")]
 
 
 # --- Field checks -------------------------------------------------------------------------------
@@ -201,11 +300,12 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def error(self, where: Any, key: str | None, entry_id: str, message: str) -> None:
-        self.problems.append(Problem(self.display, _line(where, key), entry_id, message))
+        # Line 1 when `where` has no line (an empty file, a list): the problem is in this file.
+        self.problems.append(Problem(self.display, _line(where, key) or 1, entry_id, message))
 
     def warn(self, where: Any, key: str | None, entry_id: str, message: str) -> None:
         self.problems.append(
-            Problem(self.display, _line(where, key), entry_id, message, severity="warning")
+            Problem(self.display, _line(where, key) or 1, entry_id, message, severity="warning")
         )
 
     def text(self, mapping: dict, key: str, entry_id: str, required: bool = True) -> str | None:
@@ -366,6 +466,13 @@ def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -
     for lang in checker.by_language(raw, "questions", entry_id) or {}:
         if lang in LANGS:
             questions[lang] = checker.string_list(raw["questions"], lang, entry_id)
+            if len(questions[lang]) > MAX_QUESTIONS:
+                checker.error(
+                    raw["questions"],
+                    lang,
+                    entry_id,
+                    f"{len(questions[lang])} {lang} questions; at most {MAX_QUESTIONS}",
+                )
     minimum = meta.min_questions if meta else {}
     for lang, needed in minimum.items():
         if lang in questions and len(questions[lang]) < needed:
@@ -374,6 +481,15 @@ def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -
                 lang,
                 entry_id,
                 f"{len(questions[lang])} {lang} question(s); at least {needed} needed",
+            )
+    for lang in ("en", "zh-Hant"):
+        main = questions.get(lang, ())
+        if main and not main[0].rstrip().endswith(("?", "？")):
+            checker.warn(
+                raw["questions"],
+                lang,
+                entry_id,
+                f"the first {lang} question is shown on buttons; make it a full question: '{main[0]}'",
             )
     if "zh-Hans" not in questions and questions.get("zh-Hant"):
         questions["zh-Hans"] = (to_simplified(questions["zh-Hant"][0]),)

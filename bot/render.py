@@ -7,6 +7,7 @@ Telegram user reads. HTML escapes every string that comes from a user or the kno
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from bot.knowledge import Entry, KnowledgeBase, Source
@@ -15,6 +16,9 @@ from bot.messages import format_date, t
 from bot.text import Lang
 
 TELEGRAM_LIMIT = 4096
+# Lone surrogates: Telegram can send them, and a non-UTF-8 command-line argument arrives as them,
+# but no UTF-8 JSON can hold them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -84,10 +88,13 @@ def plain(outcome: Outcome, kb: KnowledgeBase) -> str:
 
 
 def to_json(outcome: Outcome, kb: KnowledgeBase) -> dict:
-    """The stable `coopbot ask --json` contract: exactly these fields, in this order."""
+    """The stable `coopbot ask --json` contract: exactly these fields, in this order.
+
+    The question is echoed with any lone surrogate as U+FFFD, so the result is always UTF-8 JSON.
+    """
     entry = outcome.candidates[0].entry if outcome.kind == "answer" else None
     return {
-        "question": outcome.question,
+        "question": _SURROGATE.sub("\ufffd", outcome.question),
         "answered": outcome.kind == "answer",
         "id": entry.id if entry else None,
         "lang": outcome.lang,
@@ -126,11 +133,27 @@ def outcome_html(outcome: Outcome, kb: KnowledgeBase) -> str:
     return f"{html.escape(t('decline', lang))}\n{html.escape(t('official', lang))} {link(page)}"
 
 
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units, so an emoji or a rare Han character is 2."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def fit(text: str, limit: int = TELEGRAM_LIMIT) -> str:
-    """Cut HTML to Telegram's limit without leaving a tag or an entity broken or unclosed."""
-    if len(text) <= limit:
+    """Cut HTML to Telegram's limit without leaving a tag or an entity broken or unclosed.
+
+    The HTML itself is measured, in UTF-16 code units: never less than the text Telegram counts.
+    """
+    if utf16_len(text) <= limit:
         return text
-    cut = text[: limit - min(200, limit // 2)]  # room for the ellipsis and the closing tags
+    budget = limit - min(200, limit // 2)  # room for the ellipsis and the closing tags
+    cut = text[:budget]
+    if utf16_len(cut) > budget:  # characters beyond the Basic Multilingual Plane count twice
+        units = 0
+        for end, ch in enumerate(cut):
+            units += 2 if ord(ch) > 0xFFFF else 1
+            if units > budget:
+                cut = cut[:end]
+                break
     for opener, closer in (("<", ">"), ("&", ";")):
         start = cut.rfind(opener)
         if start > cut.rfind(closer):
