@@ -28,8 +28,6 @@ _TO_TRADITIONAL_HK = opencc.OpenCC("s2hk")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
-# A hyphen or plus between two word characters is part of a name ("co-operation", "9+2").
-_JOINER = re.compile(r"(?<=\w)[-+](?=\w)")
 
 
 def cut(text: str) -> str:
@@ -46,6 +44,11 @@ def to_traditional(text: str) -> str:
 
 
 def _is_separator(ch: str) -> bool:
+    """Punctuation, symbols, spaces and controls separate words, except "+" ("9+2" is a name).
+
+    A hyphen separates too: "hk-beijing" is "hk beijing", and "co operation" becomes one word again
+    through the knowledge base's synonyms.
+    """
     category = unicodedata.category(ch)
     return category[0] in "PSZC" and ch not in "+"
 
@@ -57,7 +60,6 @@ def normalise(text: str) -> str:
     Telegram can deliver, become spaces rather than errors.
     """
     text = unicodedata.normalize("NFKC", cut(text)).casefold()
-    text = _JOINER.sub(lambda m: "" if m.group(0) == "-" else "+", text)
     text = "".join(" " if _is_separator(ch) else ch for ch in text)
     text = to_simplified(text)
     return _SPACES.sub(" ", text).strip()

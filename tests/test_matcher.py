@@ -255,3 +255,9 @@ def test_chosen_entry_is_an_answer_with_full_confidence(kb: KnowledgeBase) -> No
     outcome = chosen(entry, "zh-Hant")
     assert (outcome.kind, outcome.entry, outcome.confidence) == ("answer", entry, 1.0)
     assert outcome.question == "CEPA是甚麼？"
+
+
+def test_hyphenated_and_joined_spellings_meet_through_the_synonyms(matcher: Matcher) -> None:
+    assert matcher.canonical("HK-Chongqing Co-operation") == matcher.canonical(
+        "hk chongqing cooperation"
+    )
