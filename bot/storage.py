@@ -2,7 +2,9 @@
 
 Two back ends keep the same tables with the same meaning: `SQLiteStorage`, a file, the embedded
 default for one process; and `PostgresStorage` (bot/storage_pg.py, the `postgres` extra), for two
-or more replicas sharing their users' state. `open_storage` picks one from the settings.
+or more replicas sharing their users' state. `open_storage` picks one from the settings. What
+they share, every call as SQL over those tables and the wording of their errors, is written once
+in `BackEnd`: each back end adds only how it opens, runs statements and closes.
 
 Schema (``settings.schema_version`` says which layout a database has)::
 
@@ -48,13 +50,14 @@ import re
 import secrets
 import sqlite3
 import stat
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
@@ -91,6 +94,47 @@ _TABLES = (
         entry_id TEXT PRIMARY KEY,
         count INTEGER NOT NULL)""",
 )
+
+# The statements both back ends run, in SQLite's "?" style (PostgresStorage turns each "?" into
+# psycopg's "%s"); only the tables' definitions differ between them.
+READ_SETTING = "SELECT value FROM settings WHERE key = ?"
+WRITE_SCHEMA_VERSION = (
+    "INSERT INTO settings (key, value) VALUES ('schema_version', ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+ADD_HASH_KEY = (
+    "INSERT INTO settings (key, value) VALUES ('user_hash_key', ?) ON CONFLICT (key) DO NOTHING"
+)
+_GET_LANGUAGE = "SELECT lang FROM user_language WHERE user_hash = ?"
+_SET_LANGUAGE = (
+    "INSERT INTO user_language (user_hash, lang, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (user_hash) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at"
+)
+_ADD_FEEDBACK = (
+    "INSERT INTO feedback (user_hash, entry_id, up, voted_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (user_hash, entry_id) DO UPDATE SET up = excluded.up, voted_at = excluded.voted_at"
+)
+_ADD_DECLINED = "INSERT INTO declined (text, asked_at) VALUES (?, ?)"
+_COUNT_ANSWER = (
+    "INSERT INTO answer_count (entry_id, count) VALUES (?, 1) "
+    "ON CONFLICT (entry_id) DO UPDATE SET count = answer_count.count + 1"
+)
+_TOP_ANSWERS = "SELECT entry_id, count FROM answer_count ORDER BY count DESC, entry_id LIMIT ?"
+_RECENT_DECLINED = "SELECT text, asked_at FROM declined ORDER BY asked_at DESC, id DESC LIMIT ?"
+_FEEDBACK_TOTALS = "SELECT COALESCE(SUM(up), 0), COALESCE(SUM(1 - up), 0) FROM feedback"
+_FEEDBACK_BY_ENTRY = (
+    "SELECT entry_id, SUM(up), SUM(1 - up) FROM feedback GROUP BY entry_id "
+    "ORDER BY COUNT(*) DESC, entry_id LIMIT ?"
+)
+_PURGE_DECLINED = "DELETE FROM declined WHERE asked_at < ?"
+_PURGE_FEEDBACK = "DELETE FROM feedback WHERE voted_at < ?"
+_FORGET_LANGUAGE = "DELETE FROM user_language WHERE user_hash = ?"
+_FORGET_FEEDBACK = "DELETE FROM feedback WHERE user_hash = ?"
+
+#: One SQL statement with its parameters.
+Statement = tuple[str, tuple[object, ...]]
+#: What a query returned, as each driver gives it (the types the columns declare).
+Rows = list[tuple[Any, ...]]
 
 
 class StorageError(Exception):
@@ -132,11 +176,135 @@ class Storage(Protocol):
     async def close(self) -> None: ...
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SQLiteStorage:
+def check_hash_key(hash_key: bytes | None) -> None:
+    """An empty key would hash every user id with no secret at all: refuse it outright."""
+    if hash_key is not None and not hash_key:
+        raise ValueError("hash_key must not be empty; pass None to use a generated key")
+
+
+def check_schema_version(name: str, stored: object | None) -> None:
+    """Refuse a database written by a newer bot, whose tables this one may not understand."""
+    if stored is not None and int(str(stored)) > SCHEMA_VERSION:
+        raise StorageError(
+            f"{name}: cannot open: schema version {stored} is newer than this bot's "
+            f"({SCHEMA_VERSION}); upgrade the bot"
+        )
+
+
+def new_hash_key() -> str:
+    """A generated key, as kept in ``settings`` (trade-off in the module docstring)."""
+    return secrets.token_bytes(32).hex()
+
+
+def failed(name: str, action: str, problem: str) -> StorageError:
+    """The one error both back ends raise for a call, worded alike so logs read the same."""
+    return StorageError(f"{name}: {action} failed: {problem}")
+
+
+def locked(busy_timeout: float) -> str:
+    """Another writer held the lock past the busy timeout, in either back end."""
+    return f"the database is locked by another process (waited {busy_timeout:g} s)"
+
+
+class BackEnd(ABC):
+    """Every `Storage` call as SQL over the shared tables, written once for both back ends.
+
+    A back end supplies only how to run statements: `_write` in one write transaction, `_read`
+    from one snapshot. Rows are keyed and timed here, so both store exactly the same values.
+    """
+
+    def __init__(self, name: str, hash_key: bytes, clock: Callable[[], datetime]) -> None:
+        self._name = name
+        self._hash_key = hash_key
+        self._clock = clock
+        self._closed = False
+
+    @abstractmethod
+    async def _write(self, action: str, *statements: Statement) -> int:
+        """Run `statements` in one transaction; the number of rows they changed."""
+
+    @abstractmethod
+    async def _read(self, action: str, *queries: Statement) -> list[Rows]:
+        """The rows of each of `queries`, all from the same snapshot."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Let the calls already made finish, then let go of the database; idempotent."""
+
+    async def get_language(self, user_id: int) -> str | None:
+        """The language the user chose, or None if they never chose one."""
+        [rows] = await self._read("reading the language", (_GET_LANGUAGE, (self._hash(user_id),)))
+        return str(rows[0][0]) if rows else None
+
+    async def set_language(self, user_id: int, lang: str) -> None:
+        """Remember the user's language choice, replacing any earlier one."""
+        row = (self._hash(user_id), lang, self._now())
+        await self._write("saving the language", (_SET_LANGUAGE, row))
+
+    async def add_feedback(self, user_id: int, entry_id: str, up: bool) -> None:
+        """Record a vote on an entry; a user's new vote on the same entry replaces the old one,
+        so pressing the button twice (or on two replicas) does not count twice."""
+        row = (self._hash(user_id), entry_id, int(up), self._now())
+        await self._write("saving feedback", (_ADD_FEEDBACK, row))
+
+    async def add_declined(self, text: str) -> None:
+        """Keep a question the bot declined, cut to MAX_DECLINED_CHARS and linked to no user."""
+        row = (_storable_text(text), self._now())
+        await self._write("saving a declined question", (_ADD_DECLINED, row))
+
+    async def count_answer(self, entry_id: str) -> None:
+        """Add one to the number of times the entry was given as an answer."""
+        await self._write("counting an answer", (_COUNT_ANSWER, (entry_id,)))
+
+    async def stats(self, limit: int = 10) -> Stats:
+        """Summary for operators; each list holds at most `limit` items."""
+        top, declined, totals, by_entry = await self._read(
+            "reading stats",
+            (_TOP_ANSWERS, (limit,)),
+            (_RECENT_DECLINED, (limit,)),
+            (_FEEDBACK_TOTALS, ()),
+            (_FEEDBACK_BY_ENTRY, (limit,)),
+        )
+        [(up, down)] = totals
+        return Stats(
+            top_answers=[(str(entry), int(count)) for entry, count in top],
+            recent_declined=[(str(text), str(asked_at)) for text, asked_at in declined],
+            feedback_up=int(up),
+            feedback_down=int(down),
+            feedback_by_entry=[
+                (str(entry), int(ups), int(downs)) for entry, ups, downs in by_entry
+            ],
+        )
+
+    async def purge(self, older_than_days: int) -> int:
+        """Delete declined questions and feedback older than `older_than_days`; return how many
+        rows went. Answer counts and language choices are kept (see the module docstring)."""
+        if older_than_days < 0:
+            raise ValueError(f"older_than_days must be 0 or more, not {older_than_days}")
+        cutoff = (_iso(self._clock() - timedelta(days=older_than_days)),)
+        return await self._write(
+            "purging old rows", (_PURGE_DECLINED, cutoff), (_PURGE_FEEDBACK, cutoff)
+        )
+
+    async def forget_user(self, user_id: int) -> None:
+        """Delete everything keyed by the user: their language choice and their votes."""
+        user = (self._hash(user_id),)
+        await self._write("forgetting a user", (_FORGET_LANGUAGE, user), (_FORGET_FEEDBACK, user))
+
+    def _hash(self, user_id: int) -> str:
+        """The only form in which a user id is stored (see the module docstring), the same in
+        both back ends, so a database moved from one to the other still finds its users."""
+        return hmac.new(self._hash_key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
+
+    def _now(self) -> str:
+        return _iso(self._clock())
+
+
+class SQLiteStorage(BackEnd):
     """The SQLite implementation of `Storage`; create it with `SQLiteStorage.open`."""
 
     def __init__(
@@ -150,13 +318,10 @@ class SQLiteStorage:
     ) -> None:
         """Wrap an open connection; `open` is the way in, as the connection must be made on
         the executor's thread."""
-        self._path = path
+        super().__init__(str(path), hash_key, clock)
         self._executor = executor
         self._conn = conn
-        self._hash_key = hash_key
         self._busy_timeout = busy_timeout
-        self._clock = clock
-        self._closed = False
 
     @classmethod
     async def open(
@@ -165,7 +330,7 @@ class SQLiteStorage:
         hash_key: bytes | None = None,
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> SQLiteStorage:
         """Open (creating if needed) the database at `path` and bring its schema up to date.
 
@@ -173,8 +338,7 @@ class SQLiteStorage:
         see the module docstring. `clock` must return timezone-aware datetimes; tests pass a
         fake one to write rows in the past. Raises StorageError when the file cannot be used.
         """
-        if hash_key is not None and not hash_key:
-            raise ValueError("hash_key must not be empty; pass None to use a generated key")
+        check_hash_key(hash_key)
         db_path = Path(path)
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coopbot-sqlite")
         try:
@@ -185,131 +349,6 @@ class SQLiteStorage:
             executor.shutdown(wait=False)
             raise
         return cls(db_path, executor, conn, key, busy_timeout, clock)
-
-    async def get_language(self, user_id: int) -> str | None:
-        """The language the user chose, or None if they never chose one."""
-        user_hash = self._hash(user_id)
-
-        def read(conn: sqlite3.Connection) -> str | None:
-            row = conn.execute(
-                "SELECT lang FROM user_language WHERE user_hash = ?", (user_hash,)
-            ).fetchone()
-            return None if row is None else row[0]
-
-        return await self._run("reading the language", read)
-
-    async def set_language(self, user_id: int, lang: str) -> None:
-        """Remember the user's language choice, replacing any earlier one."""
-        user_hash, now = self._hash(user_id), self._now()
-
-        def write(conn: sqlite3.Connection) -> None:
-            with _transaction(conn):
-                conn.execute(
-                    "INSERT INTO user_language (user_hash, lang, updated_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (user_hash) DO UPDATE "
-                    "SET lang = excluded.lang, updated_at = excluded.updated_at",
-                    (user_hash, lang, now),
-                )
-
-        await self._run("saving the language", write)
-
-    async def add_feedback(self, user_id: int, entry_id: str, up: bool) -> None:
-        """Record a vote on an entry; a user's new vote on the same entry replaces the old one,
-        so pressing the button twice does not count twice."""
-        user_hash, now = self._hash(user_id), self._now()
-
-        def write(conn: sqlite3.Connection) -> None:
-            with _transaction(conn):
-                conn.execute(
-                    "INSERT INTO feedback (user_hash, entry_id, up, voted_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (user_hash, entry_id) DO UPDATE "
-                    "SET up = excluded.up, voted_at = excluded.voted_at",
-                    (user_hash, entry_id, int(up), now),
-                )
-
-        await self._run("saving feedback", write)
-
-    async def add_declined(self, text: str) -> None:
-        """Keep a question the bot declined, cut to MAX_DECLINED_CHARS and linked to no user."""
-        row = (_storable_text(text), self._now())
-
-        def write(conn: sqlite3.Connection) -> None:
-            with _transaction(conn):
-                conn.execute("INSERT INTO declined (text, asked_at) VALUES (?, ?)", row)
-
-        await self._run("saving a declined question", write)
-
-    async def count_answer(self, entry_id: str) -> None:
-        """Add one to the number of times the entry was given as an answer."""
-
-        def write(conn: sqlite3.Connection) -> None:
-            with _transaction(conn):
-                conn.execute(
-                    "INSERT INTO answer_count (entry_id, count) VALUES (?, 1) "
-                    "ON CONFLICT (entry_id) DO UPDATE SET count = count + 1",
-                    (entry_id,),
-                )
-
-        await self._run("counting an answer", write)
-
-    async def stats(self, limit: int = 10) -> Stats:
-        """Summary for operators; each list holds at most `limit` items."""
-
-        def read(conn: sqlite3.Connection) -> Stats:
-            # One read transaction, so all figures come from the same snapshot.
-            with _transaction(conn, "DEFERRED"):
-                top = conn.execute(
-                    "SELECT entry_id, count FROM answer_count "
-                    "ORDER BY count DESC, entry_id LIMIT ?",
-                    (limit,),
-                ).fetchall()
-                declined = conn.execute(
-                    "SELECT text, asked_at FROM declined ORDER BY asked_at DESC, id DESC LIMIT ?",
-                    (limit,),
-                ).fetchall()
-                up, down = conn.execute(
-                    "SELECT COALESCE(SUM(up), 0), COALESCE(SUM(1 - up), 0) FROM feedback"
-                ).fetchone()
-                by_entry = conn.execute(
-                    "SELECT entry_id, SUM(up), SUM(1 - up) FROM feedback GROUP BY entry_id "
-                    "ORDER BY COUNT(*) DESC, entry_id LIMIT ?",
-                    (limit,),
-                ).fetchall()
-            return Stats(
-                top_answers=[(entry, count) for entry, count in top],
-                recent_declined=[(text, asked_at) for text, asked_at in declined],
-                feedback_up=up,
-                feedback_down=down,
-                feedback_by_entry=[(entry, ups, downs) for entry, ups, downs in by_entry],
-            )
-
-        return await self._run("reading stats", read)
-
-    async def purge(self, older_than_days: int) -> int:
-        """Delete declined questions and feedback older than `older_than_days`; return how many
-        rows went. Answer counts and language choices are kept (see the module docstring)."""
-        if older_than_days < 0:
-            raise ValueError(f"older_than_days must be 0 or more, not {older_than_days}")
-        cutoff = _iso(self._clock() - timedelta(days=older_than_days))
-
-        def write(conn: sqlite3.Connection) -> int:
-            with _transaction(conn):
-                declined = conn.execute("DELETE FROM declined WHERE asked_at < ?", (cutoff,))
-                feedback = conn.execute("DELETE FROM feedback WHERE voted_at < ?", (cutoff,))
-                return declined.rowcount + feedback.rowcount
-
-        return await self._run("purging old rows", write)
-
-    async def forget_user(self, user_id: int) -> None:
-        """Delete everything keyed by the user: their language choice and their votes."""
-        user_hash = self._hash(user_id)
-
-        def write(conn: sqlite3.Connection) -> None:
-            with _transaction(conn):
-                conn.execute("DELETE FROM user_language WHERE user_hash = ?", (user_hash,))
-                conn.execute("DELETE FROM feedback WHERE user_hash = ?", (user_hash,))
-
-        await self._run("forgetting a user", write)
 
     async def close(self) -> None:
         """Finish the writes already submitted, fold the WAL into the main file and close.
@@ -326,33 +365,34 @@ class SQLiteStorage:
             )
         except sqlite3.Error as exc:
             problem = _problem(exc, self._busy_timeout)
-            raise StorageError(f"{self._path}: closing failed: {problem}") from exc
+            raise StorageError(f"{self._name}: closing failed: {problem}") from exc
         finally:
             self._executor.shutdown(wait=True)
+
+    async def _write(self, action: str, *statements: Statement) -> int:
+        def write(conn: sqlite3.Connection) -> int:
+            with _transaction(conn):
+                return sum(conn.execute(sql, params).rowcount for sql, params in statements)
+
+        return await self._run(action, write)
+
+    async def _read(self, action: str, *queries: Statement) -> list[Rows]:
+        def read(conn: sqlite3.Connection) -> list[Rows]:
+            with _transaction(conn, "DEFERRED"):
+                return [conn.execute(sql, params).fetchall() for sql, params in queries]
+
+        return await self._run(action, read)
 
     async def _run(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` on the connection's thread; SQLite errors become StorageError."""
         if self._closed:
-            raise StorageError(f"{self._path}: {action} failed: storage is closed")
+            raise failed(self._name, action, "storage is closed")
         try:
             return await asyncio.get_running_loop().run_in_executor(
                 self._executor, work, self._conn
             )
         except sqlite3.Error as exc:
-            problem = _problem(exc, self._busy_timeout)
-            raise StorageError(f"{self._path}: {action} failed: {problem}") from exc
-
-    def _hash(self, user_id: int) -> str:
-        return _user_hash(self._hash_key, user_id)
-
-    def _now(self) -> str:
-        return _iso(self._clock())
-
-
-def _user_hash(key: bytes, user_id: int) -> str:
-    """The only form in which a user id is stored (see the module docstring), in both back ends,
-    so a database moved from one to the other still finds its users."""
-    return hmac.new(key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
+            raise failed(self._name, action, _problem(exc, self._busy_timeout)) from exc
 
 
 def _storable_text(text: str) -> str:
@@ -402,8 +442,7 @@ def _connect(
             raise StorageError(f"{path}: cannot open: WAL journal mode unavailable (got {mode})")
         conn.execute("PRAGMA synchronous = NORMAL")
         with _transaction(conn):
-            _prepare_schema(conn, path)
-            key = hash_key if hash_key is not None else _stored_hash_key(conn)
+            key = _prepare(conn, path, hash_key)
     except sqlite3.Error as exc:
         if conn is not None:
             conn.close()
@@ -415,36 +454,22 @@ def _connect(
     return conn, key
 
 
-def _prepare_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """Create missing tables, refusing a file written by a newer version of the bot.
+def _prepare(conn: sqlite3.Connection, path: Path, hash_key: bytes | None) -> bytes:
+    """Create missing tables and return the hash key, refusing a file of a newer bot.
 
     Writing schema_version every time is deliberate: it makes a file SQLite opened read-only
     (owned by someone else, read-only file system) fail here rather than at the first vote.
     """
     conn.execute(_SETTINGS_TABLE)
-    row = conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone()
-    if row is not None and int(row[0]) > SCHEMA_VERSION:
-        raise StorageError(
-            f"{path}: cannot open: schema version {row[0]} is newer than this bot's "
-            f"({SCHEMA_VERSION}); upgrade the bot"
-        )
+    row = conn.execute(READ_SETTING, ("schema_version",)).fetchone()
+    check_schema_version(str(path), None if row is None else row[0])
     for statement in _TABLES:
         conn.execute(statement)
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES ('schema_version', ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (str(SCHEMA_VERSION),),
-    )
-
-
-def _stored_hash_key(conn: sqlite3.Connection) -> bytes:
-    """The key kept in the file, created on first use (trade-off in the module docstring)."""
-    row = conn.execute("SELECT value FROM settings WHERE key = 'user_hash_key'").fetchone()
-    if row is not None:
-        return bytes.fromhex(row[0])
-    key = secrets.token_bytes(32)
-    conn.execute("INSERT INTO settings (key, value) VALUES ('user_hash_key', ?)", (key.hex(),))
-    return key
+    conn.execute(WRITE_SCHEMA_VERSION, (str(SCHEMA_VERSION),))
+    if hash_key is not None:
+        return hash_key
+    conn.execute(ADD_HASH_KEY, (new_hash_key(),))
+    return bytes.fromhex(conn.execute(READ_SETTING, ("user_hash_key",)).fetchone()[0])
 
 
 def _checkpoint_and_close(conn: sqlite3.Connection) -> None:
@@ -470,7 +495,7 @@ def _problem(exc: sqlite3.Error, busy_timeout: float) -> str:
     """One line saying what went wrong, in words an operator can act on."""
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # primary code of an extended one
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return f"the database is locked by another process (waited {busy_timeout:g} s)"
+        return locked(busy_timeout)
     problem = _PROBLEMS.get(code)
     detail = " ".join(str(exc).split())
     return detail if problem is None else f"{problem} [{detail}]"

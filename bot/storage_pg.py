@@ -20,9 +20,8 @@ have typed it where libpq quotes a value.
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 import psycopg
@@ -31,17 +30,24 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import AsyncConnectionPool
 
 from bot.storage import (
+    ADD_HASH_KEY,
     DEFAULT_BUSY_TIMEOUT,
+    READ_SETTING,
     SCHEMA_VERSION,
-    Stats,
+    WRITE_SCHEMA_VERSION,
+    BackEnd,
+    Rows,
+    Statement,
     StorageError,
-    _iso,
-    _storable_text,
-    _user_hash,
-    _utc_now,
+    check_hash_key,
+    check_schema_version,
+    failed,
+    locked,
+    new_hash_key,
     postgres_address,
     redact,
     url_secrets,
+    utc_now,
 )
 
 #: Seconds to wait for the server to answer a new connection (libpq counts whole seconds, >= 2).
@@ -80,7 +86,7 @@ _TABLES = (
 )
 
 
-class PostgresStorage:
+class PostgresStorage(BackEnd):
     """The PostgreSQL implementation of `Storage`; create it with `PostgresStorage.open`."""
 
     def __init__(
@@ -93,13 +99,10 @@ class PostgresStorage:
         url: str,
     ) -> None:
         """Wrap an open pool; `open` is the way in, as it prepares the schema first."""
-        self._address = address
+        super().__init__(address, hash_key, clock)
         self._pool = pool
-        self._hash_key = hash_key
         self._busy_timeout = busy_timeout
-        self._clock = clock
         self._secrets = url_secrets(url)
-        self._closed = False
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -113,7 +116,7 @@ class PostgresStorage:
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         connect_timeout: int = DEFAULT_CONNECT_TIMEOUT,
         pool_size: int = DEFAULT_POOL_SIZE,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> PostgresStorage:
         """Connect to the database at `url` (``postgresql://user:password@host:port/db``) and
         bring its schema up to date.
@@ -122,8 +125,7 @@ class PostgresStorage:
         kept in the database, shared by every replica. Raises StorageError when the URL is
         malformed or the server cannot be reached, refuses the login or has no such database.
         """
-        if hash_key is not None and not hash_key:
-            raise ValueError("hash_key must not be empty; pass None to use a generated key")
+        check_hash_key(hash_key)
         address = postgres_address(url)
         hidden = url_secrets(url)
         try:
@@ -173,128 +175,6 @@ class PostgresStorage:
             raise
         return cls(address, pool, key, busy_timeout, clock, url)
 
-    async def get_language(self, user_id: int) -> str | None:
-        """The language the user chose, or None if they never chose one."""
-        user_hash = self._hash(user_id)
-
-        async def read(conn: Connection) -> str | None:
-            cursor = await conn.execute(
-                "SELECT lang FROM user_language WHERE user_hash = %s", (user_hash,)
-            )
-            row = await cursor.fetchone()
-            return None if row is None else str(row[0])
-
-        return await self._run("reading the language", read)
-
-    async def set_language(self, user_id: int, lang: str) -> None:
-        """Remember the user's language choice, replacing any earlier one."""
-        user_hash, now = self._hash(user_id), self._now()
-
-        async def write(conn: Connection) -> None:
-            await conn.execute(
-                "INSERT INTO user_language (user_hash, lang, updated_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (user_hash) DO UPDATE "
-                "SET lang = excluded.lang, updated_at = excluded.updated_at",
-                (user_hash, lang, now),
-            )
-
-        await self._run("saving the language", write)
-
-    async def add_feedback(self, user_id: int, entry_id: str, up: bool) -> None:
-        """Record a vote on an entry; a user's new vote on the same entry replaces the old one,
-        so pressing the button twice (or on two replicas) does not count twice."""
-        user_hash, now = self._hash(user_id), self._now()
-
-        async def write(conn: Connection) -> None:
-            await conn.execute(
-                "INSERT INTO feedback (user_hash, entry_id, up, voted_at) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (user_hash, entry_id) DO UPDATE "
-                "SET up = excluded.up, voted_at = excluded.voted_at",
-                (user_hash, entry_id, int(up), now),
-            )
-
-        await self._run("saving feedback", write)
-
-    async def add_declined(self, text: str) -> None:
-        """Keep a question the bot declined, cut to MAX_DECLINED_CHARS and linked to no user."""
-        row = (_storable_text(text), self._now())
-
-        async def write(conn: Connection) -> None:
-            await conn.execute("INSERT INTO declined (text, asked_at) VALUES (%s, %s)", row)
-
-        await self._run("saving a declined question", write)
-
-    async def count_answer(self, entry_id: str) -> None:
-        """Add one to the number of times the entry was given as an answer."""
-
-        async def write(conn: Connection) -> None:
-            await conn.execute(
-                "INSERT INTO answer_count (entry_id, count) VALUES (%s, 1) "
-                "ON CONFLICT (entry_id) DO UPDATE SET count = answer_count.count + 1",
-                (entry_id,),
-            )
-
-        await self._run("counting an answer", write)
-
-    async def stats(self, limit: int = 10) -> Stats:
-        """Summary for operators; each list holds at most `limit` items."""
-
-        async def read(conn: Connection) -> Stats:
-            # All figures from one snapshot, as other replicas keep writing meanwhile.
-            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            top = await conn.execute(
-                "SELECT entry_id, count FROM answer_count ORDER BY count DESC, entry_id LIMIT %s",
-                (limit,),
-            )
-            declined = await conn.execute(
-                "SELECT text, asked_at FROM declined ORDER BY asked_at DESC, id DESC LIMIT %s",
-                (limit,),
-            )
-            totals = await conn.execute(
-                "SELECT COALESCE(SUM(up), 0), COALESCE(SUM(1 - up), 0) FROM feedback"
-            )
-            by_entry = await conn.execute(
-                "SELECT entry_id, SUM(up), SUM(1 - up) FROM feedback GROUP BY entry_id "
-                "ORDER BY COUNT(*) DESC, entry_id LIMIT %s",
-                (limit,),
-            )
-            up, down = await totals.fetchone() or (0, 0)
-            return Stats(
-                top_answers=[(str(e), int(c)) for e, c in await top.fetchall()],
-                recent_declined=[(str(t), str(a)) for t, a in await declined.fetchall()],
-                feedback_up=int(up),
-                feedback_down=int(down),
-                feedback_by_entry=[
-                    (str(e), int(u), int(d)) for e, u, d in await by_entry.fetchall()
-                ],
-            )
-
-        return await self._run("reading stats", read)
-
-    async def purge(self, older_than_days: int) -> int:
-        """Delete declined questions and feedback older than `older_than_days`; return how many
-        rows went. Answer counts and language choices are kept (see bot/storage.py)."""
-        if older_than_days < 0:
-            raise ValueError(f"older_than_days must be 0 or more, not {older_than_days}")
-        cutoff = _iso(self._clock() - timedelta(days=older_than_days))
-
-        async def write(conn: Connection) -> int:
-            declined = await conn.execute("DELETE FROM declined WHERE asked_at < %s", (cutoff,))
-            feedback = await conn.execute("DELETE FROM feedback WHERE voted_at < %s", (cutoff,))
-            return declined.rowcount + feedback.rowcount
-
-        return await self._run("purging old rows", write)
-
-    async def forget_user(self, user_id: int) -> None:
-        """Delete everything keyed by the user: their language choice and their votes."""
-        user_hash = self._hash(user_id)
-
-        async def write(conn: Connection) -> None:
-            await conn.execute("DELETE FROM user_language WHERE user_hash = %s", (user_hash,))
-            await conn.execute("DELETE FROM feedback WHERE user_hash = %s", (user_hash,))
-
-        await self._run("forgetting a user", write)
-
     async def close(self) -> None:
         """Let the calls already made finish, then close every connection.
 
@@ -306,31 +186,50 @@ class PostgresStorage:
         await self._idle.wait()
         await self._pool.close()
 
+    async def _write(self, action: str, *statements: Statement) -> int:
+        async def write(conn: Connection) -> int:
+            changed = 0
+            for sql, params in statements:
+                changed += (await conn.execute(_pg(sql), params)).rowcount
+            return changed
+
+        return await self._run(action, write)
+
+    async def _read(self, action: str, *queries: Statement) -> list[Rows]:
+        async def read(conn: Connection) -> list[Rows]:
+            # All from one snapshot, as other replicas keep writing meanwhile.
+            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return [
+                await (await conn.execute(_pg(sql), params)).fetchall() for sql, params in queries
+            ]
+
+        return await self._run(action, read)
+
     async def _run(self, action: str, work: Callable[[Connection], Awaitable[T]]) -> T:
         """Run `work` in one transaction on a pooled connection; errors become StorageError.
 
         Counted while running, so `close` can wait for every call made before it.
         """
         if self._closed:
-            raise StorageError(f"{self._address}: {action} failed: storage is closed")
+            raise failed(self._name, action, "storage is closed")
         self._in_flight += 1
         self._idle.clear()
         try:
             async with self._pool.connection() as conn, conn.transaction():
                 return await work(conn)
         except psycopg.Error as exc:
-            problem = _problem(exc, self._busy_timeout, self._secrets)
-            raise StorageError(f"{self._address}: {action} failed: {problem}") from None
+            raise failed(
+                self._name, action, _problem(exc, self._busy_timeout, self._secrets)
+            ) from None
         finally:
             self._in_flight -= 1
             if not self._in_flight:
                 self._idle.set()
 
-    def _hash(self, user_id: int) -> str:
-        return _user_hash(self._hash_key, user_id)
 
-    def _now(self) -> str:
-        return _iso(self._clock())
+def _pg(sql: str) -> str:
+    """A statement shared with SQLite in psycopg's parameter style: "%s" where SQLite has "?"."""
+    return sql.replace("?", "%s")
 
 
 async def _set_lock_timeout(conn: Connection, seconds: float) -> None:
@@ -347,29 +246,15 @@ async def _prepare(conn: Connection, address: str, hash_key: bytes | None) -> by
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
         await conn.execute(_SETTINGS_TABLE)
-        cursor = await conn.execute("SELECT value FROM settings WHERE key = 'schema_version'")
-        row = await cursor.fetchone()
-        if row is not None and int(str(row[0])) > SCHEMA_VERSION:
-            raise StorageError(
-                f"{address}: cannot open: schema version {row[0]} is newer than this bot's "
-                f"({SCHEMA_VERSION}); upgrade the bot"
-            )
+        row = await (await conn.execute(_pg(READ_SETTING), ("schema_version",))).fetchone()
+        check_schema_version(address, None if row is None else row[0])
         for statement in _TABLES:
             await conn.execute(statement)
-        await conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('schema_version', %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (str(SCHEMA_VERSION),),
-        )
+        await conn.execute(_pg(WRITE_SCHEMA_VERSION), (str(SCHEMA_VERSION),))
         if hash_key is not None:
             return hash_key
-        await conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('user_hash_key', %s) "
-            "ON CONFLICT (key) DO NOTHING",
-            (secrets.token_bytes(32).hex(),),
-        )
-        cursor = await conn.execute("SELECT value FROM settings WHERE key = 'user_hash_key'")
-        stored = await cursor.fetchone()
+        await conn.execute(_pg(ADD_HASH_KEY), (new_hash_key(),))
+        stored = await (await conn.execute(_pg(READ_SETTING), ("user_hash_key",))).fetchone()
         assert stored is not None, "inserted above under the schema lock"
         return bytes.fromhex(str(stored[0]))
 
@@ -396,7 +281,7 @@ def _connect_problem(exc: psycopg.Error, hidden: list[str]) -> str:
 def _problem(exc: psycopg.Error, busy_timeout: float, hidden: list[str]) -> str:
     """One line saying what went wrong with a call, in the words SQLiteStorage uses."""
     if isinstance(exc, errors.LockNotAvailable):
-        return f"the database is locked by another process (waited {busy_timeout:g} s)"
+        return locked(busy_timeout)
     if isinstance(exc, errors.InsufficientPrivilege | errors.ReadOnlySqlTransaction):
         return f"the database user may not write here [{redact(str(exc), hidden)}]"
     if isinstance(exc, psycopg.OperationalError):
