@@ -11,11 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 from postgres_server import fresh_schema, require_driver, server_url, unavailable, with_password
@@ -31,6 +32,9 @@ from bot.storage import (
     database_label,
     open_storage,
 )
+
+if TYPE_CHECKING:
+    from bot.storage_pg import PostgresStorage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 USER = 987_654_321_987
@@ -69,15 +73,15 @@ class Backend(Protocol):
     def lock_held(self) -> AbstractContextManager[None]: ...
 
 
-class SQLiteBackend:
-    name = "sqlite"
+class _OpenedBackend(ABC):
+    """What both back ends' test views do alike: open storages and keep them for closing, and
+    read or write behind them through a connection of their own."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    name: str
+
+    def __init__(self, address: str | Path) -> None:
+        self.address = address
         self.opened: list[Storage] = []
-
-    def settings(self, hash_key: bytes | None) -> Settings:
-        return Settings(db_path=self.path, user_hash_key=hash_key)
 
     async def open(
         self,
@@ -85,19 +89,45 @@ class SQLiteBackend:
         clock: Callable[[], datetime] = lambda: NOW,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> Storage:
-        opened = await SQLiteStorage.open(
-            self.path, hash_key, clock=clock, busy_timeout=busy_timeout
+        opened = await self.storage_class().open(
+            self.address, hash_key, clock=clock, busy_timeout=busy_timeout
         )
         self.opened.append(opened)
         return opened
 
     def rows(self) -> dict[str, list[tuple[object, ...]]]:
-        with closing(sqlite3.connect(self.path)) as conn:
+        with self.connection() as conn:
             return {table: conn.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
 
     def execute(self, sql: str) -> None:
-        with closing(sqlite3.connect(self.path)) as conn, conn:
+        with self.connection() as conn:
             conn.execute(sql)
+
+    @abstractmethod
+    def storage_class(self) -> type[SQLiteStorage] | type[PostgresStorage]: ...
+
+    @abstractmethod
+    def connection(self) -> AbstractContextManager[Any]:
+        """A connection that commits what was done on it when the block ends."""
+
+
+class SQLiteBackend(_OpenedBackend):
+    name = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.path = path
+
+    def settings(self, hash_key: bytes | None) -> Settings:
+        return Settings(db_path=self.path, user_hash_key=hash_key)
+
+    def storage_class(self) -> type[SQLiteStorage]:
+        return SQLiteStorage
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path)) as conn, conn:
+            yield conn
 
     @contextmanager
     def lock_held(self) -> Iterator[None]:
@@ -110,48 +140,30 @@ class SQLiteBackend:
                 conn.rollback()
 
 
-class PostgresBackend:
+class PostgresBackend(_OpenedBackend):
     name = "postgres"
 
     def __init__(self, url: str) -> None:
+        super().__init__(url)
         self.url = url
-        self.opened: list[Storage] = []
 
     def settings(self, hash_key: bytes | None) -> Settings:
         return Settings(database_url=self.url, user_hash_key=hash_key)
 
-    async def open(
-        self,
-        hash_key: bytes | None,
-        clock: Callable[[], datetime] = lambda: NOW,
-        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-    ) -> Storage:
-        from bot.storage_pg import PostgresStorage
+    def storage_class(self) -> type[PostgresStorage]:
+        from bot.storage_pg import PostgresStorage  # the driver is an optional extra
 
-        opened = await PostgresStorage.open(
-            self.url, hash_key, clock=clock, busy_timeout=busy_timeout
-        )
-        self.opened.append(opened)
-        return opened
+        return PostgresStorage
 
-    def rows(self) -> dict[str, list[tuple[object, ...]]]:
+    def connection(self) -> AbstractContextManager[Any]:
         import psycopg
 
-        with psycopg.connect(self.url) as conn:
-            return {table: conn.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
-
-    def execute(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.url) as conn:
-            conn.execute(sql)
+        return psycopg.connect(self.url)
 
     @contextmanager
     def lock_held(self) -> Iterator[None]:
         """Another session holding every table, as a long migration or a stuck replica would."""
-        import psycopg
-
-        with psycopg.connect(self.url) as conn:
+        with self.connection() as conn:
             conn.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
             try:
                 yield
