@@ -12,6 +12,17 @@ from bot.knowledge import KnowledgeBase, load_or_raise
 from bot.matcher import Matcher, Thresholds
 
 FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "kb"
+#: The fields of `coopbot ask --json`, in order: README promises them to other programs.
+ASK_JSON_FIELDS = [
+    "question",
+    "answered",
+    "id",
+    "lang",
+    "answer",
+    "confidence",
+    "sources",
+    "suggestions",
+]
 
 # What a keyword of `make_kb` may say about one file of the copy.
 Change = str | tuple[str, str] | list[tuple[str, str]] | Callable[[str], str] | None
@@ -71,6 +82,12 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+@pytest.fixture
+def broken_kb(make_kb: Callable[..., Path]) -> Path:
+    """The fixture knowledge base with one error: its CEPA source is an http:// link."""
+    return make_kb(cepa=("url: https://", "url: http://"))
 
 
 # --- The Telegram bot against the fake Bot API (tests/test_telegram_*.py) --------------------------

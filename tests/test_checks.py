@@ -76,9 +76,8 @@ def test_validate_reports_a_phrasing_taken_one_way_without_calling_it_mutual(
 
 
 def test_validate_skips_self_retrieval_when_the_knowledge_base_does_not_load(
-    make_kb: MakeKb,
+    broken_kb: Path,
 ) -> None:
-    folder = make_kb(cepa=("url: https://", "url: http://"))
-    assert [p.message for p in validate(folder)] == [
+    assert [p.message for p in validate(broken_kb)] == [
         "source url must be https: http://www.info.gov.hk/gia/general/200306/29/0629129.htm"
     ]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ASK_JSON_FIELDS
 
 from bot import __version__
 from bot.cli import EXIT_OK, EXIT_PROBLEMS, SHELL_HELP, main
@@ -17,16 +18,6 @@ from bot.knowledge import KnowledgeBase
 
 MakeKb = Callable[..., Path]
 REPO_ROOT = Path(__file__).resolve().parents[1]
-JSON_FIELDS = [
-    "question",
-    "answered",
-    "id",
-    "lang",
-    "answer",
-    "confidence",
-    "sources",
-    "suggestions",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -46,9 +37,12 @@ def stdin(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     return pipe
 
 
-@pytest.fixture
-def broken_kb(make_kb: MakeKb) -> Path:
-    return make_kb(cepa=("url: https://", "url: http://"))
+def http_source_problem(folder: Path) -> str:
+    """The line `coopbot` prints for the error of `broken_kb`, in a copy at `folder`."""
+    return (
+        f"{folder / 'cepa.yaml'}:23: cepa-overview: source url must be https: "
+        "http://www.info.gov.hk/gia/general/200306/29/0629129.htm"
+    )
 
 
 def json_lines(out: str) -> list[dict]:
@@ -88,7 +82,7 @@ def test_ask_json_prints_one_object_per_question(
     assert code == EXIT_OK
     objects = json_lines(capsys.readouterr().out)
     assert [o["question"] for o in objects] == questions
-    assert [list(o) for o in objects] == [JSON_FIELDS] * 3
+    assert [list(o) for o in objects] == [ASK_JSON_FIELDS] * 3
     assert [(o["answered"], o["id"], o["lang"]) for o in objects] == [
         (True, "chongqing-leaders", "en"),
         (True, "cepa-overview", "zh-Hant"),
@@ -187,8 +181,7 @@ def test_a_broken_knowledge_base_is_reported_not_raised(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.splitlines() == [
-        f"{broken_kb / 'cepa.yaml'}:23: cepa-overview: source url must be https: "
-        "http://www.info.gov.hk/gia/general/200306/29/0629129.htm",
+        http_source_problem(broken_kb),
         "coopbot: the knowledge base has errors; run `coopbot validate`.",
     ]
 
@@ -214,8 +207,7 @@ def test_validate_fails_with_one_line_per_problem(
     assert main(["validate", str(folder)]) == EXIT_PROBLEMS
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        f"{folder / 'cepa.yaml'}:23: cepa-overview: source url must be https: "
-        "http://www.info.gov.hk/gia/general/200306/29/0629129.htm",
+        http_source_problem(folder),
         f"{folder / 'cepa.yaml'}:7: cepa: overview 'cepa-x' not in topic",
     ]
     assert captured.err == f"{folder}: 2 error(s), 0 warning(s)\n"
@@ -260,30 +252,27 @@ def test_validate_strict_passes_a_sound_knowledge_base(fixture_kb_path: Path) ->
 # --- shell ----------------------------------------------------------------------------------------
 
 
-def shell_session(
-    capsys: pytest.CaptureFixture[str],
-    stdin: Callable[[str], None],
-    kb_path: Path,
-    *lines: str,
-) -> tuple[int, list[str]]:
-    """Pipe lines into `coopbot shell`; the exit code and what it said for each line."""
-    stdin("".join(line + "\n" for line in lines))
-    code = main(["--knowledge", str(kb_path), "shell"])
-    # After each line the shell prints its reply and then an empty line.
-    replies = capsys.readouterr().out.split("\n\n")
-    return code, replies
+Shell = Callable[..., list[str]]
 
 
-def test_shell_session_with_piped_input(
-    capsys: pytest.CaptureFixture[str],
-    stdin: Callable[[str], None],
-    fixture_kb_path: Path,
-    kb: KnowledgeBase,
-) -> None:
-    code, replies = shell_session(
-        capsys,
-        stdin,
-        fixture_kb_path,
+@pytest.fixture
+def shell(
+    capsys: pytest.CaptureFixture[str], stdin: Callable[[str], None], fixture_kb_path: Path
+) -> Shell:
+    """`shell(*lines)`: pipe lines into `coopbot shell` on the fixture knowledge base; what it
+    said for each line. Every session must end well: at the end of its input."""
+
+    def session(*lines: str) -> list[str]:
+        stdin("".join(line + "\n" for line in lines))
+        assert main(["--knowledge", str(fixture_kb_path), "shell"]) == EXIT_OK
+        # After each line the shell prints its reply and then an empty line.
+        return capsys.readouterr().out.split("\n\n")
+
+    return session
+
+
+def test_shell_session_with_piped_input(shell: Shell, kb: KnowledgeBase) -> None:
+    replies = shell(
         "chongqing",
         "1",
         "/help",
@@ -291,7 +280,6 @@ def test_shell_session_with_piped_input(
         "/lang zh-Hant",
         "who chairs the chongqing conference",
     )
-    assert code == EXIT_OK  # EOF after the last line ends the session
     overview, picked, help_text, platforms, lang, answer, end = replies
     assert overview.startswith(kb.entries["chongqing-overview"].answer["en"])
     assert overview.endswith("  1. Who leads the Hong Kong/Chongqing Co-operation Conference?")
@@ -303,60 +291,42 @@ def test_shell_session_with_piped_input(
     assert end == ""
 
 
-def test_shell_number_picks_the_numbered_suggestion(
-    capsys: pytest.CaptureFixture[str], stdin: Callable[[str], None], fixture_kb_path: Path
-) -> None:
+def test_shell_number_picks_the_numbered_suggestion(shell: Shell) -> None:
     # The answer lists one related question; "1" picks it.
-    _, replies = shell_session(
-        capsys, stdin, fixture_kb_path, "who chairs the chongqing conference", "1"
-    )
+    replies = shell("who chairs the chongqing conference", "1")
     assert replies[0].endswith("  1. What is the Hong Kong/Chongqing Co-operation Conference?")
     assert replies[1].startswith("A high-level co-operation mechanism")
 
 
-def test_shell_number_after_platforms_picks_the_platform_overview(
-    capsys: pytest.CaptureFixture[str], stdin: Callable[[str], None], fixture_kb_path: Path
-) -> None:
-    _, replies = shell_session(capsys, stdin, fixture_kb_path, "/platforms", "1")
+def test_shell_number_after_platforms_picks_the_platform_overview(shell: Shell) -> None:
+    replies = shell("/platforms", "1")
     assert replies[1].startswith("A high-level co-operation mechanism")
 
 
-def test_shell_picked_suggestion_answers_in_the_language_of_the_question(
-    capsys: pytest.CaptureFixture[str], stdin: Callable[[str], None], fixture_kb_path: Path
-) -> None:
-    _, replies = shell_session(capsys, stdin, fixture_kb_path, "渝港合作會議由邊個主持", "1")
+def test_shell_picked_suggestion_answers_in_the_language_of_the_question(shell: Shell) -> None:
+    replies = shell("渝港合作會議由邊個主持", "1")
     assert replies[0].splitlines()[-1] == "  1. 渝港合作會議是甚麼？"
     assert replies[1].startswith("香港特區政府與重慶市之間的高層合作機制")
 
 
-def test_shell_number_without_suggestions_is_a_question(
-    capsys: pytest.CaptureFixture[str], stdin: Callable[[str], None], fixture_kb_path: Path
-) -> None:
-    _, replies = shell_session(capsys, stdin, fixture_kb_path, "7")
+def test_shell_number_without_suggestions_is_a_question(shell: Shell) -> None:
+    replies = shell("7")
     assert replies[0].startswith("Sorry, I don't have an answer to that.")
 
 
-def test_shell_lang_auto_follows_the_question_again(
-    capsys: pytest.CaptureFixture[str], stdin: Callable[[str], None], fixture_kb_path: Path
-) -> None:
-    _, replies = shell_session(
-        capsys, stdin, fixture_kb_path, "/lang zh-Hans", "/lang auto", "What is CEPA?"
-    )
+def test_shell_lang_auto_follows_the_question_again(shell: Shell) -> None:
+    replies = shell("/lang zh-Hans", "/lang auto", "What is CEPA?")
     assert replies[:2] == ["Language: zh-Hans", "Language: auto"]
     assert replies[2].startswith("CEPA is the Mainland")
 
 
-def test_shell_rejects_an_unknown_language(
-    capsys: pytest.CaptureFixture[str], stdin: Callable[[str], None], fixture_kb_path: Path
-) -> None:
-    _, replies = shell_session(capsys, stdin, fixture_kb_path, "/lang fr")
+def test_shell_rejects_an_unknown_language(shell: Shell) -> None:
+    replies = shell("/lang fr")
     assert replies[0] == "Use /lang en, /lang zh-Hant, /lang zh-Hans or /lang auto"
 
 
-def test_shell_unknown_command_shows_help(
-    capsys: pytest.CaptureFixture[str], stdin: Callable[[str], None], fixture_kb_path: Path
-) -> None:
-    _, replies = shell_session(capsys, stdin, fixture_kb_path, "/quit")
+def test_shell_unknown_command_shows_help(shell: Shell) -> None:
+    replies = shell("/quit")
     assert replies[0] == "Unknown command. " + SHELL_HELP
 
 

@@ -3,7 +3,7 @@ answers its own question and the database opens."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,9 +69,9 @@ def test_health_fails_when_the_matcher_answers_nothing(
 def test_health_fails_on_a_broken_knowledge_base(
     capsys: pytest.CaptureFixture[str],
     environment: pytest.MonkeyPatch,
-    make_kb: Callable[..., Path],
+    broken_kb: Path,
 ) -> None:
-    environment.setenv("COOPBOT_KNOWLEDGE", str(make_kb(cepa=("url: https://", "url: http://"))))
+    environment.setenv("COOPBOT_KNOWLEDGE", str(broken_kb))
     code, [line] = health(capsys)
     assert code == EXIT_PROBLEMS
     assert "coopbot validate" in line

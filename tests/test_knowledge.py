@@ -176,10 +176,9 @@ def test_default_path_follows_coopbot_knowledge(
     assert default_path() == fixture_kb_path
 
 
-def test_load_or_raise_raises_with_the_problems(make_kb: MakeKb) -> None:
-    folder = make_kb(cepa=("url: https://", "url: http://"))
+def test_load_or_raise_raises_with_the_problems(broken_kb: Path) -> None:
     with pytest.raises(KnowledgeError) as caught:
-        load_or_raise(folder)
+        load_or_raise(broken_kb)
     assert [p.entry_id for p in caught.value.problems] == ["cepa-overview"]
     assert "source url must be https" in str(caught.value)
 
@@ -325,10 +324,9 @@ def test_validate_reports_related_id_that_does_not_exist_at_its_line(make_kb: Ma
     ]
 
 
-def test_validate_reports_http_source_url_at_its_line(make_kb: MakeKb) -> None:
-    folder = make_kb(cepa=("url: https://", "url: http://"))
-    assert problems(folder) == [
-        f"{folder / 'cepa.yaml'}:23: cepa-overview: source url must be https: "
+def test_validate_reports_http_source_url_at_its_line(broken_kb: Path) -> None:
+    assert problems(broken_kb) == [
+        f"{broken_kb / 'cepa.yaml'}:23: cepa-overview: source url must be https: "
         + CEPA_URL.replace("https", "http")
     ]
 
@@ -445,7 +443,7 @@ def test_topic_file_without_entries_is_reported(make_kb: MakeKb) -> None:
     ]
 
 
-def test_any_error_means_no_knowledge_base_is_served(make_kb: MakeKb) -> None:
-    kb, found = load(make_kb(cepa=("url: https://", "url: http://")))
+def test_any_error_means_no_knowledge_base_is_served(broken_kb: Path) -> None:
+    kb, found = load(broken_kb)
     assert kb is None
     assert [p.severity for p in found] == ["error"]

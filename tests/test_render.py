@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from conftest import ASK_JSON_FIELDS
 
 from bot.knowledge import Entry, KnowledgeBase, Source
 from bot.matcher import Matcher, Outcome, chosen
@@ -143,24 +144,13 @@ def test_plain_decline_points_to_the_official_page(matcher: Matcher, kb: Knowled
 
 # --- JSON -----------------------------------------------------------------------------------------
 
-JSON_FIELDS = [
-    "question",
-    "answered",
-    "id",
-    "lang",
-    "answer",
-    "confidence",
-    "sources",
-    "suggestions",
-]
-
 
 @pytest.mark.parametrize("question", [LEADERS_QUESTION, "chongqing", "tell me a joke", ""])
 def test_json_has_exactly_the_contract_fields_in_order(
     matcher: Matcher, kb: KnowledgeBase, question: str
 ) -> None:
     data = to_json(matcher.ask(question), kb)
-    assert list(data) == JSON_FIELDS
+    assert list(data) == ASK_JSON_FIELDS
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
 
 
