@@ -221,6 +221,9 @@ class Matcher:
         self._idf = {term: math.log(1 + count / len(ids)) for term, ids in self._postings.items()}
         self._max_idf = max(self._idf.values(), default=1.0)
         self._min_evidence = self.t.min_evidence * self._max_idf
+        self._weights = {
+            term: self._weight(term) for term in self._idf
+        }  # computed once, not per ask
         self._latin_vocabulary = _ByLength(
             [t for t in self._postings if t.isascii() and len(t) >= 4], thresholds.typo_cutoff
         )
@@ -325,6 +328,8 @@ class Matcher:
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Entries by descending score; empty when the question has nothing to match on."""
+        if limit < 1:
+            return []
         text = self.canonical(question)
         credit: dict[str, float] = {}
         words = []
@@ -337,7 +342,8 @@ class Matcher:
         terms = list(dict.fromkeys(tokens(corrected)))
         if not terms:
             return []
-        weights = {term: self._weight(term) for term in terms}
+        known = self._weights
+        weights = {t: known[t] if t in known else self._weight(t) for t in terms}
         total = sum(weights.values())
         candidates = self._candidates(terms, weights)
         if not candidates:
@@ -345,27 +351,56 @@ class Matcher:
         query = self._similarity_text(corrected)
         mentioned = self.mentioned_topics(text)
         earned = [(t, w * credit.get(t, 1.0)) for t, w in weights.items()]
-        th = self.t
-        # (-score, id, index): plain tuples sort in C, and only the returned few become Candidates.
-        scored: list[tuple[float, str, int]] = []
+        # Everything but the similarity first: it is the costly part, and a candidate that could
+        # not reach the top `limit` even with the best similarity need not have it computed.
+        best_similarity = 1.0 if self.t.similarity_weight >= 0 else 0.0
+        parts = []
         for index in candidates:
             entry_terms = self._terms[index]
             found = sum([w for t, w in earned if t in entry_terms])
             coverage = found / total
+            topic = self.entries[index].topic
+            if topic in mentioned:
+                named = 1
+            elif mentioned and topic in self._platform_topics:
+                named = -1
+            else:
+                named = 0
+            part = (coverage, named, index in self._overviews, min(1.0, found / self._min_evidence))
+            bound = self._score(*part, best_similarity)
+            parts.append((bound, index, part))
+        parts.sort(key=lambda p: -p[0])
+        # (-score, id, index): plain tuples sort in C, and only the returned few become Candidates.
+        scored: list[tuple[float, str, int]] = []
+        lowest: list[float] = []  # the best `limit` scores so far, as a heap: lowest[0] is the bar
+        for bound, index, part in parts:
+            if len(lowest) == limit and bound < lowest[0]:
+                break
             best = process.extractOne(query, self._variants[index], scorer=self._scorer)
-            similarity = best[1] / 100 if best else 0.0
-            score = th.coverage_weight * coverage + th.similarity_weight * similarity
-            entry = self.entries[index]
-            if entry.topic in mentioned:
-                score += th.topic_bonus * coverage
-            elif mentioned and entry.topic in self._platform_topics:
-                score -= th.other_topic_penalty
-            if index in self._overviews:
-                score += th.overview_bonus
-            score *= min(1.0, found / self._min_evidence)
-            scored.append((-round(max(score, 0.0), 4), entry.id, index))
+            score = self._score(*part, best[1] / 100 if best else 0.0)
+            scored.append((-score, self.entries[index].id, index))
+            if len(lowest) < limit:
+                heapq.heappush(lowest, score)
+            elif score > lowest[0]:
+                heapq.heapreplace(lowest, score)
         scored.sort()
         return [Candidate(self.entries[index], -score) for score, _, index in scored[:limit]]
+
+    def _score(
+        self, coverage: float, named: int, overview: bool, evidence: float, similarity: float
+    ) -> float:
+        """An entry's score from its parts: it rises with the similarity (falls, were its weight
+        negative), so the best similarity gives a bound on what the full score can be."""
+        th = self.t
+        score = th.coverage_weight * coverage + th.similarity_weight * similarity
+        if named > 0:
+            score += th.topic_bonus * coverage
+        elif named < 0:
+            score -= th.other_topic_penalty
+        if overview:
+            score += th.overview_bonus
+        score *= evidence
+        return round(max(score, 0.0), 4)
 
     def _candidates(self, terms: list[str], weights: dict[str, float]) -> list[int]:
         """Entries sharing an informative term with the question, best partial overlap first.
