@@ -3,7 +3,7 @@ answers its own question and the database opens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,9 @@ from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher, Thresholds
 
 SETTINGS = ["COOPBOT_DB", "COOPBOT_DATABASE_URL", "COOPBOT_KNOWLEDGE", "COOPBOT_USER_HASH_KEY"]
+
+Health = Callable[..., tuple[int, list[str]]]
+FailingHealth = Callable[..., str]
 
 
 @pytest.fixture(autouse=True)
@@ -35,17 +38,35 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
-def health(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
-    """Exit code and every line printed, to stdout or stderr."""
-    code = main(["health"])
-    out, err = capsys.readouterr()
-    return code, (out + err).splitlines()
+@pytest.fixture
+def health(capsys: pytest.CaptureFixture[str], environment: pytest.MonkeyPatch) -> Health:
+    """`health(NAME=value, ...)`: `coopbot health` with these settings on top of the test's;
+    its exit code and every line it printed, to stdout or stderr."""
+
+    def run(**settings: str) -> tuple[int, list[str]]:
+        for name, value in settings.items():
+            environment.setenv(name, value)
+        code = main(["health"])
+        out, err = capsys.readouterr()
+        return code, (out + err).splitlines()
+
+    return run
 
 
-def test_healthy_installation_says_ok_in_one_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, lines = health(capsys)
+@pytest.fixture
+def failing_health(health: Health) -> FailingHealth:
+    """`failing_health(NAME=value, ...)`: the one line of a health check that must fail."""
+
+    def run(**settings: str) -> str:
+        code, [line] = health(**settings)
+        assert code == EXIT_PROBLEMS
+        return line
+
+    return run
+
+
+def test_healthy_installation_says_ok_in_one_line(health: Health, tmp_path: Path) -> None:
+    code, lines = health()
     assert code == EXIT_OK
     [line] = lines
     assert line.startswith("coopbot health: OK: ")
@@ -54,62 +75,46 @@ def test_healthy_installation_says_ok_in_one_line(
 
 
 def test_health_fails_when_the_matcher_answers_nothing(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    failing_health: FailingHealth, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def never_sure(kb: KnowledgeBase) -> Matcher:
         return Matcher(kb, Thresholds(answer=10.0))
 
     monkeypatch.setattr(bot.health, "Matcher", never_sure)
-    code, [line] = health(capsys)
-    assert code == EXIT_PROBLEMS
+    line = failing_health()
     assert line.startswith("coopbot health: FAIL: ")
     assert "should be answered by chongqing-overview" in line
 
 
 def test_health_fails_on_a_broken_knowledge_base(
-    capsys: pytest.CaptureFixture[str],
-    environment: pytest.MonkeyPatch,
-    broken_kb: Path,
+    failing_health: FailingHealth, broken_kb: Path
 ) -> None:
-    environment.setenv("COOPBOT_KNOWLEDGE", str(broken_kb))
-    code, [line] = health(capsys)
-    assert code == EXIT_PROBLEMS
-    assert "coopbot validate" in line
+    assert "coopbot validate" in failing_health(COOPBOT_KNOWLEDGE=str(broken_kb))
 
 
 def test_health_fails_naming_a_database_file_that_cannot_open(
-    capsys: pytest.CaptureFixture[str], environment: pytest.MonkeyPatch, tmp_path: Path
+    failing_health: FailingHealth, tmp_path: Path
 ) -> None:
     (tmp_path / "plain-file").write_text("")
-    environment.setenv("COOPBOT_DB", str(tmp_path / "plain-file" / "coopbot.db"))
-    code, [line] = health(capsys)
-    assert code == EXIT_PROBLEMS
-    assert str(tmp_path / "plain-file" / "coopbot.db") in line
+    database = str(tmp_path / "plain-file" / "coopbot.db")
+    assert database in failing_health(COOPBOT_DB=database)
 
 
 def test_health_fails_on_a_bad_database_url_without_the_password(
-    capsys: pytest.CaptureFixture[str], environment: pytest.MonkeyPatch
+    failing_health: FailingHealth,
 ) -> None:
-    environment.setenv("COOPBOT_DATABASE_URL", "mysql://coopbot:hunter2-secret@db/coopbot")
-    code, [line] = health(capsys)
-    assert code == EXIT_PROBLEMS
+    line = failing_health(COOPBOT_DATABASE_URL="mysql://coopbot:hunter2-secret@db/coopbot")
     assert "must start with postgresql://" in line
     assert "hunter2-secret" not in line
 
 
-def test_health_fails_on_a_malformed_setting(
-    capsys: pytest.CaptureFixture[str], environment: pytest.MonkeyPatch
-) -> None:
-    environment.setenv("COOPBOT_RETENTION_DAYS", "soon")
-    code, [line] = health(capsys)
-    assert code == EXIT_PROBLEMS
-    assert "COOPBOT_RETENTION_DAYS" in line
+def test_health_fails_on_a_malformed_setting(failing_health: FailingHealth) -> None:
+    assert "COOPBOT_RETENTION_DAYS" in failing_health(COOPBOT_RETENTION_DAYS="soon")
 
 
 def test_health_opens_postgresql_when_a_database_url_is_set(
-    capsys: pytest.CaptureFixture[str], environment: pytest.MonkeyPatch, postgres_url: str
+    health: Health, postgres_url: str
 ) -> None:
-    environment.setenv("COOPBOT_DATABASE_URL", postgres_url)
-    code, [line] = health(capsys)
+    code, [line] = health(COOPBOT_DATABASE_URL=postgres_url)
     assert code == EXIT_OK
     assert "database postgresql://" in line

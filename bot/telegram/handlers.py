@@ -1,8 +1,8 @@
 """The bot's handlers: one small async function per thing a user can do.
 
 Every message is Telegram HTML: the bot's own sentences are escaped here, knowledge-base strings by
-`bot.render`, and text users typed is never echoed back unescaped. Storage is a convenience, never a condition: a failed write is logged and the user still
-gets the answer.
+`bot.render`, and text users typed is never echoed back unescaped. Storage is a convenience, never a
+condition: a failed write is logged and the user still gets the answer.
 """
 
 from __future__ import annotations
@@ -22,7 +22,13 @@ from telegram import (
     MessageEntity,
     Update,
 )
-from telegram.constants import ChatType, InlineQueryLimit, MessageLimit, ParseMode
+from telegram.constants import (
+    ChatType,
+    InlineQueryLimit,
+    InlineQueryResultLimit,
+    MessageLimit,
+    ParseMode,
+)
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -38,7 +44,7 @@ from bot.knowledge import Entry, KnowledgeBase, Topic, load
 from bot.matcher import Outcome
 from bot.messages import format_date, t
 from bot.render import entry_html, fit, link, official_page, outcome_html
-from bot.storage import Storage, StorageError
+from bot.storage import Stats, Storage, StorageError
 from bot.telegram import keyboards
 from bot.telegram.keyboards import Press
 from bot.telegram.state import (
@@ -289,18 +295,16 @@ async def set_language(update: Update, context: Context, lang: Lang) -> None:
 
 
 async def cmd_lang(update: Update, context: Context) -> None:
+    """`/lang CODE` sets the language; bare `/lang`, or a code it cannot read, offers buttons."""
     message = update.effective_message
-    if context.args:
-        lang = parse_lang(" ".join(context.args))
-        if lang is not None:
-            await set_language(update, context, lang)
-            await reply(message, esc(t("lang_set", lang)))
-            return
-        current = await user_lang(update, context)
-        await reply(message, esc(t("lang_usage", current)), keyboards.language_keyboard())
+    lang = parse_lang(" ".join(context.args)) if context.args else None
+    if lang is not None:
+        await set_language(update, context, lang)
+        await reply(message, esc(t("lang_set", lang)))
         return
+    prompt = "lang_usage" if context.args else "lang_prompt"
     current = await user_lang(update, context)
-    await reply(message, esc(t("lang_prompt", current)), keyboards.language_keyboard())
+    await reply(message, esc(t(prompt, current)), keyboards.language_keyboard())
 
 
 async def cmd_sources(update: Update, context: Context) -> None:
@@ -366,6 +370,11 @@ async def cmd_stats(update: Update, context: Context) -> None:
         logger.error("/stats failed: %s", exc)
         await reply(message, esc(t("stats_unavailable", lang)))
         return
+    await reply(message, stats_text(stats, lang))
+
+
+def stats_text(stats: Stats, lang: Lang) -> str:
+    """The operators' summary: most answered entries, recent declines, and the votes."""
     none = f"  <i>{esc(t('stats_none', lang))}</i>"
     lines = [f"<b>{esc(t('stats_heading', lang))}</b>", ""]
     lines.append(f"<b>{esc(t('stats_top', lang))}</b>")
@@ -392,7 +401,7 @@ async def cmd_stats(update: Update, context: Context) -> None:
         f"  <code>{esc(entry)}</code>: {up} 👍 {down} 👎"
         for entry, up, down in stats.feedback_by_entry
     ]
-    await reply(message, "\n".join(lines))
+    return "\n".join(lines)
 
 
 async def cmd_reload(update: Update, context: Context) -> None:
@@ -454,11 +463,19 @@ async def on_non_text(update: Update, context: Context) -> None:
 # --- buttons -----------------------------------------------------------------------------------
 
 
-async def show_entry(query: CallbackQuery, context: Context, entry: Entry, lang: Lang) -> None:
+async def show_entry(
+    query: CallbackQuery, context: Context, entry: Entry | None, lang: Lang
+) -> bool:
+    """Answer a press with `entry`; False, for the caller to call the button stale, when the
+    entry it named is gone (removed by a /reload since the button was sent)."""
+    if entry is None:
+        return False
+    await query.answer()
     kb = engine(context).kb
     markup = keyboards.answer_keyboard(entry, more_entries(kb, entry), lang)
     await send_to(query, entry_html(entry, lang), markup)
     await count_answer(context, entry)
+    return True
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -472,23 +489,14 @@ async def on_button(update: Update, context: Context) -> None:
 
 
 async def _press_entry(query: CallbackQuery, context: Context, press: Press) -> bool:
-    entry = engine(context).entry(press.arg)
-    if entry is None:
-        return False
-    await query.answer()
-    await show_entry(query, context, entry, press.lang)
-    return True
+    return await show_entry(query, context, engine(context).entry(press.arg), press.lang)
 
 
 async def _press_topic(query: CallbackQuery, context: Context, press: Press) -> bool:
     eng = engine(context)
     topic = eng.topic(press.arg)
     overview = eng.kb.entries.get(topic.overview) if topic else None
-    if overview is None:
-        return False
-    await query.answer()
-    await show_entry(query, context, overview, press.lang)
-    return True
+    return await show_entry(query, context, overview, press.lang)
 
 
 async def _press_feedback(query: CallbackQuery, context: Context, press: Press) -> bool:
@@ -540,19 +548,23 @@ _PRESS_HANDLERS: dict[str, Callable[[CallbackQuery, Context, Press], Awaitable[b
 # --- inline mode -------------------------------------------------------------------------------
 
 
+def shared_message(text: str) -> InputTextMessageContent:
+    """What an inline result sends: Telegram HTML without link previews, like the bot's own
+    messages, so a shared answer looks as it does in the chat with the bot."""
+    return InputTextMessageContent(
+        text, parse_mode=HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+
+
 def inline_article(entry: Entry, lang: Lang) -> InlineQueryResultArticle:
     """An answer to share: titled with its question, sent with its citation."""
-    result_id = entry.id if len(entry.id.encode()) <= 64 else short_ref(entry.id)
+    fits = len(entry.id.encode()) <= InlineQueryResultLimit.MAX_ID_LENGTH
     summary = " ".join(entry.answer[lang].split())
     return InlineQueryResultArticle(
-        id=result_id,
+        id=entry.id if fits else short_ref(entry.id),
         title=entry.question(lang),
         description=keyboards.label(summary) if summary else None,
-        input_message_content=InputTextMessageContent(
-            entry_html(entry, lang),
-            parse_mode=HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        ),
+        input_message_content=shared_message(entry_html(entry, lang)),
     )
 
 
@@ -600,11 +612,7 @@ def decline_article(outcome: Outcome, kb: KnowledgeBase) -> InlineQueryResultArt
         id="none",
         title=t("inline_none", lang),
         description=t("inline_none_hint", lang),
-        input_message_content=InputTextMessageContent(
-            outcome_html(outcome, kb),
-            parse_mode=HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        ),
+        input_message_content=shared_message(outcome_html(outcome, kb)),
     )
 
 
