@@ -232,8 +232,8 @@ class BackEnd(ABC):
         """The rows of each of `queries`, all from the same snapshot."""
 
     @abstractmethod
-    async def close(self) -> None:
-        """Let the calls already made finish, then let go of the database; idempotent."""
+    async def _release(self) -> None:
+        """Let the calls already made finish, then let go of the database."""
 
     async def get_language(self, user_id: int) -> str | None:
         """The language the user chose, or None if they never chose one."""
@@ -289,6 +289,16 @@ class BackEnd(ABC):
         return await self._write(
             "purging old rows", (_PURGE_DECLINED, cutoff), (_PURGE_FEEDBACK, cutoff)
         )
+
+    async def close(self) -> None:
+        """Release the database once the calls already made are done.
+
+        Closing twice is harmless; any other call after close raises StorageError.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        await self._release()
 
     async def forget_user(self, user_id: int) -> None:
         """Delete everything keyed by the user: their language choice and their votes."""
@@ -350,14 +360,8 @@ class SQLiteStorage(BackEnd):
             raise
         return cls(db_path, executor, conn, key, busy_timeout, clock)
 
-    async def close(self) -> None:
-        """Finish the writes already submitted, fold the WAL into the main file and close.
-
-        Closing twice is harmless; any other call after close raises StorageError.
-        """
-        if self._closed:
-            return
-        self._closed = True
+    async def _release(self) -> None:
+        """Finish the writes already submitted, fold the WAL into the main file and close."""
         try:
             # Queued behind every call already submitted: the worker runs them in order.
             await asyncio.get_running_loop().run_in_executor(

@@ -175,14 +175,8 @@ class PostgresStorage(BackEnd):
             raise
         return cls(address, pool, key, busy_timeout, clock, url)
 
-    async def close(self) -> None:
-        """Let the calls already made finish, then close every connection.
-
-        Closing twice is harmless; any other call after close raises StorageError.
-        """
-        if self._closed:
-            return
-        self._closed = True
+    async def _release(self) -> None:
+        """Let the calls already made finish, then close every connection."""
         await self._idle.wait()
         await self._pool.close()
 
