@@ -144,9 +144,7 @@ def test_knowledge_option_works_before_and_after_the_command(
     assert "source url must be https" in capsys.readouterr().err
 
 
-def test_knowledge_option_after_the_command_wins(
-    capsys: pytest.CaptureFixture[str], fixture_kb_path: Path, broken_kb: Path
-) -> None:
+def test_knowledge_option_after_the_command_wins(fixture_kb_path: Path, broken_kb: Path) -> None:
     argv = ["--knowledge", str(broken_kb), "ask", "--knowledge", str(fixture_kb_path), "cepa"]
     assert main(argv) == EXIT_OK
 
@@ -165,7 +163,6 @@ def test_coopbot_knowledge_variable_chooses_the_knowledge_base(
 
 
 def test_knowledge_option_overrides_the_variable(
-    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     fixture_kb_path: Path,
     broken_kb: Path,
@@ -213,9 +210,7 @@ def test_validate_fails_with_one_line_per_problem(
     assert captured.err == f"{folder}: 2 error(s), 0 warning(s)\n"
 
 
-def test_validate_uses_the_knowledge_option_without_a_path(
-    capsys: pytest.CaptureFixture[str], broken_kb: Path
-) -> None:
+def test_validate_uses_the_knowledge_option_without_a_path(broken_kb: Path) -> None:
     assert main(["--knowledge", str(broken_kb), "validate"]) == EXIT_PROBLEMS
 
 

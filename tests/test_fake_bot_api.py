@@ -82,6 +82,16 @@ def post(http: httpx.Client) -> Post:
 
 
 @pytest.fixture
+def send(post: Post) -> Post:
+    """``send("hi", parse_mode="HTML")``: a sendMessage to the test chat, the usual call."""
+
+    def _send(text: str, **params: Any) -> httpx.Response:
+        return post("sendMessage", chat_id=CHAT_ID, text=text, **params)
+
+    return _send
+
+
+@pytest.fixture
 async def bot(api: FakeBotApi) -> AsyncIterator[telegram.Bot]:
     """PTB's own HTTPXRequest; verify=False only skips building TLS contexts for plain HTTP."""
     request = HTTPXRequest(httpx_kwargs={"verify": False})
@@ -128,8 +138,8 @@ def article(result_id: str, text: str = "answer", **content: Any) -> dict[str, A
 # --------------------------------------------------------------------------------------------
 
 
-def test_valid_send_message_is_accepted_with_a_message(post: Post) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text="Hello")
+def test_valid_send_message_is_accepted_with_a_message(send: Post) -> None:
+    response = send("Hello")
 
     assert response.status_code == 200
     result = response.json()["result"]
@@ -138,9 +148,9 @@ def test_valid_send_message_is_accepted_with_a_message(post: Post) -> None:
     assert isinstance(result["date"], int)
 
 
-def test_message_ids_increase_with_each_message(post: Post) -> None:
-    first = post("sendMessage", chat_id=CHAT_ID, text="one").json()["result"]["message_id"]
-    second = post("sendMessage", chat_id=CHAT_ID, text="two").json()["result"]["message_id"]
+def test_message_ids_increase_with_each_message(send: Post) -> None:
+    first = send("one").json()["result"]["message_id"]
+    second = send("two").json()["result"]["message_id"]
 
     assert second > first
 
@@ -199,8 +209,8 @@ def test_unknown_method_is_answered_404_not_found(post: Post) -> None:
     assert response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
-def test_unknown_parameter_is_refused(post: Post) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text="hi", parse_mod="HTML")
+def test_unknown_parameter_is_refused(send: Post) -> None:
+    response = send("hi", parse_mod="HTML")
 
     assert response.status_code == 400
     assert 'unknown parameter "parse_mod"' in description(response)
@@ -243,18 +253,16 @@ def test_errors_have_telegrams_shape(post: Post) -> None:
     ],
 )
 def test_value_of_the_wrong_type_is_refused(
-    post: Post, params: dict[str, Any], expected: str
+    send: Post, params: dict[str, Any], expected: str
 ) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text="hi", **params)
+    response = send("hi", **params)
 
     assert response.status_code == 400
     assert expected in description(response)
 
 
-def test_unknown_field_inside_an_object_is_refused(post: Post) -> None:
-    response = post(
-        "sendMessage", chat_id=CHAT_ID, text="hi", reply_markup=keyboard(callback_dat="x")
-    )
+def test_unknown_field_inside_an_object_is_refused(send: Post) -> None:
+    response = send("hi", reply_markup=keyboard(callback_dat="x"))
 
     assert response.status_code == 400
     assert "callback_dat is not a field of InlineKeyboardButton" in description(response)
@@ -266,31 +274,31 @@ def test_chat_id_that_is_neither_number_nor_username_is_refused(post: Post) -> N
     assert description(response) == "Bad Request: chat not found"
 
 
-def test_text_of_4097_characters_is_refused(post: Post) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text="x" * 4097)
+def test_text_of_4097_characters_is_refused(send: Post) -> None:
+    response = send("x" * 4097)
 
     assert response.status_code == 400
     assert description(response) == "Bad Request: message is too long"
 
 
-def test_text_of_4096_characters_is_accepted(post: Post) -> None:
-    assert post("sendMessage", chat_id=CHAT_ID, text="x" * 4096).status_code == 200
+def test_text_of_4096_characters_is_accepted(send: Post) -> None:
+    assert send("x" * 4096).status_code == 200
 
 
-def test_text_length_counts_utf16_code_units(post: Post) -> None:
+def test_text_length_counts_utf16_code_units(send: Post) -> None:
     """An emoji outside the BMP is two UTF-16 code units, so 2049 of them exceed 4096."""
-    assert post("sendMessage", chat_id=CHAT_ID, text="😀" * 2048).status_code == 200
-    assert post("sendMessage", chat_id=CHAT_ID, text="😀" * 2049).status_code == 400
+    assert send("😀" * 2048).status_code == 200
+    assert send("😀" * 2049).status_code == 400
 
 
-def test_text_length_is_measured_after_html_parsing(post: Post) -> None:
+def test_text_length_is_measured_after_html_parsing(send: Post) -> None:
     text = "<b>" + "&amp;" * 4096 + "</b>"
 
-    assert post("sendMessage", chat_id=CHAT_ID, text=text, parse_mode="HTML").status_code == 200
+    assert send(text, parse_mode="HTML").status_code == 200
 
 
-def test_empty_text_is_refused(post: Post) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text="<b> </b>", parse_mode="HTML")
+def test_empty_text_is_refused(send: Post) -> None:
+    response = send("<b> </b>", parse_mode="HTML")
 
     assert description(response) == "Bad Request: message text is empty"
 
@@ -320,8 +328,8 @@ def test_empty_text_is_refused(post: Post) -> None:
         "unsupported-named-entity",
     ],
 )
-def test_bad_html_is_refused(post: Post, text: str) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text=text, parse_mode="HTML")
+def test_bad_html_is_refused(send: Post, text: str) -> None:
+    response = send(text, parse_mode="HTML")
 
     assert response.status_code == 400
     assert description(response).startswith("Bad Request: can't parse entities: ")
@@ -340,16 +348,14 @@ def test_bad_html_is_refused(post: Post, text: str) -> None:
         "<b>bold <i>and italic</i></b>",
     ],
 )
-def test_valid_html_is_accepted(post: Post, text: str) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text=text, parse_mode="HTML")
+def test_valid_html_is_accepted(send: Post, text: str) -> None:
+    response = send(text, parse_mode="HTML")
 
     assert response.status_code == 200, response.text
 
 
-def test_html_reply_carries_plain_text_and_entities(post: Post) -> None:
-    result = post(
-        "sendMessage", chat_id=CHAT_ID, text="<b>Hi</b> &amp; bye", parse_mode="HTML"
-    ).json()["result"]
+def test_html_reply_carries_plain_text_and_entities(send: Post) -> None:
+    result = send("<b>Hi</b> &amp; bye", parse_mode="HTML").json()["result"]
 
     assert result["text"] == "Hi & bye"
     assert result["entities"] == [{"type": "bold", "offset": 0, "length": 2}]
@@ -360,53 +366,41 @@ def test_parse_html_reports_telegrams_byte_offsets() -> None:
         parse_html("é <x>")
 
 
-def test_unsupported_parse_mode_is_refused(post: Post) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text="hi", parse_mode="htm")
+def test_unsupported_parse_mode_is_refused(send: Post) -> None:
+    response = send("hi", parse_mode="htm")
 
     assert description(response) == "Bad Request: unsupported parse_mode"
 
 
-def test_callback_data_of_65_bytes_is_refused(post: Post) -> None:
-    response = post(
-        "sendMessage", chat_id=CHAT_ID, text="hi", reply_markup=keyboard(callback_data="x" * 65)
-    )
+def test_callback_data_of_65_bytes_is_refused(send: Post) -> None:
+    response = send("hi", reply_markup=keyboard(callback_data="x" * 65))
 
     assert response.status_code == 400
     assert description(response) == "Bad Request: BUTTON_DATA_INVALID"
 
 
-def test_callback_data_limit_counts_bytes_not_characters(post: Post) -> None:
-    assert (
-        post(
-            "sendMessage", chat_id=CHAT_ID, text="hi", reply_markup=keyboard(callback_data="é" * 32)
-        ).status_code
-        == 200
-    )
-    assert (
-        post(
-            "sendMessage", chat_id=CHAT_ID, text="hi", reply_markup=keyboard(callback_data="é" * 33)
-        ).status_code
-        == 400
-    )
+def test_callback_data_limit_counts_bytes_not_characters(send: Post) -> None:
+    assert send("hi", reply_markup=keyboard(callback_data="é" * 32)).status_code == 200
+    assert send("hi", reply_markup=keyboard(callback_data="é" * 33)).status_code == 400
 
 
-def test_inline_button_without_an_action_is_refused(post: Post) -> None:
-    response = post("sendMessage", chat_id=CHAT_ID, text="hi", reply_markup=keyboard())
+def test_inline_button_without_an_action_is_refused(send: Post) -> None:
+    response = send("hi", reply_markup=keyboard())
 
     assert "Text buttons are unallowed in the inline keyboard" in description(response)
 
 
-def test_inline_button_with_two_actions_is_refused(post: Post) -> None:
+def test_inline_button_with_two_actions_is_refused(send: Post) -> None:
     markup = keyboard(callback_data="a", url="https://a.hk")
-    response = post("sendMessage", chat_id=CHAT_ID, text="hi", reply_markup=markup)
+    response = send("hi", reply_markup=markup)
 
     assert "exactly one of the optional action fields" in description(response)
 
 
-def test_reply_keyboard_accepts_plain_string_buttons(post: Post) -> None:
+def test_reply_keyboard_accepts_plain_string_buttons(send: Post) -> None:
     markup = {"keyboard": [["Yes", {"text": "No"}]], "resize_keyboard": True}
 
-    assert post("sendMessage", chat_id=CHAT_ID, text="hi", reply_markup=markup).status_code == 200
+    assert send("hi", reply_markup=markup).status_code == 200
 
 
 def test_more_than_50_inline_results_are_refused(post: Post, inline_query_id: str) -> None:
@@ -457,8 +451,8 @@ def test_bot_command_with_uppercase_letters_is_refused(post: Post) -> None:
     assert description(response) == "Bad Request: BOT_COMMAND_INVALID"
 
 
-def test_editing_to_identical_content_is_refused_as_not_modified(post: Post) -> None:
-    sent = post("sendMessage", chat_id=CHAT_ID, text="same").json()["result"]
+def test_editing_to_identical_content_is_refused_as_not_modified(post: Post, send: Post) -> None:
+    sent = send("same").json()["result"]
     response = post("editMessageText", chat_id=CHAT_ID, message_id=sent["message_id"], text="same")
 
     assert "message is not modified" in description(response)
@@ -470,8 +464,8 @@ def test_editing_an_unknown_message_is_refused(post: Post) -> None:
     assert description(response) == "Bad Request: message to edit not found"
 
 
-def test_edit_reply_markup_returns_the_updated_message(post: Post) -> None:
-    sent = post("sendMessage", chat_id=CHAT_ID, text="pick").json()["result"]
+def test_edit_reply_markup_returns_the_updated_message(post: Post, send: Post) -> None:
+    sent = send("pick").json()["result"]
     markup = keyboard(callback_data="b")
     response = post(
         "editMessageReplyMarkup",
@@ -591,9 +585,9 @@ def test_make_update_builds_any_update_kind(api: FakeBotApi) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_errors_lists_only_refused_calls(api: FakeBotApi, post: Post) -> None:
-    post("sendMessage", chat_id=CHAT_ID, text="fine")
-    post("sendMessage", chat_id=CHAT_ID, text="<b>broken", parse_mode="HTML")
+def test_errors_lists_only_refused_calls(api: FakeBotApi, send: Post) -> None:
+    send("fine")
+    send("<b>broken", parse_mode="HTML")
 
     assert [c.params["text"] for c in api.errors] == ["<b>broken"]
     assert [c.params["text"] for c in api.sent("sendMessage")] == ["fine"]
@@ -626,27 +620,27 @@ def test_wait_for_returns_the_matching_call(api: FakeBotApi, post: Post) -> None
     assert call.result["text"] == "x"
 
 
-def test_wait_for_timeout_dumps_the_refused_calls(api: FakeBotApi, post: Post) -> None:
-    post("sendMessage", chat_id=CHAT_ID, text="a < b", parse_mode="HTML")
+def test_wait_for_timeout_dumps_the_refused_calls(api: FakeBotApi, send: Post) -> None:
+    send("a < b", parse_mode="HTML")
 
     with pytest.raises(AssertionError, match="can't parse entities"):
         api.wait_for("sendMessage", timeout=0.05)
 
 
-def test_fail_next_500_is_answered_once(post: Post, api: FakeBotApi) -> None:
+def test_fail_next_500_is_answered_once(send: Post, api: FakeBotApi) -> None:
     api.fail_next("sendMessage", 500)
 
-    first = post("sendMessage", chat_id=CHAT_ID, text="hi")
-    second = post("sendMessage", chat_id=CHAT_ID, text="hi")
+    first = send("hi")
+    second = send("hi")
 
     assert (first.status_code, second.status_code) == (500, 200)
 
 
-def test_fail_next_429_carries_retry_after_once(post: Post, api: FakeBotApi) -> None:
+def test_fail_next_429_carries_retry_after_once(send: Post, api: FakeBotApi) -> None:
     api.fail_next("sendMessage", 429, retry_after=7)
 
-    first = post("sendMessage", chat_id=CHAT_ID, text="hi")
-    second = post("sendMessage", chat_id=CHAT_ID, text="hi")
+    first = send("hi")
+    second = send("hi")
 
     assert first.status_code == 429
     assert first.json()["parameters"] == {"retry_after": 7}
