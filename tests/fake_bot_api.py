@@ -1487,6 +1487,16 @@ class FakeBotApi:
         chat.update(extra)
         return chat
 
+    def _message(
+        self, chat: dict[str, Any], message_id: int | None = None, date: int | None = None
+    ) -> dict[str, Any]:
+        """What every Message has: its id (a fresh one unless given), its chat and its time."""
+        return {
+            "message_id": message_id if message_id is not None else self._new_message_id(),
+            "chat": chat,
+            "date": date if date is not None else int(time.time()),
+        }
+
     def _text_message(
         self,
         text: str | None,
@@ -1505,14 +1515,10 @@ class FakeBotApi:
             chat_id = {"private": user_id, "channel": DEFAULT_CHANNEL_ID}.get(
                 chat_type, DEFAULT_GROUP_ID
             )
-        message: dict[str, Any] = {
-            "message_id": message_id if message_id is not None else self._new_message_id(),
-            "from": self.make_user(
-                user_id, first_name=first_name, username=username, language_code=language_code
-            ),
-            "chat": self.make_chat(chat_id, chat_type),
-            "date": date if date is not None else int(time.time()),
-        }
+        message = self._message(self.make_chat(chat_id, chat_type), message_id, date)
+        message["from"] = self.make_user(
+            user_id, first_name=first_name, username=username, language_code=language_code
+        )
         if text is not None:
             message["text"] = text
             commands = [
@@ -1563,31 +1569,12 @@ class FakeBotApi:
         return {"message": message}
 
     def make_edited_message(
-        self,
-        text: str,
-        *,
-        message_id: int | None = None,
-        user_id: int = DEFAULT_USER_ID,
-        chat_id: int | None = None,
-        chat_type: str = "private",
-        language_code: str | None = "en",
-        edit_date: int | None = None,
-        **extra: Any,
+        self, text: str, *, edit_date: int | None = None, **fields: Any
     ) -> dict[str, Any]:
-        """An ``edited_message`` update (pass the original ``message_id`` to edit a known one)."""
+        """An ``edited_message`` update (pass the original ``message_id`` to edit a known one);
+        ``fields`` are those of `make_message`."""
         now = int(time.time())
-        message = self._text_message(
-            text,
-            user_id=user_id,
-            chat_id=chat_id,
-            chat_type=chat_type,
-            language_code=language_code,
-            first_name="Test",
-            username=None,
-            message_id=message_id,
-            date=now - 1,
-            extra=extra,
-        )
+        message = self.make_message(text, date=now - 1, **fields)["message"]
         message["edit_date"] = edit_date if edit_date is not None else now
         return {"edited_message": message}
 
@@ -1605,14 +1592,8 @@ class FakeBotApi:
         chat = self.make_chat(chat_id, "channel", title=title)
         if username is not None:
             chat["username"] = username
-        post: dict[str, Any] = {
-            "message_id": message_id if message_id is not None else self._new_message_id(),
-            "sender_chat": chat,
-            "chat": chat,
-            "date": int(time.time()),
-            "text": text,
-        }
-        post.update(extra)
+        post = self._message(chat, message_id)
+        post.update(sender_chat=chat, text=text, **extra)
         return {"channel_post": post}
 
     def make_bot_message(
@@ -1624,13 +1605,8 @@ class FakeBotApi:
         reply_markup: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A Message as if the bot had sent it (e.g. the message a callback button sits on)."""
-        message: dict[str, Any] = {
-            "message_id": self._new_message_id(),
-            "from": dict(self.bot_user),
-            "chat": self.make_chat(chat_id, chat_type),
-            "date": int(time.time()),
-            "text": text,
-        }
+        message = self._message(self.make_chat(chat_id, chat_type))
+        message.update({"from": dict(self.bot_user), "text": text})
         if reply_markup is not None:
             message["reply_markup"] = reply_markup
         return message
@@ -1917,12 +1893,8 @@ class FakeBotApi:
         return params[name], list(params.get(entities_name, []))
 
     def _store_new_message(self, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "message_id": self._new_message_id(),
-            "from": dict(self.bot_user),
-            "chat": chat,
-            "date": int(time.time()),
-        }
+        message = self._message(chat)
+        message["from"] = dict(self.bot_user)
         message.update({key: value for key, value in content.items() if value})
         with self._cond:
             self._messages[(chat["id"], message["message_id"])] = message
