@@ -17,6 +17,7 @@ import html
 import json
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,11 @@ def engine(
     }[request.param]
 
 
+def for_any_question(test: Callable[..., None]) -> Callable[..., None]:
+    """Run `test` on many hostile questions (its `question` argument), each within the budget."""
+    return ENGINE_SETTINGS(given(question=hostile_text)(test))
+
+
 def telegram_text(message: str) -> str:
     """What Telegram shows for HTML `message`; raises HtmlParseError where Telegram would refuse it."""
     return parse_html(message)[0]
@@ -133,8 +139,7 @@ def test_detect_language_is_always_a_reply_language(text: str) -> None:
 # --- the matcher ----------------------------------------------------------------------------------
 
 
-@ENGINE_SETTINGS
-@given(question=hostile_text)
+@for_any_question
 def test_ask_gives_a_confidence_between_0_and_1(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
@@ -142,8 +147,7 @@ def test_ask_gives_a_confidence_between_0_and_1(
     assert 0.0 <= matcher.ask(question).confidence <= 1.0
 
 
-@ENGINE_SETTINGS
-@given(question=hostile_text)
+@for_any_question
 def test_ask_replies_in_a_language_the_bot_speaks(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
@@ -151,8 +155,7 @@ def test_ask_replies_in_a_language_the_bot_speaks(
     assert matcher.ask(question).lang in LANGS
 
 
-@ENGINE_SETTINGS
-@given(question=hostile_text)
+@for_any_question
 def test_ask_gives_the_same_outcome_for_the_same_question(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
@@ -160,8 +163,7 @@ def test_ask_gives_the_same_outcome_for_the_same_question(
     assert matcher.ask(question) == matcher.ask(question)
 
 
-@ENGINE_SETTINGS
-@given(question=hostile_text)
+@for_any_question
 def test_ask_outcome_is_one_the_renderers_handle(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
@@ -197,8 +199,7 @@ def test_100_kb_question_is_answered_within_two_seconds(
 # --- rendering an outcome -------------------------------------------------------------------------
 
 
-@ENGINE_SETTINGS
-@given(question=hostile_text)
+@for_any_question
 def test_outcome_html_is_html_telegram_accepts(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
@@ -206,8 +207,7 @@ def test_outcome_html_is_html_telegram_accepts(
     telegram_text(outcome_html(matcher.ask(question), kb))
 
 
-@ENGINE_SETTINGS
-@given(question=hostile_text)
+@for_any_question
 def test_outcome_html_fits_one_telegram_message(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
@@ -215,8 +215,7 @@ def test_outcome_html_fits_one_telegram_message(
     assert utf16_len(telegram_text(outcome_html(matcher.ask(question), kb))) <= TELEGRAM_LIMIT
 
 
-@ENGINE_SETTINGS
-@given(question=hostile_text)
+@for_any_question
 def test_to_json_is_utf8_json_that_reads_back_the_same(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
@@ -227,8 +226,7 @@ def test_to_json_is_utf8_json_that_reads_back_the_same(
     assert json.loads(text) == result
 
 
-@ENGINE_SETTINGS
-@given(question=hostile_text)
+@for_any_question
 def test_plain_starts_with_the_main_message(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
