@@ -397,11 +397,17 @@ def is_right(item: Item, entry_id: str | None) -> bool:
 
 
 def rates(items: list[Item], right: list[bool]) -> dict[str, float]:
+    """Top-1 in scope, declines out of scope, and their mean ("balanced"): the figure each
+    baseline's threshold is tuned for, and so the fair one to compare (never declining would
+    make any method right on every in-scope question it ranks first)."""
     in_scope = [r for item, r in zip(items, right, strict=True) if item.in_scope]
     out_scope = [r for item, r in zip(items, right, strict=True) if not item.in_scope]
+    accuracy = sum(in_scope) / len(in_scope) if in_scope else 1.0
+    declined = sum(out_scope) / len(out_scope) if out_scope else 1.0
     return {
-        "accuracy_in_scope": round(sum(in_scope) / len(in_scope), 4) if in_scope else 1.0,
-        "declined_out_of_scope": round(sum(out_scope) / len(out_scope), 4) if out_scope else 1.0,
+        "accuracy_in_scope": round(accuracy, 4),
+        "declined_out_of_scope": round(declined, 4),
+        "balanced": round((accuracy + declined) / 2, 4),
     }
 
 
@@ -865,13 +871,13 @@ def targets(result: dict) -> list[dict]:
         declined = matcher["declined_out_of_scope"]
         checks.append(("out of scope declined >= 95%", declined, declined >= 0.95))
         others = [
-            m["accuracy_in_scope"]
+            m["balanced"]
             for name, m in result["quality"].items()
-            if name != "matcher" and "accuracy_in_scope" in m
+            if name != "matcher" and "balanced" in m
         ]
         if others:
-            lead = round(in_scope - max(others), 4)
-            checks.append(("top-1 in scope >= best baseline + 10 points", lead, lead >= 0.10))
+            lead = round(matcher["balanced"] - max(others), 4)
+            checks.append(("balanced top-1 >= best baseline's + 10 points", lead, lead >= 0.10))
         checks.append(("matcher p99 < 1 ms, shipped", matcher["p99_ms"], matcher["p99_ms"] < 1))
     for point in result.get("scale", []):
         if point["size"] == 100_000:
@@ -908,7 +914,8 @@ def format_table(result: dict) -> str:
         lines += [
             "",
             "Shipped knowledge base: top-1 and latency per question (median of passes)",
-            f"  {'method':<8} {'in scope':>9} {'declined':>9} {'p50 ms':>8} {'p99 ms':>8}  decides",
+            f"  {'method':<8} {'in scope':>9} {'declined':>9} {'balanced':>9} {'p50 ms':>8} "
+            f"{'p99 ms':>8}  decides",
         ]
         for name, figures in result["quality"].items():
             if "skipped" in figures:
@@ -916,7 +923,8 @@ def format_table(result: dict) -> str:
                 continue
             lines.append(
                 f"  {name:<8} {figures['accuracy_in_scope']:>9.1%} "
-                f"{figures['declined_out_of_scope']:>9.1%} {figures['p50_ms']:>8.3f} "
+                f"{figures['declined_out_of_scope']:>9.1%} {figures['balanced']:>9.1%} "
+                f"{figures['p50_ms']:>8.3f} "
                 f"{figures['p99_ms']:>8.3f}  {figures['threshold']}"
             )
     if "scale" in result:

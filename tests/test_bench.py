@@ -175,9 +175,12 @@ def test_bench_json_has_every_figure(capsys: pytest.CaptureFixture[str], tmp_pat
     quality = result["quality"]
     assert {"matcher", "difflib", "bm25"} <= set(quality)
     for name in ("matcher", "difflib"):
-        assert {"accuracy_in_scope", "declined_out_of_scope", "threshold"} | LATENCY <= set(
-            quality[name]
-        )
+        assert {
+            "accuracy_in_scope",
+            "declined_out_of_scope",
+            "balanced",
+            "threshold",
+        } | LATENCY <= set(quality[name])
     assert [point["size"] for point in result["scale"]] == [50, 200]
     for point in result["scale"]:
         assert point["peak_rss_mb"] > 0
