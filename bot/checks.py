@@ -14,8 +14,9 @@ from bot.knowledge import KnowledgeBase, Problem, load
 from bot.matcher import Matcher
 
 
-def self_retrieval(kb: KnowledgeBase, matcher: Matcher | None = None) -> list[Problem]:
-    matcher = matcher or Matcher(kb)
+def self_retrieval(kb: KnowledgeBase) -> list[Problem]:
+    """Every phrasing the real matcher gives to another entry (or to none), per pair of entries."""
+    matcher = Matcher(kb)
     # An entry scoring as high as the phrasing's own takes it too: on a tie, which one ranks first is
     # only the order of ids (or the overview bonus), and users are asked to choose between the two.
     tolerance = matcher.t.overview_bonus

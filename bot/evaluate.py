@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -66,9 +67,8 @@ class Miss:
 @dataclass
 class Report:
     in_scope: Tally = field(default_factory=Tally)
-    ranked_first: Tally = field(
-        default_factory=Tally
-    )  # labelled by id: the right entry ranked first
+    # Items labelled by id: the right entry ranked first, whatever the outcome.
+    ranked_first: Tally = field(default_factory=Tally)
     out_of_scope: Tally = field(default_factory=Tally)
     by_lang: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_topic: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -81,8 +81,8 @@ class Report:
         clarified = self.in_scope.clarified + self.out_of_scope.clarified
         return clarified / total if total else 0.0
 
-    def as_dict(self) -> dict:
-        def tally(t: Tally) -> dict:
+    def as_dict(self) -> dict[str, Any]:
+        def tally(t: Tally) -> dict[str, Any]:
             return {
                 "total": t.total,
                 "right": t.right,

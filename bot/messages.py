@@ -7,6 +7,7 @@ one place so a translation fix is one edit. Simplified strings are derived from 
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 
 from bot.text import Lang, to_simplified
 
@@ -208,9 +209,8 @@ def t(key: str, lang: Lang, **values: str) -> str:
     return template.format(**values)
 
 
-def format_date(value: object, lang: Lang) -> str:
+def format_date(value: dt.date, lang: Lang) -> str:
     """A date as readers of `lang` write it: 12 July 2024, or 2024年7月12日."""
-    year, month, day = value.year, value.month, value.day  # type: ignore[attr-defined]
     if lang == "en":
-        return f"{day} {calendar.month_name[month]} {year}"
-    return f"{year}年{month}月{day}日"
+        return f"{value.day} {calendar.month_name[value.month]} {value.year}"
+    return f"{value.year}年{value.month}月{value.day}日"

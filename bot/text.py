@@ -39,10 +39,6 @@ def to_simplified(text: str) -> str:
     return _TO_SIMPLIFIED.convert(text)
 
 
-def to_traditional(text: str) -> str:
-    return _TO_TRADITIONAL_HK.convert(text)
-
-
 def _is_separator(ch: str) -> bool:
     """Punctuation, symbols, spaces and controls separate words, except "+" ("9+2" is a name).
 
@@ -63,10 +59,6 @@ def normalise(text: str) -> str:
     text = "".join(" " if _is_separator(ch) else ch for ch in text)
     text = to_simplified(text)
     return _SPACES.sub(" ", text).strip()
-
-
-def han_count(text: str) -> int:
-    return len(_HAN.findall(text))
 
 
 @lru_cache(maxsize=8192)
