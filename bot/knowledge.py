@@ -31,6 +31,7 @@ MAX_DEPTH = 32
 #: puts every phrasing to the matcher, so this bounds its work whatever a file holds.
 MAX_QUESTIONS = 100
 TOPIC_KINDS = ("platform", "policy", "about")
+#: Telegram's limit on one message: every answer, with its citations, is sent as one.
 TELEGRAM_MESSAGE_LIMIT = 4096
 
 
@@ -461,7 +462,30 @@ def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -
     for key in raw:
         if key not in known:
             checker.error(raw, key, entry_id, f"unknown field '{key}'")
+    questions = _parse_questions(raw, checker, entry_id, meta)
+    answer = _parse_answer(raw, checker, entry_id, meta)
+    if not all(lang in questions and questions[lang] for lang in ("en", "zh-Hant")):
+        return None
+    if not all(lang in answer for lang in ("en", "zh-Hant")):
+        return None
+    return Entry(
+        id=entry_id,
+        topic=topic.id,
+        questions=questions,
+        answer=answer,
+        sources=_parse_sources(raw, checker, entry_id),
+        as_of=checker.date(raw, "as_of", entry_id),
+        related=checker.string_list(raw, "related", entry_id),
+        keywords=checker.string_list(raw, "keywords", entry_id),
+        file=checker.display,
+        line=_line(raw),
+    )
 
+
+def _parse_questions(
+    raw: dict, checker: _Checker, entry_id: str, meta: Meta | None
+) -> dict[Lang, tuple[str, ...]]:
+    """An entry's phrasings per language; the first of each is the one shown on buttons."""
     questions: dict[Lang, tuple[str, ...]] = {}
     for lang in checker.by_language(raw, "questions", entry_id) or {}:
         if lang in LANGS:
@@ -493,7 +517,13 @@ def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -
             )
     if "zh-Hans" not in questions and questions.get("zh-Hant"):
         questions["zh-Hans"] = (to_simplified(questions["zh-Hant"][0]),)
+    return questions
 
+
+def _parse_answer(
+    raw: dict, checker: _Checker, entry_id: str, meta: Meta | None
+) -> dict[Lang, str]:
+    """An entry's answer per language, each one paragraph and within the length meta allows."""
     answer: dict[Lang, str] = {}
     for lang in checker.by_language(raw, "answer", entry_id) or {}:
         if lang in LANGS:
@@ -509,23 +539,7 @@ def _parse_entry(raw: Any, topic: Topic, checker: _Checker, meta: Meta | None) -
             checker.error(
                 where, lang, entry_id, f"{lang} answer is {len(text)} chars; limit {limit}"
             )
-
-    if not all(lang in questions and questions[lang] for lang in ("en", "zh-Hant")):
-        return None
-    if not all(lang in answer for lang in ("en", "zh-Hant")):
-        return None
-    return Entry(
-        id=entry_id,
-        topic=topic.id,
-        questions=questions,
-        answer=answer,
-        sources=_parse_sources(raw, checker, entry_id),
-        as_of=checker.date(raw, "as_of", entry_id),
-        related=checker.string_list(raw, "related", entry_id),
-        keywords=checker.string_list(raw, "keywords", entry_id),
-        file=checker.display,
-        line=_line(raw),
-    )
+    return answer
 
 
 def join_lines(text: str) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from bot.knowledge import Entry, KnowledgeBase, Source
+from bot.knowledge import TELEGRAM_MESSAGE_LIMIT, Entry, KnowledgeBase, Source
 from bot.matcher import Outcome
 from bot.messages import format_date, t
 from bot.text import Lang
 
-TELEGRAM_LIMIT = 4096
 # Lone surrogates: Telegram can send them, and a non-UTF-8 command-line argument arrives as them,
 # but no UTF-8 JSON can hold them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -80,14 +80,16 @@ def plain(outcome: Outcome, kb: KnowledgeBase) -> str:
         lines.append(f"{t('source', lang)}: {source.title} — {source.url}")
     items = resolve_suggestions(suggestions(outcome), kb, lang)
     if items:
-        heading = {"answer": "related", "clarify": None, "decline": "suggestions"}[outcome.kind]
-        if heading:
-            lines.append(t(heading, lang) + ":" if heading == "related" else t(heading, lang))
+        # A clarify message is itself the heading of its options.
+        if outcome.kind == "answer":
+            lines.append(t("related", lang) + ":")
+        elif outcome.kind == "decline":
+            lines.append(t("suggestions", lang))
         lines += [f"  {n}. {s.question}" for n, s in enumerate(items, 1)]
     return "\n".join(lines)
 
 
-def to_json(outcome: Outcome, kb: KnowledgeBase) -> dict:
+def to_json(outcome: Outcome, kb: KnowledgeBase) -> dict[str, Any]:
     """The stable `coopbot ask --json` contract: exactly these fields, in this order.
 
     The question is echoed with any lone surrogate as U+FFFD, so the result is always UTF-8 JSON.
@@ -138,7 +140,7 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def fit(text: str, limit: int = TELEGRAM_LIMIT) -> str:
+def fit(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> str:
     """Cut HTML to Telegram's limit without leaving a tag or an entity broken or unclosed.
 
     The HTML itself is measured, in UTF-16 code units: never less than the text Telegram counts.

@@ -10,10 +10,9 @@ from html.parser import HTMLParser
 import pytest
 from conftest import ASK_JSON_FIELDS
 
-from bot.knowledge import Entry, KnowledgeBase, Source
+from bot.knowledge import TELEGRAM_MESSAGE_LIMIT, Entry, KnowledgeBase, Source
 from bot.matcher import Matcher, Outcome, chosen
 from bot.render import (
-    TELEGRAM_LIMIT,
     entry_html,
     fit,
     outcome_html,
@@ -289,8 +288,8 @@ def test_fit_keeps_to_the_telegram_limit_and_closes_every_tag(offset: int) -> No
     # Shifting the start moves the cut point through every position inside tags and entities.
     text = "x" * offset + LINKED * 200
     result = fit(text)
-    assert len(result) <= TELEGRAM_LIMIT
-    assert result.startswith(text[: TELEGRAM_LIMIT // 2])
+    assert len(result) <= TELEGRAM_MESSAGE_LIMIT
+    assert result.startswith(text[: TELEGRAM_MESSAGE_LIMIT // 2])
     assert_well_formed(result)
 
 
@@ -314,5 +313,5 @@ def test_fit_keeps_to_a_smaller_limit(limit: int) -> None:
 def test_entry_html_of_a_very_long_answer_fits_one_message(tricky_entry: Entry) -> None:
     long = Entry(**{**tricky_entry.__dict__, "answer": {"en": "a < b & c. " * 600}})
     html = entry_html(long, "en")
-    assert len(html) <= TELEGRAM_LIMIT
+    assert len(html) <= TELEGRAM_MESSAGE_LIMIT
     assert_well_formed(html)
