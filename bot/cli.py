@@ -11,7 +11,7 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -307,6 +307,9 @@ def cmd_health(args: argparse.Namespace) -> int:
 # --- parser --------------------------------------------------------------------------------------
 
 
+Command = Callable[[argparse.Namespace], int]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopbot",
@@ -322,8 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=cmd_default)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, func: Command) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
+        # Also after the command name, where it wins over the one before it.
         sub.add_argument(
             "--knowledge", metavar="PATH", default=argparse.SUPPRESS, help="knowledge base folder"
         )
@@ -348,7 +352,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
 
-    evaluation = command("eval", "Measure answer quality on labelled questions.", cmd_eval)
+    _eval_options(command("eval", "Measure answer quality on labelled questions.", cmd_eval))
+    _bench_options(
+        command("bench", "Measure speed and scale, against difflib and BM25 baselines.", cmd_bench)
+    )
+    _run_options(
+        command(
+            "run",
+            "Run the Telegram bot (long polling, or a webhook with --webhook-url).",
+            cmd_run,
+        )
+    )
+    command(
+        "health",
+        "Check that the knowledge base answers and the database opens (settings from the "
+        "environment); one line, exit 0 or 1.",
+        cmd_health,
+    )
+    return parser
+
+
+def _eval_options(evaluation: argparse.ArgumentParser) -> None:
     evaluation.add_argument(
         "files", nargs="*", help="labelled YAML files (default: tests/data/labelled)"
     )
@@ -368,9 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail below this out-of-scope decline rate (0..1)",
     )
 
-    bench = command(
-        "bench", "Measure speed and scale, against difflib and BM25 baselines.", cmd_bench
-    )
+
+def _bench_options(bench: argparse.ArgumentParser) -> None:
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
     bench.add_argument(
         "--sizes",
@@ -408,11 +431,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip", default="", metavar="PART,...", help="leave out any of: quality,scale,e2e,cold"
     )
 
-    run = command(
-        "run",
-        "Run the Telegram bot (long polling, or a webhook with --webhook-url).",
-        cmd_run,
-    )
+
+def _run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--api-url",
         metavar="URL",
@@ -436,13 +456,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--db", metavar="PATH", help="SQLite database file (default: COOPBOT_DB or a data folder)"
     )
-    command(
-        "health",
-        "Check that the knowledge base answers and the database opens (settings from the "
-        "environment); one line, exit 0 or 1.",
-        cmd_health,
-    )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
