@@ -32,7 +32,7 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "coopbot" / "coopbot.db"
 
 
-def _int(env: dict[str, str], name: str, default: int, low: int = 0, high: int = 10**9) -> int:
+def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default

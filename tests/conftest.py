@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bot.knowledge import KnowledgeBase, load_or_raise
 from bot.matcher import Matcher, Thresholds
+
+if TYPE_CHECKING:  # imported where used: only the Telegram tests need them
+    from fake_bot_api import Call, FakeBotApi
+
+    from bot.config import Settings
+    from bot.telegram.state import Engine
 
 FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "kb"
 #: The fields of `coopbot ask --json`, in order: README promises them to other programs.
@@ -99,7 +106,7 @@ TELEGRAM_WEBHOOK_SECRET = "test-webhook-secret_0123"
 
 
 @pytest.fixture
-def fake_api():
+def fake_api() -> Iterator[FakeBotApi]:
     """A strict fake Bot API server on 127.0.0.1; skips the test when the spec is absent."""
     from fake_bot_api import FakeBotApi, spec_missing_reason, spec_path
 
@@ -117,7 +124,13 @@ class RunningBot:
     """
 
     def __init__(
-        self, api, settings, mode: str, rate_limiter: bool, engine=None, poll_timeout: int = 2
+        self,
+        api: FakeBotApi,
+        settings: Settings,
+        mode: str,
+        rate_limiter: bool,
+        engine: Engine | None = None,
+        poll_timeout: int = 2,
     ) -> None:
         import asyncio
         import threading
@@ -181,7 +194,7 @@ class RunningBot:
         assert status == 200, f"webhook delivery refused with {status}"
         return -1
 
-    def say(self, text: str | None, **fields):
+    def say(self, text: str | None, **fields: Any) -> Call:
         """A user's message; returns the bot's first sendMessage after it."""
         mark = len(self.api.calls)
         self.send(self.api.make_message(text, **fields))
@@ -204,7 +217,7 @@ class RunningBot:
             after=mark,
         )
 
-    def press(self, data: str, message: dict | None = None, **fields):
+    def press(self, data: str, message: dict[str, Any] | None = None, **fields: Any) -> Call:
         """Press a button; returns the answerCallbackQuery the press got."""
         mark = len(self.api.calls)
         self.send(self.api.make_callback_query(data, message=message, **fields))
@@ -233,7 +246,7 @@ def shared_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
 
     original = ssl.create_default_context
 
-    def cached(*args, **kwargs) -> ssl.SSLContext:
+    def cached(*args: Any, **kwargs: Any) -> ssl.SSLContext:
         key = (args, tuple(sorted(kwargs.items())))
         if key not in _TLS_CONTEXTS:
             _TLS_CONTEXTS[key] = original(*args, **kwargs)
@@ -243,7 +256,9 @@ def shared_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def start_bot(fake_api, tmp_path: Path, shared_tls_context: None):
+def start_bot(
+    fake_api: FakeBotApi, tmp_path: Path, shared_tls_context: None
+) -> Iterator[Callable[..., RunningBot]]:
     """Start the bot against the fake API: `start_bot(mode="webhook", flood_limit=3, ...)`.
 
     Keywords other than `mode`, `rate_limiter`, `engine` (one already built, to save building
@@ -259,9 +274,9 @@ def start_bot(fake_api, tmp_path: Path, shared_tls_context: None):
     def start(
         mode: str = "polling",
         rate_limiter: bool = False,
-        engine=None,
+        engine: Engine | None = None,
         poll_timeout: int = 2,
-        **overrides,
+        **overrides: Any,
     ) -> RunningBot:
         settings = Settings(
             token=TELEGRAM_TOKEN,
@@ -291,12 +306,14 @@ def start_bot(fake_api, tmp_path: Path, shared_tls_context: None):
 
 
 @pytest.fixture
-def telegram_bot(start_bot) -> RunningBot:
+def telegram_bot(start_bot: Callable[..., RunningBot]) -> RunningBot:
     """The bot in polling mode with default settings."""
     return start_bot()
 
 
 @pytest.fixture(params=["polling", "webhook"])
-def bot_each_mode(request, start_bot) -> RunningBot:
+def bot_each_mode(
+    request: pytest.FixtureRequest, start_bot: Callable[..., RunningBot]
+) -> RunningBot:
     """The bot once in polling mode and once in webhook mode."""
     return start_bot(mode=request.param)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from conftest import RunningBot
@@ -14,7 +15,7 @@ MENTION = f"@{BOT_USERNAME}"
 USER = 10_001
 
 
-def group_message(bot: RunningBot, text: str | None, **fields) -> dict:
+def group_message(bot: RunningBot, text: str | None, **fields: Any) -> dict[str, Any]:
     return bot.api.make_message(text, chat_type="supergroup", **fields)
 
 
@@ -156,8 +157,11 @@ class Clock:
         return self.now
 
 
+FloodBot = tuple[RunningBot, Clock]
+
+
 @pytest.fixture
-def flood_bot(start_bot: Callable[..., RunningBot]) -> tuple[RunningBot, Clock]:
+def flood_bot(start_bot: Callable[..., RunningBot]) -> FloodBot:
     """A bot allowing 3 messages a minute, on a clock the test moves."""
     bot = start_bot(flood_limit=3)
     clock = Clock()
@@ -165,7 +169,7 @@ def flood_bot(start_bot: Callable[..., RunningBot]) -> tuple[RunningBot, Clock]:
     return bot, clock
 
 
-def test_a_flooding_user_gets_one_note_and_then_silence(flood_bot) -> None:
+def test_a_flooding_user_gets_one_note_and_then_silence(flood_bot: FloodBot) -> None:
     bot, clock = flood_bot
     mark = len(bot.api.calls)
     for _ in range(6):
@@ -178,7 +182,7 @@ def test_a_flooding_user_gets_one_note_and_then_silence(flood_bot) -> None:
     assert replies[3].startswith("You are sending messages faster than I can answer")
 
 
-def test_a_flooding_user_does_not_slow_anyone_else(flood_bot) -> None:
+def test_a_flooding_user_does_not_slow_anyone_else(flood_bot: FloodBot) -> None:
     bot, _clock = flood_bot
     for _ in range(5):
         bot.send(bot.api.make_message("What is CEPA?"))
@@ -186,7 +190,7 @@ def test_a_flooding_user_does_not_slow_anyone_else(flood_bot) -> None:
     assert call.params["text"].startswith("CEPA is")
 
 
-def test_a_button_pressed_while_flooded_is_answered_quietly(flood_bot) -> None:
+def test_a_button_pressed_while_flooded_is_answered_quietly(flood_bot: FloodBot) -> None:
     bot, _clock = flood_bot
     for _ in range(4):
         bot.send(bot.api.make_message("What is CEPA?"))

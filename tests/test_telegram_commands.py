@@ -9,19 +9,20 @@ from pathlib import Path
 
 import pytest
 from conftest import TELEGRAM_ADMIN_ID, RunningBot
+from fake_bot_api import Call
 
-from bot.knowledge import KnowledgeBase, default_path, load
+from bot.knowledge import KnowledgeBase, Problem, default_path, load
 from bot.telegram import handlers
 from bot.telegram.state import ENGINE, Engine
 
 
-def buttons(call) -> list[tuple[str, str]]:
+def buttons(call: Call) -> list[tuple[str, str]]:
     """(label, callback_data) of every button under a sent message."""
     markup = call.params.get("reply_markup") or {"inline_keyboard": []}
     return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
 
 
-def data(call) -> list[str]:
+def data(call: Call) -> list[str]:
     return [d for _label, d in buttons(call)]
 
 
@@ -262,7 +263,7 @@ class HeldReload:
         self.reading, self.release = threading.Event(), threading.Event()
         real_load = handlers.load
 
-        def held_load(path: Path):
+        def held_load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             self.reading.set()
             assert self.release.wait(10), "the test never let the reload go on"
             return real_load(path)
@@ -327,12 +328,16 @@ def real_kb_bot(
     return start_bot(knowledge=default_path(), engine=real_engine), real_engine.kb
 
 
-def test_platforms_of_the_real_knowledge_base_are_all_offered(real_kb_bot) -> None:
+def test_platforms_of_the_real_knowledge_base_are_all_offered(
+    real_kb_bot: tuple[RunningBot, KnowledgeBase],
+) -> None:
     bot, kb = real_kb_bot
     assert data(bot.say("/platforms")) == [f"t|e|{p.id}" for p in kb.platforms()]
 
 
-def test_sources_of_the_real_knowledge_base_all_reach_telegram(real_kb_bot) -> None:
+def test_sources_of_the_real_knowledge_base_all_reach_telegram(
+    real_kb_bot: tuple[RunningBot, KnowledgeBase],
+) -> None:
     bot, kb = real_kb_bot
     mark = len(bot.api.calls)
     bot.say("/sources")

@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURE_KB, TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET, RunningBot
@@ -26,7 +27,7 @@ from fake_bot_api import FakeBotApi
 from test_telegram_questions import FailingStorage
 
 from bot.cli import main
-from bot.storage import SQLiteStorage
+from bot.storage import SQLiteStorage, Storage
 from bot.telegram import app as app_module
 from bot.telegram.app import RATE_LIMIT_RETRIES
 from bot.telegram.state import STORAGE
@@ -252,7 +253,7 @@ def test_healthz_is_503_while_storage_fails_and_the_log_says_why(
 class SilentStorage:
     """Storage that never answers a read, as a database locked for long would not."""
 
-    def __init__(self, real) -> None:
+    def __init__(self, real: Storage) -> None:
         self.real = real
 
     async def get_language(self, user_id: int) -> str | None:
@@ -367,7 +368,12 @@ def lock_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], 
     waits a tenth of a second for it rather than five (the lock is never let go anyway)."""
     real_open = SQLiteStorage.open.__func__  # type: ignore[attr-defined]
 
-    async def impatient_open(cls, path, hash_key=None, **options):
+    async def impatient_open(
+        cls: type[SQLiteStorage],
+        path: Path,
+        hash_key: bytes | None = None,
+        **options: Any,
+    ) -> SQLiteStorage:
         return await real_open(cls, path, hash_key, **{**options, "busy_timeout": 0.1})
 
     monkeypatch.setattr(SQLiteStorage, "open", classmethod(impatient_open))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 from conftest import TELEGRAM_ADMIN_ID, RunningBot
+from fake_bot_api import Call
 from test_telegram_commands import data
 
-from bot.storage import StorageError
+from bot.storage import Storage, StorageError
 from bot.telegram.state import STORAGE
 
 # --- answers in each language --------------------------------------------------------------------
@@ -196,11 +198,11 @@ def test_feedback_is_saved_and_still_there_after_a_restart(
 class FailingStorage:
     """Storage whose every call fails, as a locked or full disk would; closing reaches the real one."""
 
-    def __init__(self, real) -> None:
+    def __init__(self, real: Storage) -> None:
         self.real = real
 
-    def __getattr__(self, name: str):
-        async def fail(*args, **kwargs):
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[NoReturn]]:
+        async def fail(*args: object, **kwargs: object) -> NoReturn:
             raise StorageError("coopbot.db: saving failed: database is locked")
 
         return fail
@@ -296,7 +298,7 @@ def test_unknown_or_stale_button_data_gets_a_polite_answer(
 # --- inline mode ---------------------------------------------------------------------------------
 
 
-def inline_answer(bot: RunningBot, query: str, **fields):
+def inline_answer(bot: RunningBot, query: str, **fields: Any) -> Call:
     mark = len(bot.api.calls)
     bot.send(bot.api.make_inline_query(query, **fields))
     return bot.api.wait_for("answerInlineQuery", after=mark)
