@@ -290,6 +290,11 @@ class BackEnd(ABC):
             "purging old rows", (_PURGE_DECLINED, cutoff), (_PURGE_FEEDBACK, cutoff)
         )
 
+    async def forget_user(self, user_id: int) -> None:
+        """Delete everything keyed by the user: their language choice and their votes."""
+        user = (self._hash(user_id),)
+        await self._write("forgetting a user", (_FORGET_LANGUAGE, user), (_FORGET_FEEDBACK, user))
+
     async def close(self) -> None:
         """Release the database once the calls already made are done.
 
@@ -299,11 +304,6 @@ class BackEnd(ABC):
             return
         self._closed = True
         await self._release()
-
-    async def forget_user(self, user_id: int) -> None:
-        """Delete everything keyed by the user: their language choice and their votes."""
-        user = (self._hash(user_id),)
-        await self._write("forgetting a user", (_FORGET_LANGUAGE, user), (_FORGET_FEEDBACK, user))
 
     def _hash(self, user_id: int) -> str:
         """The only form in which a user id is stored (see the module docstring), the same in
