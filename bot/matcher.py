@@ -350,14 +350,17 @@ class Matcher:
             return []
         query = self._similarity_text(corrected)
         mentioned = self.mentioned_topics(text)
-        earned = [(t, w * credit.get(t, 1.0)) for t, w in weights.items()]
+        earned = {t: w * credit.get(t, 1.0) for t, w in weights.items()}
+        # A term's place in the question: shared terms are summed in that order, as always, so
+        # the sum is the same to the last bit; the intersection itself is computed in C.
+        place = {t: n for n, t in enumerate(earned)}
         # Everything but the similarity first: it is the costly part, and a candidate that could
         # not reach the top `limit` even with the best similarity need not have it computed.
         best_similarity = 1.0 if self.t.similarity_weight >= 0 else 0.0
         parts = []
         for index in candidates:
-            entry_terms = self._terms[index]
-            found = sum([w for t, w in earned if t in entry_terms])
+            shared = sorted(self._terms[index].intersection(earned), key=place.__getitem__)
+            found = sum([earned[t] for t in shared])
             coverage = found / total
             topic = self.entries[index].topic
             if topic in mentioned:
