@@ -7,7 +7,7 @@ a copy of exactly what the Dockerfile copies into the image (so a file the build
 and from an empty folder: `coopbot --version`, the health check (exit 0; against PostgreSQL too when
 COOPBOT_TEST_DATABASE_URL is set), and the start command, which without a token must stop at once with
 the one-line error about TELEGRAM_BOT_TOKEN (exit 2), proving it reads its settings from the
-environment. Exit 0 when all hold; 1 with the reason otherwise.
+environment; and `coopbot eval` of an operator's own labelled file. Exit 0 when all hold; 1 with the reason otherwise.
 
 Run from the repository root: python .ci/container_check.py
 """
@@ -29,6 +29,18 @@ ROOT = Path(__file__).resolve().parents[1]
 README_SECTION = "## Running in a container"
 # The official slim image, pinned by version, optionally naming a stage.
 BASE_IMAGE = re.compile(r"python:3\.11\.\d+-slim-bookworm( AS \w+)?", re.IGNORECASE)
+
+
+# An operator's own labelled questions, in both formats `coopbot eval` reads.
+OPERATOR_QUESTIONS = """\
+- q: what is cepa
+  expect: cepa-overview
+- q: 滬港合作會議是甚麼？
+  expect: answer
+  must: [["上海"]]
+- q: what's the weather in shenzhen tomorrow
+  expect: decline
+"""
 
 
 class Mismatch(Exception):
@@ -145,6 +157,16 @@ def main() -> int:
                 run(health, empty, {**env, "COOPBOT_DATABASE_URL": test_url})
             else:
                 print("COOPBOT_TEST_DATABASE_URL unset: health against PostgreSQL not checked")
+            labelled = empty / "my-questions.yaml"
+            labelled.write_text(OPERATOR_QUESTIONS, encoding="utf-8")
+            output = run(["coopbot", "eval", labelled.name], empty, env)
+            if "In scope, answered right:  2/2" not in output:
+                raise Mismatch("`coopbot eval` of an operator's own file did not answer both")
+            output = run(["coopbot", "eval"], empty, env, expect=2)
+            if "tests/data/labelled" not in output:
+                raise Mismatch(
+                    "`coopbot eval` without files did not say where the project's set is"
+                )
             output = run(start, empty, env, expect=2)
             if "TELEGRAM_BOT_TOKEN is not set" not in output:
                 raise Mismatch(f"`{shlex.join(start)}` did not stop on the missing token")

@@ -626,18 +626,13 @@ BENCH_TOKEN = "123456789:AAbenchTokenForTheFakeBotApi_0123456"
 
 
 def fake_bot_api() -> ModuleType | str:
-    """The test fake Bot API server (tests/fake_bot_api.py), or why it cannot be used."""
-    path = Path(__file__).resolve().parent.parent / "tests" / "fake_bot_api.py"
-    if not path.is_file():
-        return "end-to-end skipped: needs a source checkout (tests/fake_bot_api.py)"
-    spec = importlib.util.spec_from_file_location("fake_bot_api", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("fake_bot_api", module)
-    spec.loader.exec_module(module)
-    if module.spec_path() is None:
-        return f"end-to-end skipped: {module.spec_missing_reason()}"
-    return module
+    """The test fake Bot API server (tests/support/fake_bot_api.py), or why it cannot be used."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "tests" / "support" / "fake_bot_api.py").is_file():
+        return "end-to-end skipped: needs a source checkout (tests/support/fake_bot_api.py)"
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    return importlib.import_module("tests.support.fake_bot_api")
 
 
 def serve_bot(settings: Settings) -> None:

@@ -180,7 +180,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files] or default_files()
     if not files:
         print(
-            "coopbot eval: no labelled files given and none found in tests/data/labelled",
+            "coopbot eval: give labelled YAML files (knowledge/README.md shows the format); the "
+            "project's own set is tests/data/labelled in a source checkout: run `coopbot eval` there",
             file=sys.stderr,
         )
         return EXIT_USAGE

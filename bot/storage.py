@@ -46,10 +46,12 @@ import asyncio
 import hashlib
 import hmac
 import os
+import random
 import re
 import secrets
 import sqlite3
 import stat
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -205,9 +207,9 @@ def failed(name: str, action: str, problem: str) -> StorageError:
     return StorageError(f"{name}: {action} failed: {problem}")
 
 
-def locked(busy_timeout: float) -> str:
-    """Another writer held the lock past the busy timeout, in either back end."""
-    return f"the database is locked by another process (waited {busy_timeout:g} s)"
+def locked(waited: float) -> str:
+    """Another writer held the lock for as long as we waited, in either back end."""
+    return f"the database is locked by another process (waited {waited:.1f} s)"
 
 
 class BackEnd(ABC):
@@ -427,7 +429,12 @@ def _transaction(conn: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iterator[
 def _connect(
     path: Path, hash_key: bytes | None, busy_timeout: float
 ) -> tuple[sqlite3.Connection, bytes]:
-    """Open the database on the worker thread and prepare it; return it with the hash key."""
+    """Open the database on the worker thread and prepare it; return it with the hash key.
+
+    SQLite answers "locked" at once, without calling its busy handler, to a second process that
+    switches a new file to WAL or reads its schema while the first is still creating it: so the
+    whole opening is retried, with short random pauses, until `busy_timeout` has passed.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -438,22 +445,31 @@ def _connect(
     # and an operator who marked it so does not want it written.
     if path.is_file() and stat.S_IMODE(path.stat().st_mode) & 0o222 == 0:
         raise StorageError(f"{path}: cannot open: the file is read-only")
-    conn: sqlite3.Connection | None = None
+    started = time.monotonic()
+    while True:
+        try:
+            return _connect_once(path, hash_key, busy_timeout)
+        except sqlite3.Error as exc:
+            waited = time.monotonic() - started
+            if _busy(exc) and waited < busy_timeout:
+                time.sleep(random.uniform(0.005, 0.05))
+                continue
+            raise StorageError(f"{path}: cannot open: {_problem(exc, waited)}") from exc
+
+
+def _connect_once(
+    path: Path, hash_key: bytes | None, busy_timeout: float
+) -> tuple[sqlite3.Connection, bytes]:
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode != "wal":
             raise StorageError(f"{path}: cannot open: WAL journal mode unavailable (got {mode})")
         conn.execute("PRAGMA synchronous = NORMAL")
         with _transaction(conn):
             key = _prepare(conn, path, hash_key)
-    except sqlite3.Error as exc:
-        if conn is not None:
-            conn.close()
-        raise StorageError(f"{path}: cannot open: {_problem(exc, busy_timeout)}") from exc
     except BaseException:
-        if conn is not None:
-            conn.close()
+        conn.close()
         raise
     return conn, key
 
@@ -495,11 +511,17 @@ _PROBLEMS = {
 }
 
 
-def _problem(exc: sqlite3.Error, busy_timeout: float) -> str:
-    """One line saying what went wrong, in words an operator can act on."""
+def _busy(exc: sqlite3.Error) -> bool:
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # primary code of an extended one
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return locked(busy_timeout)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _problem(exc: sqlite3.Error, waited: float) -> str:
+    """One line saying what went wrong, in words an operator can act on; `waited` is how long
+    the lock was waited for, had the database been locked."""
+    if _busy(exc):
+        return locked(waited)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     problem = _PROBLEMS.get(code)
     detail = " ".join(str(exc).split())
     return detail if problem is None else f"{problem} [{detail}]"

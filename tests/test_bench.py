@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_bot_api import spec_path
 
 from bot import bench
 from bot.cli import EXIT_OK, EXIT_USAGE, main
@@ -219,7 +218,6 @@ def test_cold_start_measures_a_real_process() -> None:
     assert figures["first_answer_s"] > 0 and figures["rss_mb"] > 0
 
 
-@pytest.mark.skipif(spec_path() is None, reason="the Bot API spec for the fake server is missing")
 def test_end_to_end_against_the_fake_bot_api() -> None:
     questions = ["what is cepa", "who leads the chongqing conference", "hello"]
     figures = bench.end_to_end(FIXTURE_KB, 2, 2, questions, bench.Progress(False))

@@ -18,15 +18,6 @@ from typing import Any
 import httpx
 import pytest
 import telegram
-from fake_bot_api import (
-    BOT_USERNAME,
-    DEFAULT_USER_ID,
-    SPEC_ENV_VAR,
-    FakeBotApi,
-    parse_html,
-    spec_missing_reason,
-    spec_path,
-)
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -39,7 +30,13 @@ from telegram.ext import Application, CommandHandler
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-pytestmark = pytest.mark.skipif(spec_path() is None, reason=spec_missing_reason())
+from tests.support.bot_api_spec import COMMITTED_SPEC, SPEC_ENV_VAR, load_spec, spec_path
+from tests.support.fake_bot_api import (
+    BOT_USERNAME,
+    DEFAULT_USER_ID,
+    FakeBotApi,
+    parse_html,
+)
 
 TOKEN = "123456:TEST-token_for_the_fake"
 CHAT_ID = 4242
@@ -508,6 +505,29 @@ def test_get_updates_offset_confirms_earlier_updates(api: FakeBotApi, post: Post
     assert [u["update_id"] for u in post("getUpdates").json()["result"]] == [second]
 
 
+def test_updates_pushed_from_many_threads_are_never_skipped_by_an_offset(
+    api: FakeBotApi, post: Post
+) -> None:
+    pushers = [
+        threading.Thread(target=lambda: [api.push_update(api.make_message("x")) for _ in range(60)])
+        for _ in range(8)
+    ]
+    for thread in pushers:
+        thread.start()
+    received: list[int] = []
+    offset = 0
+    deadline = time.monotonic() + 10
+    while len(received) < 480 and time.monotonic() < deadline:
+        result = post("getUpdates", offset=offset, timeout=0).json()["result"]
+        received += [u["update_id"] for u in result]
+        offset = max([offset - 1, *received]) + 1
+    for thread in pushers:
+        thread.join()
+
+    assert len(received) == 480
+    assert sorted(received) == received
+
+
 def test_get_updates_honours_limit(api: FakeBotApi, post: Post) -> None:
     for text in ("a", "b", "c"):
         api.push_update(api.make_message(text))
@@ -754,17 +774,64 @@ def test_spec_path_honours_the_environment_variable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     copy = tmp_path / "spec.json"
-    copy.write_bytes(spec_path().read_bytes())  # type: ignore[union-attr]
+    copy.write_bytes(COMMITTED_SPEC.read_bytes())
     monkeypatch.setenv(SPEC_ENV_VAR, str(copy))
 
     assert spec_path() == copy
 
 
-def test_missing_spec_reason_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_committed_facts_are_the_default_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SPEC_ENV_VAR, raising=False)
+
+    assert spec_path() == COMMITTED_SPEC
+    assert load_spec().version.startswith("Bot API ")
+
+
+def test_a_full_scraped_spec_is_derived_like_the_committed_facts(tmp_path: Path) -> None:
+    full = {
+        "version": "Bot API 99.0",
+        "methods": {
+            "sendMessage": {
+                "returns": ["Message"],
+                "fields": [
+                    {
+                        "name": "chat_id",
+                        "types": ["Integer", "String"],
+                        "required": True,
+                        "description": "Unique identifier for the target chat",
+                    },
+                    {
+                        "name": "text",
+                        "types": ["String"],
+                        "required": True,
+                        "description": "Text of the message to be sent, 1-4096 characters after entities parsing",
+                    },
+                ],
+            }
+        },
+        "types": {
+            "Update": {
+                "fields": [
+                    {"name": "update_id", "types": ["Integer"], "required": True, "description": ""}
+                ]
+            }
+        },
+    }
+    path = tmp_path / "full.json"
+    path.write_text(json.dumps(full), encoding="utf-8")
+
+    spec = load_spec(path)
+
+    assert spec.version == "Bot API 99.0"
+    assert spec.string_limit(spec.method_fields("sendMessage")["text"]) == (1, 4096, "characters")
+    assert spec.string_limit(spec.method_fields("sendMessage")["chat_id"]) is None
+
+
+def test_missing_spec_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SPEC_ENV_VAR, "/nonexistent/spec.json")
 
-    assert SPEC_ENV_VAR in spec_missing_reason()
-    assert "/nonexistent/spec.json" in spec_missing_reason()
+    with pytest.raises(FileNotFoundError, match=SPEC_ENV_VAR):
+        load_spec()
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from postgres_server import fresh_schema, server_url
 
 import bot.health
 from bot.cli import EXIT_OK, EXIT_PROBLEMS, main
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher, Thresholds
+from tests.support.postgres_server import fresh_schema, server_url
 
 SETTINGS = ["COOPBOT_DB", "COOPBOT_DATABASE_URL", "COOPBOT_KNOWLEDGE", "COOPBOT_USER_HASH_KEY"]
 

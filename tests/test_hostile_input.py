@@ -21,7 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fake_bot_api import parse_html, utf16_len
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +28,7 @@ from bot.knowledge import TELEGRAM_MESSAGE_LIMIT, Entry, KnowledgeBase, Source, 
 from bot.matcher import Matcher
 from bot.render import entry_html, fit, message_text, outcome_html, plain, to_json
 from bot.text import LANGS, Lang, detect_language, normalise
+from tests.support.fake_bot_api import parse_html, utf16_len
 
 REAL_KB = Path(__file__).resolve().parent.parent / "knowledge"
 

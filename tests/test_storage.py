@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
-from postgres_server import fresh_schema, require_driver, server_url, unavailable, with_password
 
 from bot.config import Settings
 from bot.storage import (
@@ -31,6 +30,13 @@ from bot.storage import (
     StorageError,
     database_label,
     open_storage,
+)
+from tests.support.postgres_server import (
+    fresh_schema,
+    require_driver,
+    server_url,
+    unavailable,
+    with_password,
 )
 
 if TYPE_CHECKING:
@@ -485,6 +491,23 @@ async def test_uncreatable_directory_raises_storage_error(tmp_path: Path) -> Non
     with pytest.raises(StorageError, match="cannot create directory") as caught:
         await SQLiteStorage.open(path)
     assert str(path) in str(caught.value)
+
+
+async def test_two_openers_of_a_new_file_at_once_both_succeed(tmp_path: Path) -> None:
+    """SQLite reports "locked" at once, bypassing its busy timeout, to the second of two
+    connections that create the same new file together: opening retries until the timeout."""
+
+    async def open_and_close(path: Path) -> None:
+        await (await SQLiteStorage.open(path)).close()
+
+    for round_ in range(100):
+        path = tmp_path / f"new-{round_}.db"
+        await asyncio.gather(open_and_close(path), open_and_close(path))
+
+
+async def test_lock_message_says_how_long_it_waited(existing: Backend) -> None:
+    with existing.lock_held(), pytest.raises(StorageError, match=r"waited 0\.[0-9] s"):
+        await existing.open(KEY, busy_timeout=0.2)
 
 
 async def test_wal_mode_is_on(existing_db: Path) -> None:

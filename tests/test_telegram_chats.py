@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from conftest import RunningBot
-from fake_bot_api import BOT_USERNAME, DEFAULT_GROUP_ID
 
 from bot.telegram.state import FLOOD, FloodGate
+from tests.support.fake_bot_api import BOT_USERNAME, DEFAULT_GROUP_ID
 
 MENTION = f"@{BOT_USERNAME}"
 USER = 10_001

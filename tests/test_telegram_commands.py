@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from conftest import TELEGRAM_ADMIN_ID, RunningBot
-from fake_bot_api import Call
 
 from bot.knowledge import KnowledgeBase, Problem, default_path, load
 from bot.telegram import handlers
 from bot.telegram.state import ENGINE, Engine
+from tests.support.fake_bot_api import Call
 
 
 def buttons(call: Call) -> list[tuple[str, str]]:

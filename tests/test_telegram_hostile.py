@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 from conftest import TELEGRAM_WEBHOOK_SECRET, RunningBot
-from fake_bot_api import BOT_USERNAME, BotApiSpec, FakeBotApi, utf16_len
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
+from tests.support.fake_bot_api import BOT_USERNAME, BotApiSpec, FakeBotApi, utf16_len
 
 #: The user every update of `test_every_kind_of_update_is_answered_or_ignored` comes from.
 USER = 80_001

@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURE_KB, TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET, RunningBot
-from fake_bot_api import FakeBotApi
 from test_telegram_questions import FailingStorage
 
 from bot.cli import main
@@ -31,6 +30,7 @@ from bot.storage import SQLiteStorage, Storage
 from bot.telegram import app as app_module
 from bot.telegram.app import RATE_LIMIT_RETRIES
 from bot.telegram.state import STORAGE
+from tests.support.fake_bot_api import FakeBotApi
 
 USER = 10_001
 ERROR_NOTE = "Sorry, something went wrong on my side. Please try again in a moment."
@@ -518,10 +518,6 @@ def sigterm_runs(tmp_path_factory: pytest.TempPathFactory) -> SigtermRuns:
     """Two real `coopbot run` processes, one after the other, each stopped by SIGTERM: the
     first in the middle of a burst, the second once it has answered what the first left.
     Once for the module: a process takes seconds to start."""
-    from fake_bot_api import spec_missing_reason, spec_path
-
-    if spec_path() is None:
-        pytest.skip(spec_missing_reason())
     db = tmp_path_factory.mktemp("sigterm") / "coopbot.db"
     runs = SigtermRuns([], [], [], [], [], [], [])
     with FakeBotApi() as api:

@@ -10,11 +10,11 @@ from typing import Any, NoReturn
 
 import pytest
 from conftest import TELEGRAM_ADMIN_ID, RunningBot
-from fake_bot_api import Call
 from test_telegram_commands import data
 
 from bot.storage import Storage, StorageError
 from bot.telegram.state import STORAGE
+from tests.support.fake_bot_api import Call
 
 # --- answers in each language --------------------------------------------------------------------
 

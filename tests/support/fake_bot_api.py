@@ -4,7 +4,7 @@ Telegram's servers are unreachable from the test environment, and a mock that ac
 would let the bot ship calls that Telegram refuses (a 65-byte ``callback_data``, an unclosed ``<b>``,
 a misspelt parameter).  This module therefore runs a real HTTP server on 127.0.0.1 that speaks the
 Bot API wire protocol and validates every call against the published machine-readable spec
-(``bot-api-10.1.json``), plus the limits Telegram only states in prose.  Invalid calls are answered
+(the facts of ``tests/data/bot-api.json``, derived by ``tests/support/bot_api_spec.py``), plus the limits Telegram only states in prose.  Invalid calls are answered
 exactly the way Telegram answers them (HTTP 400 and ``{"ok": false, ...}``), so python-telegram-bot
 raises the same exceptions it would raise in production.
 
@@ -28,7 +28,6 @@ import contextlib
 import copy
 import difflib
 import email.parser
-import functools
 import json
 import os
 import re
@@ -40,9 +39,10 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.support.bot_api_spec import BotApiSpec, load_spec
 
 __all__ = [
     "BOT_ID",
@@ -50,24 +50,14 @@ __all__ = [
     "DEFAULT_CHANNEL_ID",
     "DEFAULT_GROUP_ID",
     "DEFAULT_USER_ID",
-    "SPEC_ENV_VAR",
     "BotApiError",
-    "BotApiSpec",
     "Call",
     "FakeBotApi",
     "HtmlParseError",
     "UploadedFile",
-    "load_spec",
     "parse_html",
-    "spec_candidates",
-    "spec_missing_reason",
-    "spec_path",
     "utf16_len",
 ]
-
-SPEC_ENV_VAR = "COOPBOT_BOT_API_SPEC"
-SPEC_FILENAME = "bot-api-10.1.json"
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "coopbot_test_bot"
@@ -104,11 +94,6 @@ _PATH_RE = re.compile(r"^/bot(?P<token>[^/]*)/(?P<method>[^/]*)$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _FLOAT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _BOOL_STRINGS = {"true": True, "false": False, "1": True, "0": False}
-_LIMIT_RE = re.compile(r"(\d+)-(\d+) (characters|bytes)", re.IGNORECASE)
-_DISCRIMINATOR_RE = re.compile(r'(?:always "([^"]+)"|must be ([a-z0-9_]+))')
-_EXCLUSIVE_RE = re.compile(
-    r"(Exactly|At most) one of the fields other than (.+?) must be used", re.IGNORECASE
-)
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -120,150 +105,6 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-
-
-# --------------------------------------------------------------------------------------------
-# Locating and reading the spec
-# --------------------------------------------------------------------------------------------
-
-
-def spec_candidates() -> list[Path]:
-    """Where the spec is looked for, in order: ``$COOPBOT_BOT_API_SPEC``, then the shared folder.
-
-    Exposed so a skip reason can say exactly which paths were tried.
-    """
-    candidates: list[Path] = []
-    env = os.environ.get(SPEC_ENV_VAR)
-    if env:
-        candidates.append(Path(env).expanduser())
-    candidates.append(REPO_ROOT.parent / "shared" / "telegram" / SPEC_FILENAME)
-    return candidates
-
-
-def spec_path() -> Path | None:
-    """The Bot API spec file, or None so tests can skip (not fail) on machines without it."""
-    for candidate in spec_candidates():
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def spec_missing_reason() -> str:
-    """A skip reason naming every path tried and the variable that overrides them."""
-    tried = ", ".join(str(path) for path in spec_candidates())
-    return f"Bot API spec not found at {tried} (set {SPEC_ENV_VAR} to its path)"
-
-
-@functools.lru_cache(maxsize=4)
-def load_spec(path: str | os.PathLike[str] | None = None) -> BotApiSpec:
-    """Load (once per path) the spec; parsing 900 kB of JSON per test would slow the suite."""
-    resolved = Path(path) if path is not None else spec_path()
-    if resolved is None or not resolved.is_file():
-        raise FileNotFoundError(spec_missing_reason())
-    return BotApiSpec(json.loads(resolved.read_text(encoding="utf-8")))
-
-
-class BotApiSpec:
-    """Indexes the scraped spec for validation: fields, unions, discriminators, prose limits."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.version: str = data.get("version", "?")
-        self.methods: dict[str, dict[str, Any]] = data["methods"]
-        self.types: dict[str, dict[str, Any]] = data["types"]
-        self._methods_lower = {name.lower(): name for name in self.methods}
-        self._method_fields = {
-            name: {f["name"]: f for f in method.get("fields", [])}
-            for name, method in self.methods.items()
-        }
-        self._type_fields: dict[str, dict[str, dict[str, Any]] | None] = {
-            name: ({f["name"]: f for f in typ["fields"]} if "fields" in typ else None)
-            for name, typ in self.types.items()
-        }
-        self._discriminators = {name: self._find_discriminator(name) for name in self.types}
-        self._exclusive = {name: self._find_exclusive_rule(name) for name in self.types}
-        self.update_types: tuple[str, ...] = tuple(
-            name for name in self._type_fields["Update"] or {} if name != "update_id"
-        )
-
-    def canonical_method(self, name: str) -> str | None:
-        """Bot API method names are case-insensitive, as on Telegram's server."""
-        return self._methods_lower.get(name.lower())
-
-    def method_fields(self, method: str) -> dict[str, dict[str, Any]]:
-        return self._method_fields[method]
-
-    def type_fields(self, type_name: str) -> dict[str, dict[str, Any]] | None:
-        """Fields of an object type, or None for field-less placeholders such as CallbackGame."""
-        return self._type_fields.get(type_name)
-
-    def subtypes(self, type_name: str) -> list[str]:
-        """Concrete object types of a union, flattened (a union may list another union)."""
-        result: list[str] = []
-        for sub in self.types.get(type_name, {}).get("subtypes", []):
-            if sub not in self.types:
-                continue  # e.g. RichText lists "String"; handled by the caller
-            if self.types[sub].get("subtypes"):
-                result.extend(self.subtypes(sub))
-            else:
-                result.append(sub)
-        return result
-
-    def discriminator(self, type_name: str) -> tuple[str, str] | None:
-        """``(field, value)`` fixing a union member, e.g. ``("type", "article")``."""
-        return self._discriminators.get(type_name)
-
-    def exclusive_rule(self, type_name: str) -> tuple[str, frozenset[str]] | None:
-        """``("exactly"|"at most", action fields)`` from prose such as InlineKeyboardButton's."""
-        return self._exclusive.get(type_name)
-
-    def accepts_plain_string(self, type_name: str) -> bool:
-        """KeyboardButton may be a bare string, per its description."""
-        desc = " ".join(self.types.get(type_name, {}).get("description", []))
-        return "String can be used instead of this object" in desc
-
-    def mismatch_score(self, value: dict[str, Any], type_name: str) -> tuple[int, int]:
-        """How badly a JSON object fits a type: (unknown keys, missing required fields).
-
-        Used to report the error of the most plausible member when no union member fits.
-        """
-        subtypes = self.subtypes(type_name)
-        if subtypes:
-            return min(self.mismatch_score(value, sub) for sub in subtypes)
-        fields = self.type_fields(type_name) or {}
-        unknown = sum(1 for key in value if key not in fields)
-        missing = sum(1 for name, f in fields.items() if f["required"] and name not in value)
-        return unknown, missing
-
-    @staticmethod
-    def string_limit(field_spec: dict[str, Any]) -> tuple[int, int, str] | None:
-        """``(min, max, "characters"|"bytes")`` stated in a String field's description."""
-        if field_spec["types"] != ["String"]:
-            return None
-        match = _LIMIT_RE.search(field_spec["description"])
-        if match is None:
-            return None
-        return int(match.group(1)), int(match.group(2)), match.group(3).lower()
-
-    def _find_discriminator(self, type_name: str) -> tuple[str, str] | None:
-        typ = self.types[type_name]
-        if not typ.get("subtype_of") or not typ.get("fields"):
-            return None
-        first = typ["fields"][0]
-        if first["name"] not in ("type", "status", "source") or first["types"] != ["String"]:
-            return None
-        match = _DISCRIMINATOR_RE.search(first["description"])
-        if match is None:
-            return None
-        return first["name"], match.group(1) or match.group(2)
-
-    def _find_exclusive_rule(self, type_name: str) -> tuple[str, frozenset[str]] | None:
-        typ = self.types[type_name]
-        match = _EXCLUSIVE_RE.search(" ".join(typ.get("description", [])))
-        if match is None or not typ.get("fields"):
-            return None
-        excluded = set(re.findall(r"[a-z_]+", match.group(2))) - {"and", "or"}
-        action_fields = frozenset(f["name"] for f in typ["fields"] if f["name"] not in excluded)
-        return match.group(1).lower(), action_fields
 
 
 # --------------------------------------------------------------------------------------------
@@ -904,7 +745,7 @@ class _Validator:
                 _limit_error(owner, name, too_long=size > high),
             )
         if owner == "MessageEntity":
-            allowed = re.findall(r'"([a-z_]+)"', fields["type"]["description"])
+            allowed = fields["type"]["values"]
             if values["type"] not in allowed:
                 raise _Invalid(_join(path, "type"), f"must be one of {allowed}")
         if owner == "BotCommand" and not _COMMAND_RE.match(values["command"]):
@@ -1702,9 +1543,13 @@ class FakeBotApi:
                 self._pending_inline_queries.add(payload["id"])
 
     def push_update(self, update: dict[str, Any]) -> int:
-        """Queue an update for getUpdates (validated against the spec); returns its update_id."""
-        prepared, _ = self._prepare_update(update)
+        """Queue an update for getUpdates (validated against the spec); returns its update_id.
+
+        The id is taken and the update queued under one hold of the lock: were another thread to
+        queue a later id in between, getUpdates could confirm past this one and lose it.
+        """
         with self._cond:
+            prepared, _ = self._prepare_update(update)
             self._queue.append(prepared)
             self._queue.sort(key=lambda u: u["update_id"])
             self._cond.notify_all()
