@@ -43,8 +43,9 @@ from types import ModuleType
 from typing import Any
 
 from bot.config import Settings
+from bot.engine import Engine
 from bot.evaluate import Item, default_files, load_items
-from bot.knowledge import Entry, KnowledgeBase, Topic, default_path, load_or_raise
+from bot.knowledge import Entry, KnowledgeBase, Topic, load_or_raise
 from bot.matcher import Matcher, forget_words, spaced, tokens
 from bot.text import LANGS, is_cjk
 
@@ -643,9 +644,8 @@ def serve_bot(settings: Settings) -> None:
     arrives either way, and the bot then stops within a second of SIGTERM.
     """
     from bot.telegram.app import build_application, run
-    from bot.telegram.state import Engine
 
-    engine = Engine.build(load_or_raise(settings.knowledge or default_path()))
+    engine = Engine.load(settings.knowledge)
     run(build_application(settings, engine, rate_limiter=False), settings, timeout=1)
 
 
@@ -764,9 +764,8 @@ COLD_QUESTION = "What is CEPA?"
 
 def loaded_memory(knowledge: str) -> None:
     """Run in a fresh interpreter by `cold_start`: load, answer once, print resident MB."""
-    from bot.cli import load_engine
 
-    _, matcher = load_engine(Path(knowledge))
+    matcher = Engine.load(Path(knowledge)).matcher
     matcher.ask(COLD_QUESTION)
     gc.collect()
     print(f"{rss_mb():.1f}")

@@ -9,16 +9,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from bot import __version__
-from bot.config import ConfigError, Settings, check_token, check_webhook
-from bot.knowledge import KnowledgeBase, KnowledgeError, default_path, load_or_raise
-from bot.matcher import Matcher, Outcome, chosen
+from bot.config import ConfigError, Settings, bot_token, check_token, check_webhook, knowledge_path
+from bot.engine import Engine
+from bot.knowledge import KnowledgeError, load_or_raise
+from bot.matcher import Outcome, chosen
 from bot.render import plain, resolve_suggestions, suggestions, to_json
 from bot.text import LANGS, Lang
 
@@ -26,12 +26,11 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _knowledge_path(args: argparse.Namespace) -> Path:
-    return Path(args.knowledge) if getattr(args, "knowledge", None) else default_path()
+    return Path(args.knowledge) if getattr(args, "knowledge", None) else knowledge_path()
 
 
-def load_engine(path: Path) -> tuple[KnowledgeBase, Matcher]:
-    kb = load_or_raise(path)
-    return kb, Matcher(kb)
+def _engine(args: argparse.Namespace) -> Engine:
+    return Engine.load(_knowledge_path(args))
 
 
 def _questions(args: list[str], stdin: TextIO) -> Iterator[str]:
@@ -47,13 +46,13 @@ def _questions(args: list[str], stdin: TextIO) -> Iterator[str]:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    kb, matcher = load_engine(_knowledge_path(args))
+    engine = _engine(args)
     for question in _questions(args.question, sys.stdin):
-        outcome = matcher.ask(question, lang=args.lang)
+        outcome = engine.ask(question, lang=args.lang)
         if args.json:
-            print(json.dumps(to_json(outcome, kb), ensure_ascii=False), flush=True)
+            print(json.dumps(to_json(outcome, engine.kb), ensure_ascii=False), flush=True)
         else:
-            print(plain(outcome, kb) + "\n", flush=True)
+            print(plain(outcome, engine.kb) + "\n", flush=True)
     return EXIT_OK
 
 
@@ -70,8 +69,8 @@ SHELL_HELP = """Type a question in English, 繁體中文 or 简体中文.
 class Shell:
     """A terminal chat with the same engine as the bot, for curators and operators."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, out: TextIO) -> None:
-        self.kb, self.matcher, self.out = kb, matcher, out
+    def __init__(self, engine: Engine, out: TextIO) -> None:
+        self.engine, self.kb, self.out = engine, engine.kb, out
         self.lang: Lang | None = None
         self.choices: list[str] = []
         self.choices_lang: Lang = "en"  # the language the numbered choices were shown in
@@ -113,7 +112,7 @@ class Shell:
         elif line.startswith("/"):
             self.say("Unknown command. " + SHELL_HELP)
         else:
-            self.show(self.matcher.ask(line, lang=self.lang))
+            self.show(self.engine.ask(line, lang=self.lang))
 
     def run(self, lines: Iterable[str], interactive: bool) -> None:
         if interactive:
@@ -141,8 +140,7 @@ def _stdin_lines() -> Iterator[str]:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    kb, matcher = load_engine(_knowledge_path(args))
-    shell = Shell(kb, matcher, sys.stdout)
+    shell = Shell(_engine(args), sys.stdout)
     if args.lang:
         shell.lang = args.lang
     shell.run(_stdin_lines(), interactive=sys.stdin.isatty())
@@ -190,8 +188,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (OSError, LabelError) as exc:
         print(f"coopbot eval: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    _kb, matcher = load_engine(_knowledge_path(args))
-    report = evaluate(matcher, items)
+    report = evaluate(_engine(args).matcher, items)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -256,11 +253,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.storage import StorageError
     from bot.telegram.app import build_application, configure_logging, redact, run
-    from bot.telegram.state import Engine
 
     configure_logging(settings.log_level)
-    kb = load_or_raise(settings.knowledge or default_path())
-    app = build_application(settings, Engine.build(kb))
+    app = build_application(settings, Engine.load(settings.knowledge))
     try:
         run(app, settings)
     except InvalidToken:  # its message quotes the token, so it is never printed
@@ -280,7 +275,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_default(args: argparse.Namespace) -> int:
     """Bare `coopbot`: the bot when a token is set, otherwise the shell, saying why."""
-    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+    if bot_token():
         return cmd_run(args)
     print(
         "TELEGRAM_BOT_TOKEN is not set, so starting the terminal shell instead of the Telegram bot.",

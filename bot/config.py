@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.knowledge import built_in_path
+
 TELEGRAM_API_ROOT = "https://api.telegram.org"
 # A Bot API token: the bot's numeric id, a colon, and a 35-character secret.
 _TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,60}$")
@@ -30,6 +32,17 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
         Path.home() / ".local" / "share"
     )
     return Path(base) / "coopbot" / "coopbot.db"
+
+
+def knowledge_path(env: Mapping[str, str] | None = None) -> Path:
+    """COOPBOT_KNOWLEDGE, or the knowledge base that ships with coopbot."""
+    configured = (os.environ if env is None else env).get("COOPBOT_KNOWLEDGE", "").strip()
+    return Path(configured) if configured else built_in_path()
+
+
+def bot_token(env: Mapping[str, str] | None = None) -> str | None:
+    """TELEGRAM_BOT_TOKEN, unchecked: whether it is set decides what bare `coopbot` runs."""
+    return (os.environ if env is None else env).get("TELEGRAM_BOT_TOKEN", "").strip() or None
 
 
 def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -71,7 +84,7 @@ class Settings:
     webhook_secret: str | None = None
     listen: str = "0.0.0.0"
     port: int = 8080
-    knowledge: Path | None = None
+    knowledge: Path = field(default_factory=built_in_path)
     db_path: Path = field(default_factory=default_db_path)
     database_url: str | None = None
     admin_ids: frozenset[int] = frozenset()
@@ -86,13 +99,13 @@ class Settings:
         env = dict(os.environ if env is None else env)
         key = env.get("COOPBOT_USER_HASH_KEY", "").strip()
         return cls(
-            token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            token=bot_token(env),
             api_url=(env.get("TELEGRAM_API_URL", "").strip() or TELEGRAM_API_ROOT).rstrip("/"),
             webhook_url=env.get("TELEGRAM_WEBHOOK_URL", "").strip() or None,
             webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None,
             listen=env.get("COOPBOT_LISTEN", "").strip() or "0.0.0.0",
             port=_int(env, "PORT", 8080, 1, 65535),
-            knowledge=Path(env["COOPBOT_KNOWLEDGE"]) if env.get("COOPBOT_KNOWLEDGE") else None,
+            knowledge=knowledge_path(env),
             db_path=Path(env["COOPBOT_DB"]) if env.get("COOPBOT_DB") else default_db_path(env),
             database_url=env.get("COOPBOT_DATABASE_URL", "").strip() or None,
             admin_ids=_admin_ids(env.get("ADMIN_USER_IDS", "")),

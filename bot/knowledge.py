@@ -8,7 +8,6 @@ base with errors is never served, and the one already running stays in place.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -612,11 +611,8 @@ def _cross_checks(
     return problems
 
 
-def default_path() -> Path:
-    """The knowledge base to use: COOPBOT_KNOWLEDGE, the source tree's, or the one in the wheel."""
-    configured = os.environ.get("COOPBOT_KNOWLEDGE")
-    if configured:
-        return Path(configured)
+def built_in_path() -> Path:
+    """The knowledge base that ships with coopbot: the source tree's, or the one in the wheel."""
     package = Path(__file__).resolve().parent
     source_tree = package.parent / "knowledge"
     if (source_tree / META_FILE).is_file():

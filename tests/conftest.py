@@ -15,7 +15,7 @@ from bot.matcher import Matcher, Thresholds
 
 if TYPE_CHECKING:  # imported where used: only the Telegram tests need them
     from bot.config import Settings
-    from bot.telegram.state import Engine
+    from bot.engine import Engine
     from tests.support.fake_bot_api import Call, FakeBotApi
 
 FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "kb"
@@ -161,9 +161,9 @@ class RunningBot:
         import asyncio
         import threading
 
+        from bot.engine import Engine
         from bot.knowledge import load_or_raise
         from bot.telegram.app import build_application
-        from bot.telegram.state import Engine
 
         self.api, self.settings, self.mode = api, settings, mode
         self.poll_timeout = poll_timeout

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import TELEGRAM_API_ROOT, ConfigError, Settings, check_token
+from bot.config import TELEGRAM_API_ROOT, ConfigError, Settings, check_token, knowledge_path
+from bot.knowledge import built_in_path
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -17,7 +18,7 @@ def test_defaults_with_an_empty_environment(tmp_path: Path) -> None:
     assert settings.api_url == TELEGRAM_API_ROOT
     assert settings.webhook_url is None and settings.webhook_secret is None
     assert (settings.listen, settings.port) == ("0.0.0.0", 8080)
-    assert settings.knowledge is None
+    assert settings.knowledge == built_in_path()
     assert settings.database_url is None
     assert settings.admin_ids == frozenset()
     assert settings.user_hash_key is None
@@ -115,3 +116,12 @@ def test_malformed_token_error_does_not_contain_the_token(token: str) -> None:
     assert "malformed" in message
     assert token.strip() not in message
     assert token.split(":")[-1].strip()[:10] not in message
+
+
+def test_knowledge_path_follows_coopbot_knowledge(fixture_kb_path: Path) -> None:
+    assert knowledge_path({"COOPBOT_KNOWLEDGE": str(fixture_kb_path)}) == fixture_kb_path
+
+
+def test_knowledge_path_defaults_to_the_built_in_knowledge_base() -> None:
+    assert knowledge_path({}) == built_in_path()
+    assert (built_in_path() / "meta.yaml").is_file()

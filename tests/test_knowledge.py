@@ -27,7 +27,6 @@ from bot.knowledge import (
     KnowledgeError,
     Problem,
     Source,
-    default_path,
     load,
     load_or_raise,
 )
@@ -167,13 +166,6 @@ def test_multi_line_answers_are_joined_with_spaces_in_english_and_without_in_chi
     answer = load_or_raise(folder).entries["cepa-overview"].answer
     assert answer["en"] == "CEPA is the arrangement."
     assert answer["zh-Hant"] == "CEPA即安排。"
-
-
-def test_default_path_follows_coopbot_knowledge(
-    monkeypatch: pytest.MonkeyPatch, fixture_kb_path: Path
-) -> None:
-    monkeypatch.setenv("COOPBOT_KNOWLEDGE", str(fixture_kb_path))
-    assert default_path() == fixture_kb_path
 
 
 def test_load_or_raise_raises_with_the_problems(broken_kb: Path) -> None:

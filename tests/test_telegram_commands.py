@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import TELEGRAM_ADMIN_ID, RunningBot
 
-from bot.knowledge import KnowledgeBase, Problem, default_path, load
+from bot.engine import Engine
+from bot.knowledge import KnowledgeBase, Problem, built_in_path, load
 from bot.telegram import handlers
-from bot.telegram.state import ENGINE, Engine
+from bot.telegram.state import ENGINE
 from tests.support.fake_bot_api import Call
 
 
@@ -314,7 +315,7 @@ def test_questions_asked_during_a_reload_are_answered_by_the_running_knowledge_b
 @pytest.fixture(scope="module")
 def real_engine() -> Engine:
     """The knowledge base the bot ships with, built once: loading it takes seconds."""
-    kb, problems = load(default_path())
+    kb, problems = load(built_in_path())
     if kb is None:
         pytest.skip(f"the real knowledge base does not load right now: {problems[0]}")
     return Engine.build(kb)
@@ -325,7 +326,7 @@ def real_kb_bot(
     start_bot: Callable[..., RunningBot], real_engine: Engine
 ) -> tuple[RunningBot, KnowledgeBase]:
     """The bot on the real knowledge base; only checks that hold whatever its content use it."""
-    return start_bot(knowledge=default_path(), engine=real_engine), real_engine.kb
+    return start_bot(knowledge=built_in_path(), engine=real_engine), real_engine.kb
 
 
 def test_platforms_of_the_real_knowledge_base_are_all_offered(

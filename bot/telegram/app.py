@@ -33,10 +33,11 @@ from telegram.ext import (
 )
 
 from bot.config import Settings, check_webhook
+from bot.engine import Engine
 from bot.messages import ADMIN_COMMANDS, COMMANDS
 from bot.storage import Storage, StorageError, database_label, open_storage
 from bot.telegram import handlers as h
-from bot.telegram.state import ENGINE, SETTINGS, STORAGE, Engine, initial_bot_data
+from bot.telegram.state import ENGINE, SETTINGS, STORAGE, initial_bot_data
 
 logger = logging.getLogger(__name__)
 

@@ -40,6 +40,7 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot import __version__
+from bot.engine import Engine, short_ref
 from bot.knowledge import Entry, KnowledgeBase, Topic, load
 from bot.matcher import Outcome
 from bot.messages import format_date, t
@@ -50,11 +51,9 @@ from bot.telegram.keyboards import Press
 from bot.telegram.state import (
     ENGINE,
     Context,
-    Engine,
     engine,
     flood_gate,
     settings,
-    short_ref,
     storage,
 )
 from bot.text import LANGS, Lang, detect_language

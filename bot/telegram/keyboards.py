@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.engine import short_ref
 from bot.knowledge import Entry, KnowledgeBase, Topic
 from bot.messages import t
-from bot.telegram.state import short_ref
 from bot.text import Lang
 
 MAX_CALLBACK_BYTES = 64

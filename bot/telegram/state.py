@@ -7,52 +7,18 @@ base with an old matcher.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.knowledge import Entry, KnowledgeBase, Topic
-from bot.matcher import Matcher
+from bot.engine import Engine
 from bot.storage import Storage
 
 ENGINE, STORAGE, SETTINGS, FLOOD = "engine", "storage", "settings", "flood"
-REF_PREFIX = "#"
-
-
-def short_ref(ident: str) -> str:
-    """A fixed-length stand-in for an id too long for callback data or an inline result id."""
-    return REF_PREFIX + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class Engine:
-    """A knowledge base and the matcher built on it; replaced whole, never changed."""
-
-    kb: KnowledgeBase
-    matcher: Matcher
-    _refs: dict[str, str] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def build(cls, kb: KnowledgeBase) -> Engine:
-        refs = {short_ref(ident): ident for ident in (*kb.entries, *kb.topics)}
-        return cls(kb, Matcher(kb), refs)
-
-    def _resolve(self, ref: str) -> str:
-        return self._refs.get(ref, ref) if ref.startswith(REF_PREFIX) else ref
-
-    def entry(self, ref: str) -> Entry | None:
-        """The entry an id or a short reference names, or None if it no longer exists."""
-        return self.kb.entries.get(self._resolve(ref))
-
-    def topic(self, ref: str) -> Topic | None:
-        return self.kb.topics.get(self._resolve(ref))
-
 
 FloodVerdict = Literal["serve", "warn", "drop"]
 

@@ -1,0 +1,55 @@
+"""The one object every front end holds: a knowledge base and everything built on it.
+
+The command line, `coopbot health` and the Telegram bot all answer through an `Engine`. It is
+immutable, so a reload builds a new one and swaps a single reference: a question being answered
+keeps the engine it started with to the end, never a new knowledge base with an old matcher.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.knowledge import Entry, KnowledgeBase, Topic, load_or_raise
+from bot.matcher import Matcher, Outcome
+from bot.text import Lang
+
+REF_PREFIX = "#"
+
+
+def short_ref(ident: str) -> str:
+    """A fixed-length stand-in for an id too long for a button's data or an inline result id."""
+    return REF_PREFIX + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A knowledge base and the matcher built on it; replaced whole, never changed."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    _refs: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> Engine:
+        refs = {short_ref(ident): ident for ident in (*kb.entries, *kb.topics)}
+        return cls(kb, Matcher(kb), refs)
+
+    @classmethod
+    def load(cls, path: Path) -> Engine:
+        """The engine for the knowledge base at `path`; KnowledgeError if it has errors."""
+        return cls.build(load_or_raise(path))
+
+    def ask(self, question: str, lang: Lang | None = None) -> Outcome:
+        return self.matcher.ask(question, lang=lang)
+
+    def _resolve(self, ref: str) -> str:
+        return self._refs.get(ref, ref) if ref.startswith(REF_PREFIX) else ref
+
+    def entry(self, ref: str) -> Entry | None:
+        """The entry an id or a short reference names, or None if it no longer exists."""
+        return self.kb.entries.get(self._resolve(ref))
+
+    def topic(self, ref: str) -> Topic | None:
+        return self.kb.topics.get(self._resolve(ref))
