@@ -19,7 +19,7 @@ def self_retrieval(kb: KnowledgeBase) -> list[Problem]:
     matcher = Matcher(kb)
     # An entry scoring as high as the phrasing's own takes it too: on a tie, which one ranks first is
     # only the order of ids (or the overview bonus), and users are asked to choose between the two.
-    tolerance = matcher.t.overview_bonus
+    tolerance = matcher.tie_tolerance()
     stolen: dict[tuple[str, str], list[str]] = defaultdict(list)
     for entry in kb.entries.values():
         for question in entry.all_questions():

@@ -22,9 +22,9 @@ import itertools
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -42,15 +42,20 @@ class Thresholds:
     decline: float = 0.41  # below: out of scope
     margin: float = 0.001  # the lead the best entry needs over the runner-up to answer outright
     clarify_window: float = 0.08  # candidates this close to the best are offered when clarifying
-    scorer: str = (
-        "token_sort_ratio"  # the rapidfuzz.fuzz scorer for question-to-phrasing similarity
-    )
+    # rapidfuzz scorer for question-to-phrasing similarity (token_sort_ratio is computed as plain
+    # ratio on presorted words, a quarter of the cost)
+    scorer: Callable[..., float] = fuzz.token_sort_ratio
     coverage_weight: float = 0.7
     similarity_weight: float = 0.3
     topic_bonus: float = 0.1
     other_topic_penalty: float = 0.15
     unknown_word_weight: float = 1.2  # share of the highest idf given to a word never seen
     typo_cutoff: float = 84.0  # rapidfuzz ratio for a misspelt word to count as a known one
+    alias_typo_cutoff: float = (
+        84.0  # rapidfuzz ratio for a misspelt one-word alias to name its topic
+    )
+    min_typo_length: int = 5  # shorter words are never corrected: "good" is not "goods"
+    min_vocabulary_length: int = 4  # known words shorter than this are never a correction
     cjk_char_weight: float = 0.5  # a single Chinese character says less than a two-character word
     question_word_weight: float = 0.5  # share of its idf a question word ("what", "邊個") weighs
     typo_credit: float = 0.6  # what a corrected word earns, against 1 for a word typed right
@@ -63,6 +68,12 @@ class Thresholds:
     # Nor do words in more entries than this, however large the knowledge base: it bounds the
     # pre-filter's work (`coopbot bench`), and is far above any curated knowledge base's size.
     max_postings: int = 2000
+    ranked: int = 5  # candidates ranked in full for each question
+    answer_suggestions: int = 4  # related entries offered with an answer
+    clarify_options: int = 4  # options offered when asking which one was meant
+    decline_suggestions: int = 3  # suggestions offered with a decline, if good enough:
+    decline_suggestion_share: float = 0.6  # at least this share of the decline threshold
+    word_cache_size: int = 4096  # misspelt words remembered per matcher (they recur)
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -108,14 +119,11 @@ _WORD = re.compile(r"[0-9a-z+]+|[^\sa-z0-9+]")
 
 # token_sort_ratio is plain ratio on each text with its words sorted: sorting every phrasing once,
 # when the index is built, leaves only the question to sort per query (a quarter of the cost).
-_PRESORTED_SCORERS = {"token_sort_ratio": "ratio"}
+_PRESORTED_SCORERS: dict[Any, Callable[..., float]] = {fuzz.token_sort_ratio: fuzz.ratio}
 
 
 def _sorted_words(text: str) -> str:
     return " ".join(sorted(text.split()))
-
-
-ALIAS_TYPO_CUTOFF = 84.0  # rapidfuzz ratio for a misspelt one-word alias to name its topic
 
 
 class _ByLength:
@@ -200,7 +208,12 @@ class Matcher:
         self.t = thresholds
         self._synonyms = _synonym_pattern(kb.meta.synonyms)
         self._presort = thresholds.scorer in _PRESORTED_SCORERS
-        self._scorer = getattr(fuzz, _PRESORTED_SCORERS.get(thresholds.scorer, thresholds.scorer))
+        self._scorer = _PRESORTED_SCORERS.get(thresholds.scorer, thresholds.scorer)
+        # Misspelt words seen in questions, with what they were read as: a typo costs a scan of
+        # the vocabulary, and the same typos come back question after question. Per matcher, so
+        # they go with it when a reload replaces it.
+        self._corrections: dict[str, tuple[str, float]] = {}
+        self._misspelt_aliases: dict[str, frozenset[str]] = {}
         self.entries: list[Entry] = list(kb.entries.values())
         self._variants: list[list[str]] = []
         self._terms: list[frozenset[str]] = []
@@ -225,7 +238,12 @@ class Matcher:
             term: self._weight(term) for term in self._idf
         }  # computed once, not per ask
         self._latin_vocabulary = _ByLength(
-            [t for t in self._postings if t.isascii() and len(t) >= 4], thresholds.typo_cutoff
+            [
+                t
+                for t in self._postings
+                if t.isascii() and len(t) >= thresholds.min_vocabulary_length
+            ],
+            thresholds.typo_cutoff,
         )
         self._index_aliases()
         self._platform_topics = {t.id for t in kb.platforms()}
@@ -267,7 +285,8 @@ class Matcher:
                 else:
                     self._word_aliases[canonical].add(topic.id)
         self._typo_aliases = _ByLength(
-            [a for a in self._word_aliases if len(a) >= 5], ALIAS_TYPO_CUTOFF
+            [a for a in self._word_aliases if len(a) >= self.t.min_typo_length],
+            self.t.alias_typo_cutoff,
         )
         self._cjk_lengths = sorted({len(a) for a in self._cjk_aliases})
 
@@ -276,7 +295,7 @@ class Matcher:
         found: set[str] = set()
         for word in set(text.split(" ")):
             found.update(self._word_aliases.get(word, ()))
-        for word in {w for w in _words(text) if len(w) >= 5 and w.isascii()}:
+        for word in {w for w in _words(text) if len(w) >= self.t.min_typo_length and w.isascii()}:
             found.update(self._misspelt_topics(word))
         padded = f" {text} "
         for alias, topic in self._phrase_aliases:
@@ -292,37 +311,51 @@ class Matcher:
                 found.update(self._cjk_aliases[alias])
         return found
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - the matcher lives as long as its knowledge base
     def _misspelt_topics(self, word: str) -> frozenset[str]:
         """Topics with a one-word alias within a typo of `word`: a scan of every such alias, so
         remembered, like `_correct`, for the words that come back in question after question."""
-        found: set[str] = set()
-        for alias, _score, _index in process.extract(
-            word,
-            self._typo_aliases.reach(len(word)),
-            scorer=fuzz.ratio,
-            score_cutoff=ALIAS_TYPO_CUTOFF,
-            limit=None,
-        ):
-            found.update(self._word_aliases[alias])
-        return frozenset(found)
+        found = self._misspelt_aliases.get(word)
+        if found is None:
+            matches = process.extract(
+                word,
+                self._typo_aliases.reach(len(word)),
+                scorer=fuzz.ratio,
+                score_cutoff=self.t.alias_typo_cutoff,
+                limit=None,
+            )
+            found = frozenset(t for alias, _, _ in matches for t in self._word_aliases[alias])
+            _remember(self._misspelt_aliases, word, found, self.t.word_cache_size)
+        return found
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - the matcher lives as long as its knowledge base
     def _correct(self, word: str) -> tuple[str, float]:
         """A misspelt Latin word as the known word it is closest to, with the credit it earns.
 
         A corrected word earns only part of a word typed right: "good" is close to "goods", and a
         greeting must not become a question about tariffs.
         """
-        if word in self._idf or len(word) < 5 or not word.isascii() or word.isdigit():
+        if (
+            word in self._idf
+            or len(word) < self.t.min_typo_length
+            or not word.isascii()
+            or word.isdigit()
+        ):
             return word, 1.0
-        best = process.extractOne(
-            word,
-            self._latin_vocabulary.reach(len(word)),
-            scorer=fuzz.ratio,
-            score_cutoff=self.t.typo_cutoff,
-        )
-        return (best[0], self.t.typo_credit) if best else (word, 1.0)
+        found = self._corrections.get(word)
+        if found is None:
+            best = process.extractOne(
+                word,
+                self._latin_vocabulary.reach(len(word)),
+                scorer=fuzz.ratio,
+                score_cutoff=self.t.typo_cutoff,
+            )
+            found = (best[0], self.t.typo_credit) if best else (word, 1.0)
+            _remember(self._corrections, word, found, self.t.word_cache_size)
+        return found
+
+    def forget_words(self) -> None:
+        """Empty the remembered typo lookups, so that a timing starts cold (`benchmarks`)."""
+        self._corrections.clear()
+        self._misspelt_aliases.clear()
 
     def _weight(self, term: str) -> float:
         weight = self._idf.get(term, self._max_idf * self.t.unknown_word_weight)
@@ -334,8 +367,9 @@ class Matcher:
 
     # --- scoring --------------------------------------------------------------------------
 
-    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
+    def rank(self, question: str, limit: int | None = None) -> list[Candidate]:
         """Entries by descending score; empty when the question has nothing to match on."""
+        limit = self.t.ranked if limit is None else limit
         if limit < 1:
             return []
         text = self.canonical(question)
@@ -446,15 +480,28 @@ class Matcher:
         ranked = self.rank(question)
         top = ranked[0].score if ranked else 0.0
         confidence = min(top, 1.0)
-        if top < self.t.decline:
-            suggestions = tuple(c for c in ranked[:3] if c.score >= self.t.decline * 0.6)
+        th = self.t
+        if top < th.decline:
+            floor = th.decline * th.decline_suggestion_share
+            suggestions = tuple(c for c in ranked[: th.decline_suggestions] if c.score >= floor)
             return Outcome("decline", question, reply_lang, confidence, suggestions)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if top >= self.t.answer and top - runner_up >= self.t.margin:
-            return Outcome("answer", question, reply_lang, confidence, tuple(ranked[:4]))
-        close = tuple(c for c in ranked if top - c.score <= self.t.clarify_window)
-        options = close if len(close) >= 2 else tuple(ranked[:3])
-        return Outcome("clarify", question, reply_lang, confidence, options[:4])
+        if top >= th.answer and top - runner_up >= th.margin:
+            return Outcome(
+                "answer", question, reply_lang, confidence, tuple(ranked[: th.answer_suggestions])
+            )
+        close = tuple(c for c in ranked if top - c.score <= th.clarify_window)
+        options = close if len(close) >= 2 else tuple(ranked[: th.decline_suggestions])
+        return Outcome("clarify", question, reply_lang, confidence, options[: th.clarify_options])
+
+    def good_enough(self, candidate: Candidate) -> bool:
+        """Whether a candidate scores above the line for being offered at all (inline results)."""
+        return candidate.score >= self.t.decline
+
+    def tie_tolerance(self) -> float:
+        """How close a rival's score may come before a phrasing counts as ambiguous
+        (`coopbot validate`): the overview bonus, which is all that separates a tie."""
+        return self.t.overview_bonus
 
 
 def _synonym_pattern(
@@ -480,10 +527,11 @@ def _synonym_pattern(
     return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})"), table
 
 
-def forget_words() -> None:
-    """Empty every matcher's cache of word lookups, so that a timing starts cold (`coopbot bench`)."""
-    Matcher._correct.cache_clear()
-    Matcher._misspelt_topics.cache_clear()
+def _remember(cache: dict[str, Any], key: str, value: Any, size: int) -> None:
+    """Keep `value` under `key`, forgetting the oldest key once `size` are kept."""
+    if len(cache) >= size:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 def chosen(entry: Entry, lang: Lang) -> Outcome:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -261,3 +263,14 @@ def test_hyphenated_and_joined_spellings_meet_through_the_synonyms(matcher: Matc
     assert matcher.canonical("HK-Chongqing Co-operation") == matcher.canonical(
         "hk chongqing cooperation"
     )
+
+
+def test_a_matcher_no_longer_held_is_freed_with_what_it_remembered(kb: KnowledgeBase) -> None:
+    replaced = Matcher(kb)
+    replaced.ask("wat is the cepaa agrement")  # misspelt words are remembered by the matcher
+    gone = weakref.ref(replaced)
+
+    del replaced
+    gc.collect()
+
+    assert gone() is None

@@ -593,8 +593,7 @@ async def on_inline(update: Update, context: Context) -> None:
         results = [inline_article(e, lang or app_lang) for e in entries]
     else:
         outcome = eng.matcher.ask(text, lang=lang or detect_language(text, default=app_lang))
-        floor = eng.matcher.t.decline
-        entries = [c.entry for c in outcome.candidates if c.score >= floor]
+        entries = [c.entry for c in outcome.candidates if eng.matcher.good_enough(c)]
         if outcome.kind == "decline" or not entries:
             results = [decline_article(outcome, eng.kb)]
         else:
