@@ -46,7 +46,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.evaluate import Item, default_files, load_items
 from bot.knowledge import Entry, KnowledgeBase, Topic, load_or_raise
-from bot.matcher import Matcher, forget_words, spaced, tokens
+from bot.matcher import Matcher, spaced, tokens
 from bot.text import LANGS, is_cjk
 
 # --- synthetic knowledge bases --------------------------------------------------------------------
@@ -482,7 +482,7 @@ def quality(kb: KnowledgeBase, items: list[Item], rounds: int, progress: Progres
     result: dict[str, dict] = {}
     progress(f"quality: matcher, {rounds} pass(es) over {len(items)} questions")
     # Word corrections are cached across questions, as in a running bot; not across passes.
-    answers, timing = time_passes(matcher_answer(matcher), items, rounds, reset=forget_words)
+    answers, timing = time_passes(matcher_answer(matcher), items, rounds, reset=matcher.forget_words)
     result["matcher"] = {
         **rates(items, [is_right(i, a) for i, a in zip(items, answers, strict=True)]),
         **timing,
