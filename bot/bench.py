@@ -482,7 +482,9 @@ def quality(kb: KnowledgeBase, items: list[Item], rounds: int, progress: Progres
     result: dict[str, dict] = {}
     progress(f"quality: matcher, {rounds} pass(es) over {len(items)} questions")
     # Word corrections are cached across questions, as in a running bot; not across passes.
-    answers, timing = time_passes(matcher_answer(matcher), items, rounds, reset=matcher.forget_words)
+    answers, timing = time_passes(
+        matcher_answer(matcher), items, rounds, reset=matcher.forget_words
+    )
     result["matcher"] = {
         **rates(items, [is_right(i, a) for i, a in zip(items, answers, strict=True)]),
         **timing,
@@ -646,7 +648,7 @@ def serve_bot(settings: Settings) -> None:
     from bot.telegram.app import build_application, run
 
     engine = Engine.load(settings.knowledge)
-    run(build_application(settings, engine, rate_limiter=False), settings, timeout=1)
+    run(build_application(settings, engine, rate_limiter=False), settings, poll_timeout=1)
 
 
 def _cpu_seconds(pid: int) -> float | None:

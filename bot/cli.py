@@ -252,7 +252,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, TelegramError
 
     from bot.storage import StorageError
-    from bot.telegram.app import build_application, configure_logging, redact, run
+    from bot.telegram.app import build_application, run
+    from bot.telegram.logs import configure_logging, redact
 
     configure_logging(settings.log_level)
     app = build_application(settings, Engine.load(settings.knowledge))

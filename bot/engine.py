@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.knowledge import Entry, KnowledgeBase, Topic, load_or_raise
+from bot.knowledge import Entry, KnowledgeBase, Problem, Topic, load, load_or_raise
 from bot.matcher import Matcher, Outcome
 from bot.text import Lang
 
@@ -40,6 +40,12 @@ class Engine:
     def load(cls, path: Path) -> Engine:
         """The engine for the knowledge base at `path`; KnowledgeError if it has errors."""
         return cls.build(load_or_raise(path))
+
+    def reload(self) -> tuple[Engine | None, list[Problem]]:
+        """A new engine from the same folder, and every problem found; None if it has errors,
+        so the caller keeps serving this one."""
+        kb, problems = load(self.kb.path)
+        return (Engine.build(kb) if kb is not None else None), problems
 
     def ask(self, question: str, lang: Lang | None = None) -> Outcome:
         return self.matcher.ask(question, lang=lang)

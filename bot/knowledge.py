@@ -30,8 +30,8 @@ MAX_DEPTH = 32
 #: puts every phrasing to the matcher, so this bounds its work whatever a file holds.
 MAX_QUESTIONS = 100
 TOPIC_KINDS = ("platform", "policy", "about")
-#: Telegram's limit on one message: every answer, with its citations, is sent as one.
-TELEGRAM_MESSAGE_LIMIT = 4096
+#: The longest answer any front end must show in one message (Telegram's limit is the smallest).
+MAX_ANSWER_CHARS = 4096
 
 
 @dataclass(frozen=True)
@@ -382,7 +382,7 @@ def _parse_meta(data: Any, checker: _Checker) -> Meta | None:
         )
         minimum = {"en": 1, "zh-Hant": 1}
     max_chars = data.get("max_answer_chars", 900)
-    if not isinstance(max_chars, int) or not 0 < max_chars <= TELEGRAM_MESSAGE_LIMIT:
+    if not isinstance(max_chars, int) or not 0 < max_chars <= MAX_ANSWER_CHARS:
         checker.error(data, "max_answer_chars", "meta", "'max_answer_chars' must be 1..4096")
         max_chars = 900
     synonyms_raw = data.get("synonyms", {}) or {}
@@ -531,7 +531,7 @@ def _parse_answer(
                 answer[lang] = join_lines(text)
     if "zh-Hant" in answer and "zh-Hans" not in answer:
         answer["zh-Hans"] = to_simplified(answer["zh-Hant"])
-    limit = meta.max_answer_chars if meta else TELEGRAM_MESSAGE_LIMIT
+    limit = meta.max_answer_chars if meta else MAX_ANSWER_CHARS
     for lang, text in answer.items():
         if len(text) > limit:
             where = raw["answer"] if lang in raw["answer"] else raw

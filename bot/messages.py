@@ -182,22 +182,6 @@ _STRINGS: dict[str, dict[str, str]] = {
     "reload_more": {"en": "…and {count} more.", "zh-Hant": "……另有{count}項。"},
 }
 
-#: The command menu Telegram shows beside the text field, per language (`/` is added by Telegram).
-COMMANDS: dict[str, dict[str, str]] = {
-    "start": {"en": "Welcome and main topics", "zh-Hant": "歡迎及主要主題"},
-    "help": {"en": "How to ask, and what I can do", "zh-Hant": "如何提問及功能"},
-    "platforms": {"en": "The co-operation platforms", "zh-Hant": "各個合作平台"},
-    "topics": {"en": "Every topic I know about", "zh-Hant": "所有主題"},
-    "lang": {"en": "Language of my answers", "zh-Hant": "回答的語言"},
-    "sources": {"en": "The official pages I cite", "zh-Hant": "引用的官方網頁"},
-    "about": {"en": "About this bot and its data", "zh-Hant": "關於本機械人及資料"},
-}
-#: Shown only to the operators (ADMIN_USER_IDS) in their private chat with the bot.
-ADMIN_COMMANDS: dict[str, dict[str, str]] = {
-    "stats": {"en": "Questions, declines and feedback", "zh-Hant": "提問、未能回答及意見統計"},
-    "reload": {"en": "Re-read the knowledge base", "zh-Hant": "重新載入知識庫"},
-}
-
 
 def t(key: str, lang: Lang, **values: str) -> str:
     """The sentence `key` in `lang`, with `values` filled in."""

@@ -1,17 +1,16 @@
-"""An outcome of the matcher turned into words: plain text for the terminal and JSON, HTML for Telegram.
+"""An outcome of the matcher turned into words: plain text for the terminal and `ask --json`.
 
-Both renderers say the same things in the same order, so what the command line shows is what a
-Telegram user reads. HTML escapes every string that comes from a user or the knowledge base.
+Telegram's HTML (`bot.telegram.html`) says the same things in the same order, built from the same
+pieces here, so what the command line shows is what a Telegram user reads.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.knowledge import TELEGRAM_MESSAGE_LIMIT, Entry, KnowledgeBase, Source
+from bot.knowledge import Entry, KnowledgeBase, Source
 from bot.matcher import Outcome
 from bot.messages import format_date, t
 from bot.text import Lang
@@ -108,64 +107,3 @@ def to_json(outcome: Outcome, kb: KnowledgeBase) -> dict[str, Any]:
             for s in resolve_suggestions(suggestions(outcome), kb, outcome.lang)
         ],
     }
-
-
-def link(source: Source) -> str:
-    return f'<a href="{html.escape(source.url, quote=True)}">{html.escape(source.title)}</a>'
-
-
-def entry_html(entry: Entry, lang: Lang) -> str:
-    """An answer in Telegram HTML: the text, the "as of" line, and its citations as links."""
-    parts = [html.escape(entry.answer[lang])]
-    if entry.as_of:
-        parts.append(f"<i>{html.escape(t('as_of', lang, date=format_date(entry.as_of, lang)))}</i>")
-    label = t("source" if len(entry.sources) == 1 else "sources", lang)
-    parts.append(f"{html.escape(label)}: " + " · ".join(link(s) for s in entry.sources))
-    return fit("\n\n".join(parts))
-
-
-def outcome_html(outcome: Outcome, kb: KnowledgeBase) -> str:
-    """The main Telegram message for any outcome; buttons are the Telegram layer's business."""
-    lang = outcome.lang
-    if outcome.kind == "answer":
-        return entry_html(outcome.candidates[0].entry, lang)
-    if outcome.kind == "clarify":
-        return html.escape(t("clarify", lang))
-    page = official_page(kb, lang)
-    return f"{html.escape(t('decline', lang))}\n{html.escape(t('official', lang))} {link(page)}"
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units, so an emoji or a rare Han character is 2."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def fit(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> str:
-    """Cut HTML to Telegram's limit without leaving a tag or an entity broken or unclosed.
-
-    The HTML itself is measured, in UTF-16 code units: never less than the text Telegram counts.
-    """
-    if utf16_len(text) <= limit:
-        return text
-    budget = limit - min(200, limit // 2)  # room for the ellipsis and the closing tags
-    cut = text[:budget]
-    if utf16_len(cut) > budget:  # characters beyond the Basic Multilingual Plane count twice
-        units = 0
-        for end, ch in enumerate(cut):
-            units += 2 if ord(ch) > 0xFFFF else 1
-            if units > budget:
-                cut = cut[:end]
-                break
-    for opener, closer in (("<", ">"), ("&", ";")):
-        start = cut.rfind(opener)
-        if start > cut.rfind(closer):
-            cut = cut[:start]
-    open_tags: list[str] = []
-    for piece in cut.split("<")[1:]:
-        name = piece.split(">", 1)[0].split(" ", 1)[0]
-        if name.startswith("/"):
-            if open_tags and open_tags[-1] == name[1:]:
-                open_tags.pop()
-        else:
-            open_tags.append(name)
-    return cut + "…" + "".join(f"</{name}>" for name in reversed(open_tags))

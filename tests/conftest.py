@@ -1,35 +1,30 @@
-"""Shared fixtures: the small fixture knowledge base, loaded once, and broken copies of it."""
+"""Shared fixtures: the fixture knowledge base, loaded once, broken copies of it, and the bot running
+against the fake Bot API. Helpers and constants live in tests/support, where any test may import them."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
+from bot.config import Settings
+from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, load_or_raise
 from bot.matcher import Matcher, Thresholds
-
-if TYPE_CHECKING:  # imported where used: only the Telegram tests need them
-    from bot.config import Settings
-    from bot.engine import Engine
-    from tests.support.fake_bot_api import Call, FakeBotApi
-
-FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "kb"
-#: The fields of `coopbot ask --json`, in order: README promises them to other programs.
-ASK_JSON_FIELDS = [
-    "question",
-    "answered",
-    "id",
-    "lang",
-    "answer",
-    "confidence",
-    "sources",
-    "suggestions",
-]
+from tests.support.data import FIXTURE_KB
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.running_bot import (
+    TELEGRAM_ADMIN_ID,
+    TELEGRAM_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET,
+    RunningBot,
+    free_port,
+)
 
 #: Set by .ci/run: a test that skips for any reason but a missing PostgreSQL server fails the run,
 #: so the suite cannot quietly shrink (a clone without ../shared once skipped every Telegram test).
@@ -127,135 +122,12 @@ def broken_kb(make_kb: Callable[..., Path]) -> Path:
 
 # --- The Telegram bot against the fake Bot API (tests/test_telegram_*.py) --------------------------
 
-#: Well-formed (bot.config.check_token accepts it) and distinctive, so a leak is easy to grep for.
-TELEGRAM_TOKEN = "123456789:AAFakeTokenForTests-0123456789_abcdef"
-TELEGRAM_ADMIN_ID = 4242
-TELEGRAM_WEBHOOK_SECRET = "test-webhook-secret_0123"
-
 
 @pytest.fixture
 def fake_api() -> Iterator[FakeBotApi]:
     """A strict fake Bot API server on 127.0.0.1."""
-    from tests.support.fake_bot_api import FakeBotApi
-
     with FakeBotApi() as api:
         yield api
-
-
-class RunningBot:
-    """The real Application, run by `bot.telegram.app.run` in a thread, as `coopbot run` runs it.
-
-    A thread (not the test's event loop) because `run_polling`/`run_webhook` own their loop, and
-    running those, rather than re-creating their start-up steps, is what the tests must cover.
-    """
-
-    def __init__(
-        self,
-        api: FakeBotApi,
-        settings: Settings,
-        mode: str,
-        rate_limiter: bool,
-        engine: Engine | None = None,
-        poll_timeout: int = 2,
-    ) -> None:
-        import asyncio
-        import threading
-
-        from bot.engine import Engine
-        from bot.knowledge import load_or_raise
-        from bot.telegram.app import build_application
-
-        self.api, self.settings, self.mode = api, settings, mode
-        self.poll_timeout = poll_timeout
-        engine = engine or Engine.build(load_or_raise(settings.knowledge))
-        self.app = build_application(settings, engine, rate_limiter=rate_limiter)
-        self.webhook_local_url = (
-            f"http://127.0.0.1:{settings.port}/{settings.webhook_url.split('/', 3)[3]}"
-            if mode == "webhook"
-            else None
-        )
-        self.failure: BaseException | None = None
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, name=f"bot-{mode}", daemon=True)
-
-    def _serve(self) -> None:
-        import asyncio
-
-        from bot.telegram.app import run
-
-        asyncio.set_event_loop(self._loop)
-        options = {"stop_signals": None}
-        if self.mode == "polling":
-            options["timeout"] = self.poll_timeout
-        try:
-            run(self.app, self.settings, **options)
-        except BaseException as exc:  # reported by start()/stop(), in the test's thread
-            self.failure = exc
-
-    def start(self) -> RunningBot:
-        import time
-
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self.app.running:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise AssertionError(f"the bot did not start: {self.failure!r}")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        """Stop as SIGTERM does: updates in progress finish, storage is closed."""
-        if self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self.app.stop_running)
-            self._thread.join(timeout=15)
-        assert not self._thread.is_alive(), "the bot did not stop"
-        if self.failure is not None:
-            raise self.failure
-
-    def send(self, update: dict) -> int:
-        """Hand an update to the bot the way this mode receives them; returns its update_id."""
-        if self.mode == "polling":
-            return self.api.push_update(update)
-        status = self.api.deliver_webhook(self.webhook_local_url, update)
-        assert status == 200, f"webhook delivery refused with {status}"
-        return -1
-
-    def say(self, text: str | None, **fields: Any) -> Call:
-        """A user's message; returns the bot's first sendMessage after it."""
-        mark = len(self.api.calls)
-        self.send(self.api.make_message(text, **fields))
-        return self.api.wait_for("sendMessage", after=mark)
-
-    def settle(self, user_id: int) -> None:
-        """Wait until the user's earlier updates are fully handled, storage writes included.
-
-        A user's updates are handled one at a time, in order, so the reply to a later /help
-        proves every earlier one finished.
-        """
-        mark = len(self.api.calls)
-        self.send(self.api.make_message("/help", user_id=user_id))
-        self.api.wait_for(
-            lambda c: (
-                c.method == "sendMessage"
-                and c.params["chat_id"] == user_id
-                and "/platforms" in c.params["text"]
-            ),
-            after=mark,
-        )
-
-    def press(self, data: str, message: dict[str, Any] | None = None, **fields: Any) -> Call:
-        """Press a button; returns the answerCallbackQuery the press got."""
-        mark = len(self.api.calls)
-        self.send(self.api.make_callback_query(data, message=message, **fields))
-        return self.api.wait_for("answerCallbackQuery", after=mark)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 _TLS_CONTEXTS: dict = {}
@@ -291,10 +163,6 @@ def start_bot(
     it again) and `poll_timeout` (seconds a long poll waits) override Settings fields. The rate
     limiter is off by default: it adds nothing to what the tests check but waiting.
     """
-    import dataclasses
-
-    from bot.config import Settings
-
     running: list[RunningBot] = []
 
     def start(
@@ -313,7 +181,7 @@ def start_bot(
             user_hash_key=b"test-key",
         )
         if mode == "webhook":
-            port = _free_port()
+            port = free_port()
             settings = dataclasses.replace(
                 settings,
                 webhook_url="https://coopbot.example.org/telegram/hook",

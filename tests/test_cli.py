@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ASK_JSON_FIELDS
 
 from bot import __version__
 from bot.cli import EXIT_OK, EXIT_PROBLEMS, SHELL_HELP, main
 from bot.knowledge import KnowledgeBase
+from tests.support.data import ASK_JSON_FIELDS
 
 MakeKb = Callable[..., Path]
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -24,9 +24,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge import TELEGRAM_MESSAGE_LIMIT, Entry, KnowledgeBase, Source, load_or_raise
+from bot.knowledge import Entry, KnowledgeBase, Source, load_or_raise
 from bot.matcher import Matcher
-from bot.render import entry_html, fit, message_text, outcome_html, plain, to_json
+from bot.render import message_text, plain, to_json
+from bot.telegram.html import MESSAGE_LIMIT, entry_html, fit, outcome_html
 from bot.text import LANGS, Lang, detect_language, normalise
 from tests.support.fake_bot_api import parse_html, utf16_len
 
@@ -212,9 +213,7 @@ def test_outcome_html_fits_one_telegram_message(
     engine: tuple[KnowledgeBase, Matcher], question: str
 ) -> None:
     kb, matcher = engine
-    assert (
-        utf16_len(telegram_text(outcome_html(matcher.ask(question), kb))) <= TELEGRAM_MESSAGE_LIMIT
-    )
+    assert utf16_len(telegram_text(outcome_html(matcher.ask(question), kb))) <= MESSAGE_LIMIT
 
 
 @for_any_question
@@ -246,7 +245,7 @@ long_kb_text = st.builds(
     lambda head, filler, count: head + filler * count,
     kb_text,
     st.sampled_from(["a", "&", "<", "中", "😀", "𠝹", "e\u0301", "👨‍👩‍👧"]),
-    st.integers(0, TELEGRAM_MESSAGE_LIMIT),
+    st.integers(0, MESSAGE_LIMIT),
 )
 sources = st.lists(
     st.builds(
@@ -275,7 +274,7 @@ entries = st.builds(
 @settings(max_examples=60, deadline=500)
 @given(entry=entries, lang=st.sampled_from(LANGS))
 def test_entry_html_is_one_telegram_message_whatever_the_entry(entry: Entry, lang: Lang) -> None:
-    assert utf16_len(telegram_text(entry_html(entry, lang))) <= TELEGRAM_MESSAGE_LIMIT
+    assert utf16_len(telegram_text(entry_html(entry, lang))) <= MESSAGE_LIMIT
 
 
 def tagged(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -296,7 +295,7 @@ bot_html = st.recursive(long_kb_text.map(html.escape), tagged, max_leaves=8)
 
 
 @settings(max_examples=100, deadline=500)
-@given(message=bot_html, limit=st.integers(50, TELEGRAM_MESSAGE_LIMIT))
+@given(message=bot_html, limit=st.integers(50, MESSAGE_LIMIT))
 def test_fit_cuts_any_message_to_html_telegram_accepts_within_the_limit(
     message: str, limit: int
 ) -> None:

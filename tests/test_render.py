@@ -1,75 +1,21 @@
-"""Outcomes in words: plain text for the terminal, the JSON contract, and Telegram HTML."""
+"""Outcomes in words: plain text for the terminal and the JSON contract."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
-from html.parser import HTMLParser
 
 import pytest
-from conftest import ASK_JSON_FIELDS
 
-from bot.knowledge import TELEGRAM_MESSAGE_LIMIT, Entry, KnowledgeBase, Source
-from bot.matcher import Matcher, Outcome, chosen
-from bot.render import (
-    entry_html,
-    fit,
-    outcome_html,
-    plain,
-    to_json,
-)
+from bot.knowledge import KnowledgeBase
+from bot.matcher import Matcher, Outcome
+from bot.render import plain, to_json
 from bot.text import to_simplified
+from tests.support.data import ASK_JSON_FIELDS
 
 LEADERS_QUESTION = "who leads the chongqing conference"
 LEADERS_SOURCE_URL = "https://www.info.gov.hk/gia/general/202305/11/P2023051100454.htm"
 OFFICIAL_EN = "https://www.cmab.gov.hk/en/issues/regional_cooperation.htm"
 OFFICIAL_TC = "https://www.cmab.gov.hk/tc/issues/regional_cooperation.htm"
-
-
-class _TagChecker(HTMLParser):
-    """Records tags that are closed out of order and tags left open."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.open: list[str] = []
-        self.misnested: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.open and self.open[-1] == tag:
-            self.open.pop()
-        else:
-            self.misnested.append(tag)
-
-
-def assert_well_formed(text: str) -> None:
-    """Every tag complete and closed in order; every `&` starts a whole entity."""
-    assert re.search(r"<[^>]*$", text) is None, "a tag is cut off"
-    assert re.findall(r"&(?!(?:amp|lt|gt|quot|#x27);)", text) == [], "an entity is cut off"
-    checker = _TagChecker()
-    checker.feed(text)
-    checker.close()
-    assert (checker.open, checker.misnested) == ([], [])
-
-
-@pytest.fixture
-def tricky_entry() -> Entry:
-    """An entry whose knowledge-base strings hold HTML's special characters."""
-    return Entry(
-        id="tariffs",
-        topic="cepa",
-        questions={"en": ("Tariffs?",), "zh-Hant": ("關稅？",), "zh-Hans": ("关税？",)},
-        answer={
-            "en": "Tariffs < 5% & <b>zero</b> for CEPA goods.",
-            "zh-Hant": "關稅<5% & 零。",
-            "zh-Hans": "关税<5% & 零。",
-        },
-        sources=(Source("Trade & <Industry>", "https://www.tid.gov.hk/cepa?a=1&b=<2>"),),
-        as_of=dt.date(2024, 7, 12),
-    )
 
 
 def answered(matcher: Matcher, question: str, **kwargs: str) -> Outcome:
@@ -226,92 +172,3 @@ def test_forced_simplified_reply_to_an_english_question(
     text = plain(answered(matcher, LEADERS_QUESTION, lang="zh-Hans"), kb)
     assert "首次会议" in text and "會議" not in text
     assert "相关问题" in text
-
-
-# --- HTML -----------------------------------------------------------------------------------------
-
-
-def test_html_escapes_special_characters_of_the_answer(tricky_entry: Entry) -> None:
-    html = entry_html(tricky_entry, "en")
-    assert "Tariffs &lt; 5% &amp; &lt;b&gt;zero&lt;/b&gt; for CEPA goods." in html
-    assert "<b>" not in html
-
-
-def test_html_links_sources_with_escaped_url_and_title(tricky_entry: Entry) -> None:
-    html = entry_html(tricky_entry, "en")
-    assert (
-        'Source: <a href="https://www.tid.gov.hk/cepa?a=1&amp;b=&lt;2&gt;">'
-        "Trade &amp; &lt;Industry&gt;</a>"
-    ) in html
-    assert_well_formed(html)
-
-
-def test_html_shows_as_of_in_italics(tricky_entry: Entry) -> None:
-    assert "<i>As of 12 July 2024.</i>" in entry_html(tricky_entry, "en")
-    assert "<i>资料截至2024年7月12日。</i>" in entry_html(tricky_entry, "zh-Hans")
-
-
-def test_html_says_sources_in_the_plural_for_several(tricky_entry: Entry) -> None:
-    two = Entry(**{**tricky_entry.__dict__, "sources": tricky_entry.sources * 2})
-    assert "Sources: <a href=" in entry_html(two, "en")
-    assert entry_html(two, "en").count("<a href=") == 2
-
-
-def test_html_decline_links_the_official_page(matcher: Matcher, kb: KnowledgeBase) -> None:
-    html = outcome_html(matcher.ask("tell me a joke"), kb)
-    assert f'<a href="{OFFICIAL_EN}">Regional Co-operation with the Mainland</a>' in html
-    assert_well_formed(html)
-
-
-def test_html_clarify_is_the_escaped_prompt(clarifying_matcher: Matcher, kb: KnowledgeBase) -> None:
-    assert outcome_html(clarifying_matcher.ask("chongqing"), kb) == (
-        "I am not sure which of these you mean. Pick one:"
-    )
-
-
-def test_html_of_an_answer_outcome_is_the_entry(kb: KnowledgeBase) -> None:
-    entry = kb.entries["chongqing-leaders"]
-    assert outcome_html(chosen(entry, "zh-Hant"), kb) == entry_html(entry, "zh-Hant")
-
-
-# --- fit ------------------------------------------------------------------------------------------
-
-LINKED = '<b>bold &amp; strong</b> <a href="https://x.gov.hk/?a=1&amp;b=2">link &lt;x&gt;</a> text '
-
-
-def test_fit_leaves_a_message_within_the_limit_alone() -> None:
-    assert fit(LINKED) == LINKED
-
-
-@pytest.mark.parametrize("offset", range(len(LINKED)))
-def test_fit_keeps_to_the_telegram_limit_and_closes_every_tag(offset: int) -> None:
-    # Shifting the start moves the cut point through every position inside tags and entities.
-    text = "x" * offset + LINKED * 200
-    result = fit(text)
-    assert len(result) <= TELEGRAM_MESSAGE_LIMIT
-    assert result.startswith(text[: TELEGRAM_MESSAGE_LIMIT // 2])
-    assert_well_formed(result)
-
-
-def test_fit_marks_the_cut_with_an_ellipsis() -> None:
-    assert fit("a" * 5000).endswith("…")
-
-
-def test_fit_closes_a_tag_left_open_at_the_cut() -> None:
-    result = fit("<i>" + "a" * 5000 + "</i>")
-    assert result.endswith("…</i>")
-    assert_well_formed(result)
-
-
-@pytest.mark.parametrize("limit", [1000, 300, 150, 100, 50])
-def test_fit_keeps_to_a_smaller_limit(limit: int) -> None:
-    result = fit(LINKED * 50, limit=limit)
-    assert len(result) <= limit
-    assert_well_formed(result)
-
-
-def test_entry_html_of_a_very_long_answer_fits_one_message(tricky_entry: Entry) -> None:
-    long = Entry(**{**tricky_entry.__dict__, "answer": {"en": "a < b & c. " * 600}})
-    html = entry_html(long, "en")
-    assert len(html) <= TELEGRAM_MESSAGE_LIMIT
-    assert_well_formed(html)

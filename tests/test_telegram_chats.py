@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import RunningBot
 
-from bot.telegram.state import FLOOD, FloodGate
-from tests.support.fake_bot_api import BOT_USERNAME, DEFAULT_GROUP_ID
+from bot.telegram.flood import FloodGate
+from tests.support.fake_bot_api import BOT_USERNAME, DEFAULT_GROUP_ID, DEFAULT_USER_ID
+from tests.support.running_bot import RunningBot
 
 MENTION = f"@{BOT_USERNAME}"
-USER = 10_001
+USER = DEFAULT_USER_ID
 
 
 def group_message(bot: RunningBot, text: str | None, **fields: Any) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def help_reply_in_group(bot: RunningBot, mark: int) -> list[str]:
     """Send /help to the group after the messages under test, wait for its reply, and return
     everything the bot said there since `mark`: the user's updates are handled in order, so
     anything said about the earlier messages is said by then."""
-    help_mark = len(bot.api.calls)
+    help_mark = bot.api.mark()
     bot.send(group_message(bot, "/help"))
     bot.api.wait_for(
         lambda c: c.method == "sendMessage" and "/platforms" in c.params["text"], after=help_mark
@@ -44,7 +44,7 @@ def help_reply_in_group(bot: RunningBot, mark: int) -> list[str]:
 
 
 def test_plain_group_chatter_gets_no_reply(telegram_bot: RunningBot) -> None:
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.send(group_message(telegram_bot, "What is CEPA?"))
     replies = help_reply_in_group(telegram_bot, mark)
     assert len(replies) == 1 and "/platforms" in replies[0]  # only the answer to /help
@@ -54,7 +54,7 @@ def test_a_mention_in_a_group_is_answered_as_a_reply(telegram_bot: RunningBot) -
     text = f"{MENTION} What is CEPA?"
     entities = [{"type": "mention", "offset": 0, "length": len(MENTION)}]
     message = group_message(telegram_bot, text, entities=entities)
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.send(message)
     call = telegram_bot.api.wait_for("sendMessage", after=mark)
     assert call.params["text"].startswith("CEPA is")
@@ -71,7 +71,7 @@ def test_a_reply_to_the_bot_in_a_group_is_answered(telegram_bot: RunningBot) -> 
 
 def test_a_reply_to_someone_else_in_a_group_gets_no_reply(telegram_bot: RunningBot) -> None:
     other = telegram_bot.api.make_message("hi", user_id=555, chat_type="supergroup")["message"]
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.send(group_message(telegram_bot, "What is CEPA?", reply_to_message=other))
     assert len(help_reply_in_group(telegram_bot, mark)) == 1
 
@@ -84,7 +84,7 @@ def test_a_command_in_a_group_is_answered(telegram_bot: RunningBot) -> None:
 def test_an_unknown_command_in_a_group_is_answered_only_when_addressed_to_the_bot(
     telegram_bot: RunningBot,
 ) -> None:
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.send(group_message(telegram_bot, "/frobnicate"))
     telegram_bot.send(group_message(telegram_bot, "/frobnicate@some_other_bot"))
     telegram_bot.send(group_message(telegram_bot, f"/frobnicate{MENTION}"))
@@ -117,7 +117,7 @@ def test_a_non_text_message_gets_one_polite_line(telegram_bot: RunningBot, kind:
 
 
 def test_a_sticker_in_a_group_gets_no_reply(telegram_bot: RunningBot) -> None:
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.send(group_message(telegram_bot, None, sticker=NON_TEXT["sticker"]))
     assert len(help_reply_in_group(telegram_bot, mark)) == 1
 
@@ -128,7 +128,7 @@ def test_a_sticker_in_a_group_gets_no_reply(telegram_bot: RunningBot) -> None:
 def test_an_edited_message_is_not_answered_again(bot_each_mode: RunningBot) -> None:
     api = bot_each_mode.api
     original = api.make_message("What is CEPA?")
-    mark = len(api.calls)
+    mark = api.mark()
     bot_each_mode.send(original)
     api.wait_for("sendMessage", after=mark)
     message_id = original["message"]["message_id"]
@@ -140,7 +140,7 @@ def test_an_edited_message_is_not_answered_again(bot_each_mode: RunningBot) -> N
 
 def test_a_channel_post_is_not_answered(bot_each_mode: RunningBot) -> None:
     api = bot_each_mode.api
-    mark = len(api.calls)
+    mark = api.mark()
     bot_each_mode.send(api.make_channel_post("What is CEPA?"))
     bot_each_mode.settle(USER)
     assert [c.params["chat_id"] for c in api.sent("sendMessage") if c.index >= mark] == [USER]
@@ -165,13 +165,13 @@ def flood_bot(start_bot: Callable[..., RunningBot]) -> FloodBot:
     """A bot allowing 3 messages a minute, on a clock the test moves."""
     bot = start_bot(flood_limit=3)
     clock = Clock()
-    bot.app.bot_data[FLOOD] = FloodGate(3, clock=clock)
+    bot.app.bot_data.flood = FloodGate(3, clock=clock)
     return bot, clock
 
 
 def test_a_flooding_user_gets_one_note_and_then_silence(flood_bot: FloodBot) -> None:
     bot, clock = flood_bot
-    mark = len(bot.api.calls)
+    mark = bot.api.mark()
     for _ in range(6):
         bot.send(bot.api.make_message("What is CEPA?"))
     bot.press("e|e|cepa-overview")  # always answered, so it waits for the six before it

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TELEGRAM_ADMIN_ID, RunningBot
 
+from bot import engine as engine_module
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, Problem, built_in_path, load
-from bot.telegram import handlers
-from bot.telegram.state import ENGINE
-from tests.support.fake_bot_api import Call
-
-
-def buttons(call: Call) -> list[tuple[str, str]]:
-    """(label, callback_data) of every button under a sent message."""
-    markup = call.params.get("reply_markup") or {"inline_keyboard": []}
-    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
-
-
-def data(call: Call) -> list[str]:
-    return [d for _label, d in buttons(call)]
-
+from tests.support.running_bot import TELEGRAM_ADMIN_ID, RunningBot, button_data, buttons
 
 # --- /start and /help ----------------------------------------------------------------------------
 
@@ -33,13 +22,13 @@ def data(call: Call) -> list[str]:
 def test_start_welcomes_and_offers_the_main_topics(bot_each_mode: RunningBot) -> None:
     call = bot_each_mode.say("/start")
     assert "Hello" in call.params["text"]
-    assert data(call) == ["m|e|platforms", "t|e|cepa"]
+    assert button_data(call) == ["m|e|platforms", "t|e|cepa"]
 
 
 def test_start_speaks_the_language_of_the_users_telegram_app(telegram_bot: RunningBot) -> None:
     call = telegram_bot.say("/start", language_code="zh-hk")
     assert call.params["text"].startswith("你好")
-    assert data(call) == ["m|t|platforms", "t|t|cepa"]
+    assert button_data(call) == ["m|t|platforms", "t|t|cepa"]
 
 
 def test_help_lists_the_commands(bot_each_mode: RunningBot) -> None:
@@ -60,11 +49,11 @@ def test_pressing_a_platform_shows_its_overview_and_its_other_questions(
     telegram_bot: RunningBot,
 ) -> None:
     menu = telegram_bot.say("/platforms")
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.press("t|e|chongqing", message=menu.result)
     answer = telegram_bot.api.wait_for("sendMessage", after=mark)
     assert "high-level co-operation mechanism" in answer.params["text"]
-    assert data(answer) == [
+    assert button_data(answer) == [
         "e|e|chongqing-leaders",
         "u|e|chongqing-overview",
         "d|e|chongqing-overview",
@@ -73,14 +62,14 @@ def test_pressing_a_platform_shows_its_overview_and_its_other_questions(
 
 def test_the_platforms_button_of_start_opens_the_platforms_menu(telegram_bot: RunningBot) -> None:
     welcome = telegram_bot.say("/start")
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.press("m|e|platforms", message=welcome.result)
     menu = telegram_bot.api.wait_for("sendMessage", after=mark)
-    assert data(menu) == ["t|e|chongqing"]
+    assert button_data(menu) == ["t|e|chongqing"]
 
 
 def test_topics_lists_policies_then_platforms(telegram_bot: RunningBot) -> None:
-    assert data(telegram_bot.say("/topics")) == ["t|e|cepa", "t|e|chongqing"]
+    assert button_data(telegram_bot.say("/topics")) == ["t|e|cepa", "t|e|chongqing"]
 
 
 # --- /lang ---------------------------------------------------------------------------------------
@@ -93,7 +82,7 @@ def test_lang_offers_the_three_languages_each_in_itself(telegram_bot: RunningBot
 
 def test_a_language_button_confirms_in_the_language_chosen(telegram_bot: RunningBot) -> None:
     prompt = telegram_bot.say("/lang")
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.press("l|s|", message=prompt.result)
     edit = telegram_bot.api.wait_for("editMessageText", after=mark)
     assert edit.params["text"] == "我会以简体中文回答。"
@@ -117,7 +106,7 @@ def test_lang_with_an_unknown_language_explains_and_offers_buttons(
 ) -> None:
     call = telegram_bot.say("/lang klingon")
     assert "/lang zh-Hant" in call.params["text"]
-    assert data(call) == ["l|e|", "l|t|", "l|s|"]
+    assert button_data(call) == ["l|e|", "l|t|", "l|s|"]
 
 
 # --- /sources and /about -------------------------------------------------------------------------
@@ -233,12 +222,26 @@ def test_reload_replaces_the_knowledge_base_and_its_matcher_together(
 ) -> None:
     folder = make_kb()
     bot = start_bot(knowledge=folder)
-    before = bot.app.bot_data[ENGINE]
+    before = bot.app.bot_data.engine
     edit_cepa(folder)
     bot.say("/reload", user_id=TELEGRAM_ADMIN_ID)
-    after = bot.app.bot_data[ENGINE]
+    after = bot.app.bot_data.engine
     assert after.kb is not before.kb and after.matcher.kb is after.kb
     assert before.matcher.kb is before.kb  # a handler still using the old pair keeps a whole one
+
+
+def test_three_reloads_leave_one_matcher_alive(telegram_bot: RunningBot) -> None:
+    matchers = []
+    for _ in range(3):
+        telegram_bot.say("wat is cepaa", user_id=TELEGRAM_ADMIN_ID)  # fills the typo memory
+        matchers.append(weakref.ref(telegram_bot.app.bot_data.engine.matcher))
+        telegram_bot.say("/reload", user_id=TELEGRAM_ADMIN_ID)
+    telegram_bot.settle(TELEGRAM_ADMIN_ID)  # the last /reload's handler has returned
+    gc.collect()
+
+    alive = [m for m in matchers if m() is not None]
+    assert alive == []
+    assert telegram_bot.app.bot_data.engine.matcher is not None
 
 
 def test_reload_of_a_broken_knowledge_base_keeps_the_old_one_and_lists_the_errors(
@@ -246,12 +249,12 @@ def test_reload_of_a_broken_knowledge_base_keeps_the_old_one_and_lists_the_error
 ) -> None:
     folder = make_kb()
     bot = start_bot(knowledge=folder)
-    before = bot.app.bot_data[ENGINE]
+    before = bot.app.bot_data.engine
     break_cepa(folder)
     reply = bot.say("/reload", user_id=TELEGRAM_ADMIN_ID).params["text"]
     assert "kept serving the previous one" in reply
     assert f"{folder / 'cepa.yaml'}:" in reply
-    assert bot.app.bot_data[ENGINE] is before
+    assert bot.app.bot_data.engine is before
     assert SIGNED in bot.say("What is CEPA?").params["text"]
 
 
@@ -262,17 +265,17 @@ class HeldReload:
     def __init__(self, bot: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
         self.bot = bot
         self.reading, self.release = threading.Event(), threading.Event()
-        real_load = handlers.load
+        real_load = engine_module.load
 
         def held_load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             self.reading.set()
             assert self.release.wait(10), "the test never let the reload go on"
             return real_load(path)
 
-        monkeypatch.setattr(handlers, "load", held_load)
+        monkeypatch.setattr(engine_module, "load", held_load)
 
     def begin(self) -> None:
-        self.mark = len(self.bot.api.calls)
+        self.mark = self.bot.api.mark()
         self.bot.send(self.bot.api.make_message("/reload", user_id=TELEGRAM_ADMIN_ID))
         assert self.reading.wait(5), "the reload did not start"
 
@@ -333,16 +336,16 @@ def test_platforms_of_the_real_knowledge_base_are_all_offered(
     real_kb_bot: tuple[RunningBot, KnowledgeBase],
 ) -> None:
     bot, kb = real_kb_bot
-    assert data(bot.say("/platforms")) == [f"t|e|{p.id}" for p in kb.platforms()]
+    assert button_data(bot.say("/platforms")) == [f"t|e|{p.id}" for p in kb.platforms()]
 
 
 def test_sources_of_the_real_knowledge_base_all_reach_telegram(
     real_kb_bot: tuple[RunningBot, KnowledgeBase],
 ) -> None:
     bot, kb = real_kb_bot
-    mark = len(bot.api.calls)
+    mark = bot.api.mark()
     bot.say("/sources")
-    bot.settle(10_001)
+    bot.settle()
     texts = [c.params["text"] for c in bot.api.sent("sendMessage") if c.index >= mark][:-1]
     assert all(len(text) <= 4096 for text in texts)
     for source in kb.all_sources():

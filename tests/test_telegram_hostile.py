@@ -13,11 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import TELEGRAM_WEBHOOK_SECRET, RunningBot
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.support.fake_bot_api import BOT_USERNAME, BotApiSpec, FakeBotApi, utf16_len
+from tests.support.running_bot import TELEGRAM_WEBHOOK_SECRET, RunningBot
 
 #: The user every update of `test_every_kind_of_update_is_answered_or_ignored` comes from.
 USER = 80_001
@@ -92,7 +92,7 @@ def test_any_text_gets_one_reply_telegram_accepts_in_bounded_time(
 ) -> None:
     api = webhook_bot.api
     user = next(USERS)
-    mark = len(api.calls)
+    mark = api.mark()
     started = time.monotonic()
     webhook_bot.send(api.make_message(text, user_id=user))
     reply = api.wait_for(
@@ -158,7 +158,7 @@ def test_every_kind_of_update_is_answered_or_ignored(
     api = webhook_bot.api
     reactions = {}
     for kind in api.spec.update_types:
-        mark = len(api.calls)
+        mark = api.mark()
         webhook_bot.send(update_of_kind(api, kind))
         webhook_bot.settle(USER)  # the updates of a user are handled in order
         reactions[kind] = [c.method for c in api.calls[mark:-1]]  # the last: /help's reply
@@ -188,7 +188,7 @@ def test_a_message_with_fields_unknown_to_the_bot_is_answered(
 ) -> None:
     message = webhook_bot.api.make_message("What is CEPA?", user_id=USER)["message"]
     message |= {"future_field": {"nested": [1, "two", None]}, "future_flag": True}
-    mark = len(webhook_bot.api.calls)
+    mark = webhook_bot.api.mark()
     assert post_unchecked(webhook_bot, {"update_id": 1, "message": message}) == 200
     answer = webhook_bot.api.wait_for("sendMessage", after=mark)
     assert answer.params["text"].startswith("CEPA is")
@@ -199,7 +199,7 @@ def test_an_update_of_a_kind_unknown_to_the_bot_is_ignored(
     webhook_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     future = {"update_id": 2, "future_kind": {"from": webhook_bot.api.make_user(USER)}}
-    mark = len(webhook_bot.api.calls)
+    mark = webhook_bot.api.mark()
     assert post_unchecked(webhook_bot, future) == 200
     webhook_bot.settle(USER)
     assert [c.method for c in webhook_bot.api.calls[mark:]] == ["sendMessage"]  # /help's reply

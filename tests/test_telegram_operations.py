@@ -22,17 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURE_KB, TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET, RunningBot
-from test_telegram_questions import FailingStorage
 
 from bot.cli import main
-from bot.storage import SQLiteStorage, Storage
+from bot.storage import SQLiteStorage
 from bot.telegram import app as app_module
 from bot.telegram.app import RATE_LIMIT_RETRIES
-from bot.telegram.state import STORAGE
-from tests.support.fake_bot_api import FakeBotApi
+from tests.support.data import FIXTURE_KB
+from tests.support.doubles import FailingStorage, SilentStorage
+from tests.support.fake_bot_api import DEFAULT_USER_ID, FakeBotApi
+from tests.support.running_bot import TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET, RunningBot
 
-USER = 10_001
+USER = DEFAULT_USER_ID
 ERROR_NOTE = "Sorry, something went wrong on my side. Please try again in a moment."
 
 # --- Bot API failures ----------------------------------------------------------------------------
@@ -41,7 +41,7 @@ ERROR_NOTE = "Sorry, something went wrong on my side. Please try again in a mome
 def test_a_bot_api_500_gets_an_apology_and_then_normal_service(telegram_bot: RunningBot) -> None:
     api = telegram_bot.api
     api.fail_next("sendMessage", 500)
-    mark = len(api.calls)
+    mark = api.mark()
     telegram_bot.send(api.make_message("What is CEPA?"))
     apology = api.wait_for("sendMessage", after=mark)
     assert apology.params["text"] == ERROR_NOTE
@@ -244,23 +244,10 @@ def test_healthz_is_503_while_storage_fails_and_the_log_says_why(
     webhook_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot_data = webhook_bot.app.bot_data
-    bot_data[STORAGE] = FailingStorage(bot_data[STORAGE])
+    bot_data.storage = FailingStorage(bot_data.storage)
     unavailable = {"status": "unavailable", "entries": 3, "storage": "failing"}
     assert health(webhook_bot) == (503, unavailable)
     assert "storage is not answering: coopbot.db: saving failed: database is locked" in caplog.text
-
-
-class SilentStorage:
-    """Storage that never answers a read, as a database locked for long would not."""
-
-    def __init__(self, real: Storage) -> None:
-        self.real = real
-
-    async def get_language(self, user_id: int) -> str | None:
-        await asyncio.sleep(3600)
-
-    async def close(self) -> None:
-        await self.real.close()
 
 
 def test_healthz_is_503_when_storage_does_not_answer_in_time(
@@ -268,7 +255,7 @@ def test_healthz_is_503_when_storage_does_not_answer_in_time(
 ) -> None:
     monkeypatch.setattr(app_module, "HEALTH_STORAGE_TIMEOUT", 0.2)
     bot_data = webhook_bot.app.bot_data
-    bot_data[STORAGE] = SilentStorage(bot_data[STORAGE])
+    bot_data.storage = SilentStorage(bot_data.storage)
     assert health(webhook_bot)[0] == 503
     assert "storage is not answering: no answer within 0.2 s" in caplog.text
 
@@ -525,7 +512,7 @@ def sigterm_runs(tmp_path_factory: pytest.TempPathFactory) -> SigtermRuns:
         def run_until_sigterm(
             in_progress: Callable[[], None], after_signal: Callable[[], None]
         ) -> None:
-            mark = len(api.calls)
+            mark = api.mark()
             process = coopbot(
                 "run",
                 "--api-url",

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
-from conftest import TELEGRAM_ADMIN_ID, RunningBot
-from test_telegram_commands import data
 
-from bot.storage import Storage, StorageError
-from bot.telegram.state import STORAGE
+from tests.support.doubles import FailingStorage
 from tests.support.fake_bot_api import Call
+from tests.support.running_bot import TELEGRAM_ADMIN_ID, RunningBot, button_data
 
 # --- answers in each language --------------------------------------------------------------------
 
@@ -31,7 +29,7 @@ def test_an_english_question_gets_the_answer_with_its_citation_as_a_link(
 
 def test_an_answer_carries_feedback_buttons(telegram_bot: RunningBot) -> None:
     call = telegram_bot.say("What is CEPA?")
-    assert data(call)[-2:] == ["u|e|cepa-overview", "d|e|cepa-overview"]
+    assert button_data(call)[-2:] == ["u|e|cepa-overview", "d|e|cepa-overview"]
 
 
 def test_a_traditional_chinese_question_is_answered_in_traditional(
@@ -39,7 +37,7 @@ def test_a_traditional_chinese_question_is_answered_in_traditional(
 ) -> None:
     call = telegram_bot.say("渝港合作會議是甚麼？")
     assert "香港特區政府與重慶市之間的高層合作機制" in call.params["text"]
-    assert data(call)[0] == "e|t|chongqing-leaders"  # related questions in the same language
+    assert button_data(call)[0] == "e|t|chongqing-leaders"  # related questions in the same language
 
 
 def test_a_simplified_chinese_question_is_answered_in_simplified(telegram_bot: RunningBot) -> None:
@@ -91,19 +89,19 @@ def twins_bot(start_bot: Callable[..., RunningBot], make_kb: Callable[..., Path]
 def test_an_ambiguous_question_offers_the_candidates_as_buttons(twins_bot: RunningBot) -> None:
     call = twins_bot.say("What is the twin harbour plan?")
     assert call.params["text"].startswith("I am not sure which of these you mean")
-    assert sorted(data(call)) == ["e|e|twins-east", "e|e|twins-west"]
+    assert sorted(button_data(call)) == ["e|e|twins-east", "e|e|twins-west"]
 
 
 def test_pressing_a_candidate_answers_it(twins_bot: RunningBot) -> None:
     options = twins_bot.say("What is the twin harbour plan?")
-    mark = len(twins_bot.api.calls)
+    mark = twins_bot.api.mark()
     twins_bot.press("e|e|twins-west", message=options.result)
     answer = twins_bot.api.wait_for("sendMessage", after=mark)
     assert answer.params["text"].startswith("The west half of the twin harbour plan.")
 
 
 def test_a_button_answers_in_the_language_it_was_shown_in(telegram_bot: RunningBot) -> None:
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     telegram_bot.press("e|t|chongqing-leaders", language_code="en")
     answer = telegram_bot.api.wait_for("sendMessage", after=mark)
     assert "首次會議由行政長官與重慶市委書記帶領" in answer.params["text"]
@@ -167,7 +165,7 @@ def test_a_bare_mention_asks_for_a_question(telegram_bot: RunningBot) -> None:
 
 def test_a_vote_is_thanked_and_its_buttons_removed(telegram_bot: RunningBot) -> None:
     answer = telegram_bot.say("Who leads the Hong Kong/Chongqing Co-operation Conference?")
-    mark = len(telegram_bot.api.calls)
+    mark = telegram_bot.api.mark()
     thanks = telegram_bot.press("u|e|chongqing-leaders", message=answer.result)
     assert thanks.params["text"] == "Thank you for your feedback!"
     edit = telegram_bot.api.wait_for("editMessageReplyMarkup", after=mark)
@@ -195,32 +193,16 @@ def test_feedback_is_saved_and_still_there_after_a_restart(
     assert "<code>cepa-overview</code>: 0 👍 1 👎" in stats
 
 
-class FailingStorage:
-    """Storage whose every call fails, as a locked or full disk would; closing reaches the real one."""
-
-    def __init__(self, real: Storage) -> None:
-        self.real = real
-
-    def __getattr__(self, name: str) -> Callable[..., Awaitable[NoReturn]]:
-        async def fail(*args: object, **kwargs: object) -> NoReturn:
-            raise StorageError("coopbot.db: saving failed: database is locked")
-
-        return fail
-
-    async def close(self) -> None:
-        await self.real.close()
-
-
 @pytest.fixture
 def failing_storage_bot(telegram_bot: RunningBot) -> RunningBot:
     """The bot once its storage fails every call."""
     bot_data = telegram_bot.app.bot_data
-    bot_data[STORAGE] = FailingStorage(bot_data[STORAGE])
+    bot_data.storage = FailingStorage(bot_data.storage)
     return telegram_bot
 
 
 def write_failure_logged(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> bool:
-    bot.settle(10_001)  # the write comes after the reply
+    bot.settle()  # the write comes after the reply
     return "storage write failed, carrying on: coopbot.db: saving failed" in caplog.text
 
 
@@ -259,7 +241,7 @@ def test_a_language_button_that_cannot_be_saved_is_logged_and_still_confirmed(
     failing_storage_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     prompt = failing_storage_bot.say("/lang")
-    mark = len(failing_storage_bot.api.calls)
+    mark = failing_storage_bot.api.mark()
     failing_storage_bot.press("l|s|", message=prompt.result)
     edit = failing_storage_bot.api.wait_for("editMessageText", after=mark)
     assert edit.params["text"] == "我会以简体中文回答。"
@@ -290,7 +272,7 @@ def test_unknown_or_stale_button_data_gets_a_polite_answer(
 ) -> None:
     answer = telegram_bot.press(forged)
     assert answer.params["text"] == "This button no longer works. Please ask your question again."
-    telegram_bot.settle(10_001)
+    telegram_bot.settle()
     assert not telegram_bot.api.errors
     assert len(telegram_bot.api.sent("sendMessage")) == 1  # only the reply to /help
 
@@ -299,7 +281,7 @@ def test_unknown_or_stale_button_data_gets_a_polite_answer(
 
 
 def inline_answer(bot: RunningBot, query: str, **fields: Any) -> Call:
-    mark = len(bot.api.calls)
+    mark = bot.api.mark()
     bot.send(bot.api.make_inline_query(query, **fields))
     return bot.api.wait_for("answerInlineQuery", after=mark)
 
@@ -319,7 +301,7 @@ def test_an_empty_inline_query_lists_the_topics(telegram_bot: RunningBot) -> Non
 
 def test_an_empty_inline_query_puts_the_most_asked_first(telegram_bot: RunningBot) -> None:
     telegram_bot.say("Who leads the Hong Kong/Chongqing Co-operation Conference?")
-    telegram_bot.settle(10_001)
+    telegram_bot.settle()
     results = inline_answer(telegram_bot, "").params["results"]
     assert results[0]["id"] == "chongqing-leaders"
 
@@ -341,7 +323,7 @@ def test_a_language_choice_applies_to_the_question_sent_right_after_it(
     telegram_bot: RunningBot,
 ) -> None:
     api = telegram_bot.api
-    mark = len(api.calls)
+    mark = api.mark()
     telegram_bot.send(api.make_message("/lang zh-Hans"))
     telegram_bot.send(api.make_message("What is CEPA?"))  # without waiting for the first reply
     api.wait_for(lambda c: c.method == "sendMessage" and "CEPA" in c.params["text"], after=mark)

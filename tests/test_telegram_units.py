@@ -16,10 +16,12 @@ from bot.config import ConfigError, Settings, check_webhook
 from bot.engine import Engine, short_ref
 from bot.knowledge import KnowledgeBase, built_in_path, load
 from bot.telegram import keyboards
-from bot.telegram.app import REDACTED, PerUserUpdateProcessor, redact, redact_in_logs
-from bot.telegram.handlers import chunks, parse_lang, telegram_lang
+from bot.telegram.flood import FloodGate
+from bot.telegram.handlers import parse_lang, telegram_lang
+from bot.telegram.html import chunks
 from bot.telegram.keyboards import Press, callback_data, parse
-from bot.telegram.state import FloodGate
+from bot.telegram.logs import REDACTED, redact, redact_in_logs
+from bot.telegram.processor import PerUserUpdateProcessor
 
 # --- callback data -------------------------------------------------------------------------------
 

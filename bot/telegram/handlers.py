@@ -8,9 +8,8 @@ condition: a failed write is logged and the user still gets the answer.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 
 from telegram import (
     CallbackQuery,
@@ -26,7 +25,6 @@ from telegram.constants import (
     ChatType,
     InlineQueryLimit,
     InlineQueryResultLimit,
-    MessageLimit,
     ParseMode,
 )
 from telegram.error import (
@@ -40,22 +38,16 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot import __version__
-from bot.engine import Engine, short_ref
-from bot.knowledge import Entry, KnowledgeBase, Topic, load
+from bot.engine import short_ref
+from bot.knowledge import Entry, KnowledgeBase, Topic
 from bot.matcher import Outcome
 from bot.messages import format_date, t
-from bot.render import entry_html, fit, link, official_page, outcome_html
+from bot.render import official_page
 from bot.storage import Stats, Storage, StorageError
 from bot.telegram import keyboards
+from bot.telegram.context import Context
+from bot.telegram.html import chunks, entry_html, esc, fit, link, outcome_html
 from bot.telegram.keyboards import Press
-from bot.telegram.state import (
-    ENGINE,
-    Context,
-    engine,
-    flood_gate,
-    settings,
-    storage,
-)
 from bot.text import LANGS, Lang, detect_language
 
 logger = logging.getLogger(__name__)
@@ -72,11 +64,6 @@ _KIND_ORDER = {"policy": 0, "platform": 1, "about": 2}
 # Passed on each call rather than set in Defaults: PTB would then add parse_mode to calls that
 # have no such parameter (editMessageReplyMarkup), which a strict Bot API server refuses.
 HTML = ParseMode.HTML
-
-
-def esc(text: str) -> str:
-    """Text for Telegram HTML: only <, > and & matter outside attributes, so quotes stay readable."""
-    return html.escape(text, quote=False)
 
 
 # --- languages ---------------------------------------------------------------------------------
@@ -98,7 +85,7 @@ def telegram_lang(code: str | None) -> Lang:
 
 async def chosen_lang(update: Update, context: Context) -> Lang | None:
     """The language the user picked with /lang, if any; a storage failure means none."""
-    user, store = update.effective_user, storage(context)
+    user, store = update.effective_user, context.bot_data.storage
     if user is None or store is None:
         return None
     try:
@@ -117,7 +104,7 @@ async def user_lang(update: Update, context: Context) -> Lang:
 
 async def save(context: Context, write: Callable[[Storage], Awaitable[None]]) -> None:
     """Run one storage write; a failure is logged, never shown, as the user's answer matters more."""
-    store = storage(context)
+    store = context.bot_data.storage
     if store is None:
         return
     try:
@@ -152,21 +139,6 @@ async def send_to(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup 
         await query.get_bot().send_message(
             query.message.chat.id, fit(text), parse_mode=HTML, reply_markup=markup
         )
-
-
-def chunks(lines: Iterable[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Lines packed into as few messages as fit Telegram's limit (HTML counted in full)."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit and current:
-            messages.append(current)
-            candidate = fit(line, limit)
-        current = candidate
-    if current:
-        messages.append(fit(current, limit))
-    return messages
 
 
 def more_entries(kb: KnowledgeBase, entry: Entry) -> list[Entry]:
@@ -251,7 +223,7 @@ def question_text(message: Message) -> str:
 
 async def cmd_start(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
-    markup = keyboards.start_keyboard(engine(context).kb, lang)
+    markup = keyboards.start_keyboard(context.bot_data.engine.kb, lang)
     await reply(update.effective_message, esc(t("welcome", lang)), markup)
 
 
@@ -270,12 +242,12 @@ def topics_message(kb: KnowledgeBase, lang: Lang) -> tuple[str, InlineKeyboardMa
 
 async def cmd_platforms(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
-    await reply(update.effective_message, *platforms_message(engine(context).kb, lang))
+    await reply(update.effective_message, *platforms_message(context.bot_data.engine.kb, lang))
 
 
 async def cmd_topics(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
-    await reply(update.effective_message, *topics_message(engine(context).kb, lang))
+    await reply(update.effective_message, *topics_message(context.bot_data.engine.kb, lang))
 
 
 def parse_lang(text: str) -> Lang | None:
@@ -308,7 +280,7 @@ async def cmd_lang(update: Update, context: Context) -> None:
 
 async def cmd_sources(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
-    kb = engine(context).kb
+    kb = context.bot_data.engine.kb
     lines = [f"<b>{esc(t('sources_heading', lang))}</b>"]
     lines += [f"• {link(source)}" for source in kb.all_sources()]
     for text in chunks(lines):
@@ -337,7 +309,7 @@ def about_text(kb: KnowledgeBase, lang: Lang, operator: str | None) -> str:
 
 async def cmd_about(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
-    text = about_text(engine(context).kb, lang, settings(context).official_operator)
+    text = about_text(context.bot_data.engine.kb, lang, context.bot_data.settings.official_operator)
     await reply(update.effective_message, text)
 
 
@@ -360,7 +332,7 @@ async def cmd_unknown(update: Update, context: Context) -> None:
 async def cmd_stats(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
     message = update.effective_message
-    store = storage(context)
+    store = context.bot_data.storage
     try:
         if store is None:
             raise StorageError("storage is not open")
@@ -407,9 +379,10 @@ async def cmd_reload(update: Update, context: Context) -> None:
     """Re-read the knowledge base; a broken one is refused and the running one kept."""
     lang = await user_lang(update, context)
     message = update.effective_message
-    path = engine(context).kb.path
-    kb, problems = await asyncio.to_thread(load, path)
-    if kb is None:
+    current = context.bot_data.engine
+    path = current.kb.path
+    engine, problems = await asyncio.to_thread(current.reload)
+    if engine is None:
         errors = [p for p in problems if p.severity == "error"]
         logger.warning("/reload refused: %d error(s) in %s", len(errors), path)
         lines = [esc(t("reload_failed", lang, errors=str(len(errors))))]
@@ -419,7 +392,8 @@ async def cmd_reload(update: Update, context: Context) -> None:
             lines.append(esc(t("reload_more", lang, count=extra)))
         await reply(message, "\n".join(lines))
         return
-    context.bot_data[ENGINE] = await asyncio.to_thread(Engine.build, kb)
+    context.bot_data.engine = engine
+    kb = engine.kb
     warnings = len(problems)
     logger.info("/reload: %d entries, %d warning(s) from %s", len(kb.entries), warnings, path)
     done = t(
@@ -438,7 +412,7 @@ async def cmd_reload(update: Update, context: Context) -> None:
 async def on_text(update: Update, context: Context) -> None:
     """A question: the answer with related questions and 👍 / 👎, the options, or a decline."""
     message = update.effective_message
-    eng = engine(context)
+    eng = context.bot_data.engine
     question = question_text(message)
     user = update.effective_user
     app_lang = telegram_lang(user and user.language_code)
@@ -470,7 +444,7 @@ async def show_entry(
     if entry is None:
         return False
     await query.answer()
-    kb = engine(context).kb
+    kb = context.bot_data.engine.kb
     markup = keyboards.answer_keyboard(entry, more_entries(kb, entry), lang)
     await send_to(query, entry_html(entry, lang), markup)
     await count_answer(context, entry)
@@ -488,18 +462,18 @@ async def on_button(update: Update, context: Context) -> None:
 
 
 async def _press_entry(query: CallbackQuery, context: Context, press: Press) -> bool:
-    return await show_entry(query, context, engine(context).entry(press.arg), press.lang)
+    return await show_entry(query, context, context.bot_data.engine.entry(press.arg), press.lang)
 
 
 async def _press_topic(query: CallbackQuery, context: Context, press: Press) -> bool:
-    eng = engine(context)
+    eng = context.bot_data.engine
     topic = eng.topic(press.arg)
     overview = eng.kb.entries.get(topic.overview) if topic else None
     return await show_entry(query, context, overview, press.lang)
 
 
 async def _press_feedback(query: CallbackQuery, context: Context, press: Press) -> bool:
-    entry = engine(context).entry(press.arg)
+    entry = context.bot_data.engine.entry(press.arg)
     if entry is None:
         return False
     up = press.kind == keyboards.UP
@@ -527,7 +501,7 @@ async def _press_language(query: CallbackQuery, context: Context, press: Press) 
 
 
 async def _press_menu(query: CallbackQuery, context: Context, press: Press) -> bool:
-    kb = engine(context).kb
+    kb = context.bot_data.engine.kb
     build = platforms_message if press.arg == "platforms" else topics_message
     await query.answer()
     await send_to(query, *build(kb, press.lang))
@@ -570,7 +544,7 @@ def inline_article(entry: Entry, lang: Lang) -> InlineQueryResultArticle:
 async def popular_entries(context: Context, kb: KnowledgeBase) -> list[Entry]:
     """Most answered first, then each topic's overview; storage trouble leaves the overviews."""
     ids: list[str] = []
-    store = storage(context)
+    store = context.bot_data.storage
     if store is not None:
         try:
             ids = [entry_id for entry_id, _count in (await store.stats(limit=10)).top_answers]
@@ -584,7 +558,7 @@ async def popular_entries(context: Context, kb: KnowledgeBase) -> list[Entry]:
 async def on_inline(update: Update, context: Context) -> None:
     """`@bot question` in any chat: matching answers to share; no question: popular topics."""
     query = update.inline_query
-    eng = engine(context)
+    eng = context.bot_data.engine
     text = query.query.strip()
     app_lang = telegram_lang(query.from_user.language_code)
     lang = await chosen_lang(update, context)
@@ -622,7 +596,7 @@ async def flood_guard(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
-    verdict = flood_gate(context).check(user.id)
+    verdict = context.bot_data.flood.check(user.id)
     if verdict == "serve":
         return
     if verdict == "warn":

@@ -1086,6 +1086,16 @@ class FakeBotApi:
         with self._cond:
             return list(self._calls)
 
+    def mark(self) -> int:
+        """A place in the record of calls: pass it to `calls_since` or `wait_for(after=...)`."""
+        with self._cond:
+            return len(self._calls)
+
+    def calls_since(self, mark: int) -> list[Call]:
+        """Every request made after `mark`, in arrival order."""
+        with self._cond:
+            return list(self._calls[mark:])
+
     def sent(self, method: str | None = None) -> list[Call]:
         """Successful calls, optionally of one method."""
         return [c for c in self.calls if c.ok and (method is None or c.method == method)]
@@ -1151,7 +1161,7 @@ class FakeBotApi:
 
         ``predicate`` is a method name or a function of a Call (exceptions such as KeyError count
         as "no match").  Only successful calls match unless ``include_errors``; ``after`` skips
-        calls with a smaller index (use ``len(api.calls)`` as a marker).  On timeout raises
+        calls with a smaller index (take one with ``api.mark()``).  On timeout raises
         AssertionError listing the recent calls, rejected ones included, so a failing test shows
         what Telegram would have refused.  This blocks the calling thread: if the bot runs on the
         same event loop as the test, use ``await api.wait_for_async(...)`` instead.

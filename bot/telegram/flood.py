@@ -1,24 +1,11 @@
-"""What the handlers share: the engine, storage, settings and the flood gate, kept in `bot_data`.
-
-The engine (knowledge base plus its matcher) is one immutable object, so `/reload` replaces it with a
-single assignment: a handler reads it once and uses that same pair to the end, never a new knowledge
-base with an old matcher.
-"""
+"""The flood gate: a user who sends faster than anyone reads is slowed down, not banned."""
 
 from __future__ import annotations
 
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Literal
-
-from telegram.ext import ContextTypes
-
-from bot.config import Settings
-from bot.engine import Engine
-from bot.storage import Storage
-
-ENGINE, STORAGE, SETTINGS, FLOOD = "engine", "storage", "settings", "flood"
+from typing import Literal
 
 FloodVerdict = Literal["serve", "warn", "drop"]
 
@@ -62,27 +49,3 @@ class FloodGate:
         for user_id in [u for u, q in self._served.items() if not q or now - q[-1] >= self.WINDOW]:
             del self._served[user_id]
             self._warned.discard(user_id)
-
-
-Context = ContextTypes.DEFAULT_TYPE
-
-
-def engine(context: Context) -> Engine:
-    return context.bot_data[ENGINE]
-
-
-def storage(context: Context) -> Storage | None:
-    """None until post_init has opened it (and if opening failed the bot does not start)."""
-    return context.bot_data.get(STORAGE)
-
-
-def settings(context: Context) -> Settings:
-    return context.bot_data[SETTINGS]
-
-
-def flood_gate(context: Context) -> FloodGate:
-    return context.bot_data[FLOOD]
-
-
-def initial_bot_data(settings_: Settings, engine_: Engine) -> dict[str, Any]:
-    return {ENGINE: engine_, SETTINGS: settings_, FLOOD: FloodGate(settings_.flood_limit)}
