@@ -22,9 +22,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import knowledge
 from bot.cli import main
-from bot.knowledge import MAX_DEPTH, MAX_FILE_BYTES, MAX_QUESTIONS, load
+from bot.knowledge import MAX_DEPTH, MAX_FILE_BYTES, MAX_QUESTIONS, load, yamlfile
 
 MakeKb = Callable[..., Path]
 Change = tuple[str, str] | Callable[[str], str]
@@ -48,7 +47,7 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
             pytest.skip("PyYAML was built without libyaml: only the pure-Python loader can run")
     else:
         base = yaml.SafeLoader
-    monkeypatch.setattr(knowledge, "_Loader", knowledge.loader_class(base))
+    monkeypatch.setattr(yamlfile, "_Loader", yamlfile.loader_class(base))
     return request.param
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from bot import knowledge
 from bot.knowledge import (
     MAX_FILE_BYTES,
     KnowledgeBase,
@@ -29,6 +28,7 @@ from bot.knowledge import (
     Source,
     load,
     load_or_raise,
+    yamlfile,
 )
 
 MakeKb = Callable[..., Path]
@@ -422,7 +422,7 @@ def test_file_size_limit_is_checked_before_parsing(
     make_kb: MakeKb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = make_kb(cepa="{ not yaml at all")
-    monkeypatch.setattr(knowledge, "MAX_FILE_BYTES", 5)
+    monkeypatch.setattr(yamlfile, "MAX_FILE_BYTES", 5)
     assert [p.message for p in load(folder)[1] if p.file.endswith("cepa.yaml")] == [
         "file is 17 bytes; limit 5"
     ]

@@ -1,0 +1,140 @@
+"""Loading a knowledge base folder: every file read, checked across files, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.knowledge.fields import Checker, parse_entry, parse_meta, parse_topic
+from bot.knowledge.model import Entry, KnowledgeBase, KnowledgeError, Meta, Problem, Topic
+from bot.knowledge.yamlfile import line_of, read_yaml
+
+META_FILE = "meta.yaml"
+
+
+def _domain_allowed(url: str, allowed: tuple[str, ...]) -> bool:
+    host = (urlparse(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in allowed)
+
+
+def _url_line(raw: Any, url: str) -> int:
+    """The line of the source with this url in an entry's mapping, or the entry's line."""
+    for item in raw.get("sources") or ():
+        if isinstance(item, dict) and str(item.get("url", "")).strip() == url:
+            return line_of(item, "url")
+    return line_of(raw)
+
+
+def _cross_checks(
+    kb_meta: Meta,
+    topics: dict[str, Topic],
+    entries: dict[str, Entry],
+    raw: dict[Any, Any],
+) -> list[Problem]:
+    """Checks across files; `raw` maps entry and topic ids to their YAML, for the exact lines."""
+    problems = []
+    for entry in entries.values():
+        for related in entry.related:
+            if related not in entries:
+                line = line_of(raw.get(entry.id), "related") or entry.line
+                problems.append(
+                    Problem(entry.file, line, entry.id, f"related id '{related}' not found")
+                )
+        for source in entry.sources:
+            if kb_meta.allowed_domains and not _domain_allowed(source.url, kb_meta.allowed_domains):
+                problems.append(
+                    Problem(
+                        entry.file,
+                        _url_line(raw.get(entry.id, {}), source.url) or entry.line,
+                        entry.id,
+                        f"source outside allowed_domains: {source.url}",
+                        severity="warning",
+                    )
+                )
+    for topic in topics.values():
+        overview = entries.get(topic.overview)
+        if overview is None or overview.topic != topic.id:
+            line = line_of(raw.get(("topic", topic.id)), "overview") or topic.line
+            problems.append(
+                Problem(topic.file, line, topic.id, f"overview '{topic.overview}' not in topic")
+            )
+    return problems
+
+
+def built_in_path() -> Path:
+    """The knowledge base that ships with coopbot: the source tree's, or the one in the wheel."""
+    package = Path(__file__).resolve().parents[1]  # bot/
+    source_tree = package.parent / "knowledge"
+    if (source_tree / META_FILE).is_file():
+        return source_tree
+    return package / "knowledge_data"  # where the wheel puts the knowledge base
+
+
+def load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Read every file; return the knowledge base (None if any error) and all problems found."""
+    path = Path(path)
+    if not (path / META_FILE).is_file():
+        return None, [Problem(str(path), 0, "-", f"not a knowledge base folder (no {META_FILE})")]
+    problems: list[Problem] = []
+    meta_checker = Checker(str(path / META_FILE))
+    meta_data, read_problems = read_yaml(path / META_FILE, meta_checker.display)
+    problems += read_problems
+    meta = parse_meta(meta_data, meta_checker) if not read_problems else None
+    problems += meta_checker.problems
+
+    topics: dict[str, Topic] = {}
+    entries: dict[str, Entry] = {}
+    raw_of: dict[Any, Any] = {}  # entry id, or ("topic", id): its YAML mapping, for line numbers
+    for file in sorted(path.glob("*.yaml")):
+        if file.name == META_FILE:
+            continue
+        checker = Checker(str(file))
+        data, read_problems = read_yaml(file, checker.display)
+        problems += read_problems
+        if read_problems:
+            continue
+        if not isinstance(data, dict) or "topic" not in data or "entries" not in data:
+            checker.error(data, None, "-", "a topic file needs 'topic:' and 'entries:'")
+            problems += checker.problems
+            continue
+        topic = parse_topic(data["topic"], checker)
+        if topic is not None and topic.id in topics:
+            checker.error(
+                data["topic"], "id", topic.id, f"topic id also in {topics[topic.id].file}"
+            )
+        raw_entries = data["entries"]
+        if not isinstance(raw_entries, list):
+            checker.error(data, "entries", "-", "'entries' must be a list")
+            raw_entries = []
+        if topic is not None:
+            topics.setdefault(topic.id, topic)
+            raw_of.setdefault(("topic", topic.id), data["topic"])
+            for raw in raw_entries:
+                entry = parse_entry(raw, topic, checker, meta)
+                if entry is None:
+                    continue
+                if entry.id in entries:
+                    other = entries[entry.id]
+                    checker.error(
+                        raw, "id", entry.id, f"duplicate id; first at {other.file}:{other.line}"
+                    )
+                    continue
+                entries[entry.id] = entry
+                raw_of[entry.id] = raw
+        problems += checker.problems
+
+    if meta is not None:
+        problems += _cross_checks(meta, topics, entries, raw_of)
+    if not entries:
+        problems.append(Problem(str(path), 0, "-", "no entries found"))
+    if meta is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    return KnowledgeBase(meta=meta, topics=topics, entries=entries, path=path), problems
+
+
+def load_or_raise(path: Path) -> KnowledgeBase:
+    kb, problems = load(path)
+    if kb is None:
+        raise KnowledgeError(problems)
+    return kb
