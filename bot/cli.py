@@ -1,4 +1,4 @@
-"""The `coopbot` command: ask, shell, validate, run, eval, bench, health.
+"""The `coopbot` command: ask, shell, validate, eval, run, health.
 
 Every command works from any directory after `pip install .`: the knowledge base ships in the wheel,
 and `--knowledge PATH` or COOPBOT_KNOWLEDGE points elsewhere.
@@ -204,16 +204,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- bench ---------------------------------------------------------------------------------------
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    # Imported here: multiprocessing and the rest would slow every other command's start.
-    from bot.bench import command
-
-    return command(args, _knowledge_path(args))
-
-
 # --- run -----------------------------------------------------------------------------------------
 
 
@@ -350,9 +340,6 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
 
     _eval_options(command("eval", "Measure answer quality on labelled questions.", cmd_eval))
-    _bench_options(
-        command("bench", "Measure speed and scale, against difflib and BM25 baselines.", cmd_bench)
-    )
     _run_options(
         command(
             "run",
@@ -387,45 +374,6 @@ def _eval_options(evaluation: argparse.ArgumentParser) -> None:
         default=0.0,
         metavar="SHARE",
         help="fail below this out-of-scope decline rate (0..1)",
-    )
-
-
-def _bench_options(bench: argparse.ArgumentParser) -> None:
-    bench.add_argument("--json", action="store_true", help="print the results as JSON")
-    bench.add_argument(
-        "--sizes",
-        default="300,3000,30000,100000",
-        metavar="N,...",
-        help="synthetic knowledge-base sizes (default: 300,3000,30000,100000; '' for none)",
-    )
-    bench.add_argument(
-        "--plot", metavar="FILE.png", help="draw latency against size (needs coopbot[bench])"
-    )
-    bench.add_argument("--out", metavar="FILE.json", help="also write the results to this file")
-    bench.add_argument(
-        "--rounds", type=int, default=3, metavar="N", help="passes over the questions (default 3)"
-    )
-    bench.add_argument(
-        "--budget",
-        type=float,
-        default=20.0,
-        metavar="SECONDS",
-        help="time per method and size, past ten questions (default 20)",
-    )
-    bench.add_argument(
-        "--questions", type=int, metavar="N", help="use N labelled questions (default: all)"
-    )
-    bench.add_argument(
-        "--users", type=int, default=10, metavar="N", help="simulated users (default 10)"
-    )
-    bench.add_argument(
-        "--per-user", type=int, default=50, metavar="N", help="questions each (default 50)"
-    )
-    bench.add_argument(
-        "--cold-runs", type=int, default=5, metavar="N", help="cold starts timed (default 5)"
-    )
-    bench.add_argument(
-        "--skip", default="", metavar="PART,...", help="leave out any of: quality,scale,e2e,cold"
     )
 
 

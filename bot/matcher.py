@@ -66,7 +66,7 @@ class Thresholds:
     max_candidates: int = 40  # entries scored in full after the cheap pre-filter
     common_share: float = 0.25  # words in more than this share of entries don't pick candidates
     # Nor do words in more entries than this, however large the knowledge base: it bounds the
-    # pre-filter's work (`coopbot bench`), and is far above any curated knowledge base's size.
+    # pre-filter's work (`python -m benchmarks`), and is far above any curated knowledge base's size.
     max_postings: int = 2000
     ranked: int = 5  # candidates ranked in full for each question
     answer_suggestions: int = 4  # related entries offered with an answer
