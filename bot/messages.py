@@ -33,6 +33,66 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "Please type a question about Hong Kong's co-operation with the Mainland.",
         "zh-Hant": "請輸入有關香港與內地合作的問題。",
     },
+    # --- answers made from meeting records (bot.knowledge.meetings) -----------------------------
+    # Values: {name} the platform, {kind} the kind of meeting, {n} its ordinal ("24th", "第24次"),
+    # {date}, {year}, {place}. Sentences are joined with spaces in English, with nothing in Chinese.
+    "meeting_numbered": {"en": "The {n} {kind} of the {name}", "zh-Hant": "{name}{n}{kind}"},
+    "meeting_titled": {"en": "The {title} ({name})", "zh-Hant": "{name}{title}"},
+    "meeting_plain": {"en": "A {kind} of the {name}", "zh-Hant": "{name}一次{kind}"},
+    "meeting_held": {
+        "en": "{subject} was held{where} on {date}{chairs}.",
+        "zh-Hant": "{subject}於{date}{where}舉行{chairs}。",
+    },
+    "meeting_where": {"en": " in {place}", "zh-Hant": "在{place}"},
+    "meeting_where_video": {"en": " by video conference", "zh-Hant": "以視像會議形式"},
+    "meeting_chairs": {"en": ", co-chaired by {chairs}", "zh-Hant": "，由{chairs}共同主持"},
+    "meeting_agreed_count": {
+        "en": "It agreed on {count} {unit}: {what}.",
+        "zh-Hant": "會上議定{count}{unit}：{what}。",
+    },
+    "meeting_agreed_only_count": {
+        "en": "It agreed on {count} {unit}.",
+        "zh-Hant": "會上議定{count}{unit}。",
+    },
+    "meeting_agreed": {"en": "Agreed: {what}.", "zh-Hant": "會上議定：{what}。"},
+    "meeting_note": {"en": "Note: {note}.", "zh-Hant": "（{note}）"},
+    "unit_agreements": {"en": "agreements", "zh-Hant": "份協議"},
+    "unit_areas": {"en": "areas", "zh-Hant": "個範疇"},
+    "unit_items": {"en": "items", "zh-Hant": "項"},
+    "unit_documents": {"en": "documents", "zh-Hant": "份文件"},
+    "meeting_latest": {
+        "en": "The most recent {kind} of the {name} in our sources, the {n},",
+        "zh-Hant": "據我們的資料，{name}最近一次{kind}（{n}{kind}）",
+    },
+    "meeting_latest_plain": {
+        "en": "The most recent {kind} of the {name} in our sources",
+        "zh-Hant": "據我們的資料，{name}最近一次{kind}",
+    },
+    "meeting_later_other": {
+        "en": "A later {kind} was held on {date} in {place}.",
+        "zh-Hant": "其後於{date}在{place}另有一次{kind}。",
+    },
+    "meeting_next_unknown": {
+        "en": "The date of the next {kind} of the {name} has not been announced in our sources.",
+        "zh-Hant": "我們的資料未有公布{name}下一次{kind}的日期。",
+    },
+    "meeting_latest_was": {
+        "en": "The latest in our sources was the {n} {kind}, held{where} on {date}.",
+        "zh-Hant": "我們資料中最近一次是{date}{where}舉行的{n}{kind}。",
+    },
+    "cadence_yearly": {"en": "It has met about once a year.", "zh-Hant": "會議大約每年舉行一次。"},
+    "cadence_years": {
+        "en": "Recently it has met about every {years} years.",
+        "zh-Hant": "近年大約每{years}年舉行一次。",
+    },
+    "meeting_count_numbered": {
+        "en": "Our sources record {number} {kinds} of the {name} so far.",
+        "zh-Hant": "據我們的資料，{name}至今共舉行了{number}次{kind}。",
+    },
+    "meeting_count_recorded": {
+        "en": "Our sources record {count} meetings of the {name}.",
+        "zh-Hant": "我們的資料記錄了{name}的{count}次會議。",
+    },
     # --- the Telegram bot ---------------------------------------------------------------------
     # Values filled in by the bot ({name}, {date}, ...) are HTML-escaped by the caller; these
     # templates hold no markup, so every one of them is escaped as a whole before sending.
@@ -191,6 +251,26 @@ def t(key: str, lang: Lang, **values: str) -> str:
     else:
         template = strings.get(lang, strings["en"])
     return template.format(**values)
+
+
+def plural(noun: str) -> str:
+    """An English noun phrase in the plural: plenary → plenaries, meeting of X → meetings of X."""
+    head, of, rest = noun.partition(" of ")
+    if head.endswith("y") and not head.endswith(("ay", "ey", "oy")):
+        head = head[:-1] + "ies"
+    elif not head.endswith("s"):
+        head += "s"
+    return head + of + rest
+
+
+def ordinal(number: int, lang: Lang) -> str:
+    """24th, 第24次: a meeting's place in its series."""
+    if lang != "en":
+        return f"第{number}次"
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
 
 
 def format_date(value: dt.date, lang: Lang) -> str:

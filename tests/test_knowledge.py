@@ -133,9 +133,38 @@ def test_sources_have_title_url_and_read_date(kb: KnowledgeBase) -> None:
             "First Plenary Session of Hong Kong/Chongqing Co-operation Conference",
             "https://www.info.gov.hk/gia/general/202305/11/P2023051100454.htm",
             dt.date(2026, 11, 25),
+            lang="en",
+            kind="official",
         ),
     )
     assert kb.entries["cepa-overview"].sources[0].read is None
+
+
+def test_a_source_without_lang_takes_the_language_of_its_title(make_kb: MakeKb) -> None:
+    folder = make_kb(
+        chongqing=(
+            "title: First Plenary Session of Hong Kong/Chongqing Co-operation Conference\n"
+            "        url: https://www.info.gov.hk/gia/general/202305/11/P2023051100454.htm\n"
+            "        read: 2026-11-25",
+            "title: 渝港合作會議第一次會議\n"
+            "        url: https://www.info.gov.hk/gia/general/202305/11/P2023051100455.htm\n"
+            "        read: 2026-11-25",
+        )
+    )
+    [source] = load_or_raise(folder).entries["chongqing-overview"].sources
+    assert source.lang == "zh-Hant"
+
+
+def test_a_source_says_what_kind_of_page_it_is(make_kb: MakeKb) -> None:
+    folder = make_kb(
+        cepa=(
+            "url: https://www.info.gov.hk/gia/general/200306/29/0629129.htm",
+            "url: https://www.info.gov.hk/gia/general/200306/29/0629129.htm\n        kind: nonsense",
+        )
+    )
+    assert any(
+        "source kind must be one of official, repost, news" in str(p) for p in load(folder)[1]
+    )
 
 
 def test_all_sources_lists_each_url_once(kb: KnowledgeBase) -> None:

@@ -6,7 +6,7 @@ base with errors is never served, and the one already running stays in place.
 """
 
 from bot.knowledge.fields import MAX_ANSWER_CHARS, MAX_QUESTIONS, join_lines
-from bot.knowledge.load import META_FILE, built_in_path, load, load_or_raise
+from bot.knowledge.folder import META_FILE, built_in_path, load, load_or_raise
 from bot.knowledge.model import (
     Entry,
     KnowledgeBase,

@@ -7,9 +7,9 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.knowledge.model import Entry, Meta, Problem, Source, Topic
+from bot.knowledge.model import SOURCE_KINDS, Entry, Meta, Problem, Source, Topic
 from bot.knowledge.yamlfile import line_of
-from bot.text import LANGS, Lang, is_cjk, to_simplified
+from bot.text import LANGS, Lang, detect_language, is_cjk, to_simplified
 
 #: Most phrasings of one entry in one language (curated entries have under 20): `coopbot validate`
 #: puts every phrasing to the matcher, so this bounds its work whatever a file holds.
@@ -127,7 +127,62 @@ def parse_meta(data: Any, checker: Checker) -> Meta | None:
         max_answer_chars=max_chars,
         allowed_domains=checker.string_list(data, "allowed_domains", "meta"),
         synonyms=synonyms,
+        aspects=_phrase_table(data, "aspects", checker),
+        smalltalk=_phrase_table(data, "smalltalk", checker),
+        meeting_kinds=_names(data, "meeting_kinds", checker),
+        meeting_questions=_phrase_table(data, "meeting_questions", checker),
     )
+
+
+def _phrase_table(data: dict, key: str, checker: Checker) -> dict[str, dict[Lang, tuple[str, ...]]]:
+    """`key: {name: {en: [...], zh-Hant: [...]}}`: phrases per name and language (zh-Hans
+    phrases are matched through Traditional anyway, so they may be left out)."""
+    raw = data.get(key) or {}
+    if not isinstance(raw, dict):
+        checker.error(data, key, "meta", f"'{key}' must map names to phrases per language")
+        return {}
+    table: dict[str, dict[Lang, tuple[str, ...]]] = {}
+    for name, by_lang in raw.items():
+        if not isinstance(by_lang, dict) or not by_lang:
+            checker.error(raw, name, "meta", f"'{key}.{name}' must list phrases per language")
+            continue
+        phrases: dict[Lang, tuple[str, ...]] = {}
+        for lang in by_lang:
+            if lang not in LANGS:
+                checker.error(by_lang, lang, "meta", f"unknown language '{lang}' in '{key}.{name}'")
+                continue
+            phrases[lang] = checker.string_list(by_lang, lang, "meta")
+        table[str(name)] = phrases
+    return table
+
+
+def _names(data: dict, key: str, checker: Checker) -> dict[str, dict[Lang, str]]:
+    """`key: {name: {en: ..., zh-Hant: ...}}`: one text per name and language."""
+    raw = data.get(key) or {}
+    if not isinstance(raw, dict):
+        checker.error(data, key, "meta", f"'{key}' must map names to a text per language")
+        return {}
+    return {
+        str(name): texts for name in raw if (texts := by_language_text(raw, name, "meta", checker))
+    }
+
+
+def by_language_text(
+    mapping: dict, key: str, entry_id: str, checker: Checker, required: bool = True
+) -> dict[Lang, str]:
+    """A text per language (en and zh-Hant needed; zh-Hans derived from zh-Hant if absent)."""
+    if mapping.get(key) is None and not required:
+        return {}
+    value = checker.by_language(mapping, key, entry_id) or {}
+    texts: dict[Lang, str] = {}
+    for lang in value:
+        if lang in LANGS:
+            text = checker.text(value, lang, entry_id)
+            if text:
+                texts[lang] = join_lines(text)
+    if "zh-Hant" in texts and "zh-Hans" not in texts:
+        texts["zh-Hans"] = to_simplified(texts["zh-Hant"])
+    return texts
 
 
 def parse_topic(data: Any, checker: Checker) -> Topic | None:
@@ -151,12 +206,13 @@ def parse_topic(data: Any, checker: Checker) -> Topic | None:
         name=name,
         overview=overview,
         aliases=checker.string_list(data, "aliases", topic_id),
+        short=by_language_text(data, "short", topic_id, checker, required=False),
         file=checker.display,
         line=line_of(data),
     )
 
 
-def _parse_sources(raw: dict, checker: Checker, entry_id: str) -> tuple[Source, ...]:
+def parse_sources(raw: dict, checker: Checker, entry_id: str) -> tuple[Source, ...]:
     value = raw.get("sources")
     if not value:
         checker.error(raw, "sources", entry_id, "no sources: every answer needs at least one")
@@ -173,7 +229,20 @@ def _parse_sources(raw: dict, checker: Checker, entry_id: str) -> tuple[Source, 
         if title and url:
             if urlparse(url).scheme != "https" or not urlparse(url).netloc:
                 checker.error(item, "url", entry_id, f"source url must be https: {url}")
-            sources.append(Source(title, url, checker.date(item, "read", entry_id)))
+            lang = item.get("lang") or detect_language(title)  # a title says its page's language
+            if lang not in LANGS:
+                checker.error(
+                    item, "lang", entry_id, f"source lang must be one of {', '.join(LANGS)}"
+                )
+                lang = None
+            kind = item.get("kind", "official")
+            if kind not in SOURCE_KINDS:
+                checker.error(
+                    item, "kind", entry_id, f"source kind must be one of {', '.join(SOURCE_KINDS)}"
+                )
+                kind = "official"
+            read = checker.date(item, "read", entry_id)
+            sources.append(Source(title, url, read, lang, kind))
     return tuple(sources)
 
 
@@ -184,7 +253,7 @@ def parse_entry(raw: Any, topic: Topic, checker: Checker, meta: Meta | None) -> 
     entry_id = checker.text(raw, "id", "-")
     if entry_id is None:
         return None
-    known = {"id", "questions", "answer", "sources", "as_of", "related", "keywords"}
+    known = {"id", "questions", "answer", "sources", "as_of", "related", "keywords", "aspect"}
     for key in raw:
         if key not in known:
             checker.error(raw, key, entry_id, f"unknown field '{key}'")
@@ -199,10 +268,11 @@ def parse_entry(raw: Any, topic: Topic, checker: Checker, meta: Meta | None) -> 
         topic=topic.id,
         questions=questions,
         answer=answer,
-        sources=_parse_sources(raw, checker, entry_id),
+        sources=parse_sources(raw, checker, entry_id),
         as_of=checker.date(raw, "as_of", entry_id),
         related=checker.string_list(raw, "related", entry_id),
         keywords=checker.string_list(raw, "keywords", entry_id),
+        aspect=checker.text(raw, "aspect", entry_id, required=False),
         file=checker.display,
         line=line_of(raw),
     )

@@ -23,11 +23,55 @@ class Problem:
         return f"{self.file}:{self.line}: {self.entry_id}: {prefix}{self.message}"
 
 
+SOURCE_KINDS = ("official", "repost", "news")
+
+
 @dataclass(frozen=True)
 class Source:
+    """A page an answer rests on: `kind` says what it is (an official original, a verbatim repost
+    of a Government release, or the news), `lang` the language of the page, `read` when it was."""
+
     title: str
     url: str
     read: dt.date | None = None
+    lang: Lang | None = None
+    kind: str = "official"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting of a co-operation platform, as its sources record it.
+
+    Answers about meetings (the latest, the first, the 4th, the one in 2023, the next) are made
+    from these records, so adding a meeting updates every answer that depends on it.
+    """
+
+    topic: str
+    kind: str  # a key of meta.yaml's meeting_kinds: plenary, working, high-level, ...
+    number: int | None  # its place in the series of its kind ("the 24th plenary")
+    date: (
+        dt.date | None
+    )  # None only where the sources give no full date: `when` says what they give
+    place: dict[Lang, str]
+    chairs: dict[Lang, tuple[str, ...]]
+    sources: tuple[Source, ...]
+    when: dict[Lang, str] = field(default_factory=dict)
+    title: dict[Lang, str] = field(default_factory=dict)
+    agreed: dict[Lang, str] = field(default_factory=dict)
+    agreed_count: int | None = None
+    agreed_unit: str | None = None  # agreements, areas, items, documents
+    note: dict[Lang, str] = field(default_factory=dict)
+    format: str | None = None  # "in person" or "video", where the sources say
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Note:
+    """A short fact with its sources, such as an announced next meeting."""
+
+    text: dict[Lang, str]
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True)
@@ -40,6 +84,9 @@ class Entry:
     as_of: dt.date | None = None
     related: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    aspect: str | None = None  # what about its topic it answers: a key of meta.yaml's aspects
+    meetings: tuple[Meeting, ...] = ()  # the records an answer about meetings was made from
+    number: int | None = None  # for an answer about one numbered meeting: its number
     file: str = ""
     line: int = 0
 
@@ -59,8 +106,15 @@ class Topic:
     name: dict[Lang, str]
     overview: str
     aliases: tuple[str, ...] = ()
+    short: dict[Lang, str] = field(default_factory=dict)  # a name that fits a button
+    meetings: tuple[Meeting, ...] = ()  # oldest first
+    next_meeting: Note | None = None
     file: str = ""
     line: int = 0
+
+    def label(self, lang: Lang) -> str:
+        """The topic's name as a button shows it: its short name, else its name."""
+        return self.short.get(lang) or self.name[lang]
 
 
 @dataclass(frozen=True)
@@ -70,6 +124,14 @@ class Meta:
     max_answer_chars: int = 900
     allowed_domains: tuple[str, ...] = ()
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Cue words per aspect and language ("who chairs", "幾時成立"): how a question says what it asks.
+    aspects: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
+    # Phrases that are small talk, not questions ("hi", "唔該"), per kind and language.
+    smalltalk: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
+    # The names of meeting kinds (plenary, working meeting, ...) per language.
+    meeting_kinds: dict[str, dict[Lang, str]] = field(default_factory=dict)
+    # Phrasings of the answers made from meeting records, per aspect and language ({name}, {n}).
+    meeting_questions: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +157,11 @@ class KnowledgeBase:
 
     def latest_as_of(self) -> dt.date | None:
         dates = [e.as_of for e in self.entries.values() if e.as_of]
+        return max(dates) if dates else None
+
+    def last_checked(self) -> dt.date | None:
+        """The day a source was last read: how current the knowledge base is, from its data."""
+        dates = [s.read for s in self.all_sources() if s.read]
         return max(dates) if dates else None
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
+from bot.knowledge.citations import news_only, source_warnings
 from bot.knowledge.fields import Checker, parse_entry, parse_meta, parse_topic
+from bot.knowledge.meetings import (
+    check_meetings,
+    meeting_entries,
+    parse_meetings,
+    parse_next_meeting,
+    with_meetings,
+)
 from bot.knowledge.model import Entry, KnowledgeBase, KnowledgeError, Meta, Problem, Topic
 from bot.knowledge.yamlfile import line_of, read_yaml
 
 META_FILE = "meta.yaml"
-
-
-def _domain_allowed(url: str, allowed: tuple[str, ...]) -> bool:
-    host = (urlparse(url).hostname or "").lower()
-    return any(host == d or host.endswith("." + d) for d in allowed)
 
 
 def _url_line(raw: Any, url: str) -> int:
@@ -41,17 +43,31 @@ def _cross_checks(
                 problems.append(
                     Problem(entry.file, line, entry.id, f"related id '{related}' not found")
                 )
-        for source in entry.sources:
-            if kb_meta.allowed_domains and not _domain_allowed(source.url, kb_meta.allowed_domains):
-                problems.append(
-                    Problem(
-                        entry.file,
-                        _url_line(raw.get(entry.id, {}), source.url) or entry.line,
-                        entry.id,
-                        f"source outside allowed_domains: {source.url}",
-                        severity="warning",
-                    )
+        unknown_aspect = entry.aspect is not None and entry.aspect not in kb_meta.aspects
+        if unknown_aspect and kb_meta.aspects and not entry.meetings:
+            line = line_of(raw.get(entry.id), "aspect") or entry.line
+            problems.append(
+                Problem(
+                    entry.file,
+                    line,
+                    entry.id,
+                    f"aspect '{entry.aspect}' is not in meta.yaml's aspects",
                 )
+            )
+        for source in () if entry.meetings else entry.sources:  # records: checked once each
+            for warning in source_warnings(source, kb_meta.allowed_domains):
+                line = _url_line(raw.get(entry.id, {}), source.url) or entry.line
+                problems.append(Problem(entry.file, line, entry.id, warning, severity="warning"))
+        if not entry.meetings and news_only(entry.sources):
+            problems.append(
+                Problem(
+                    entry.file,
+                    entry.line,
+                    entry.id,
+                    "rests on news only: cite the Government's release where there is one",
+                    severity="warning",
+                )
+            )
     for topic in topics.values():
         overview = entries.get(topic.overview)
         if overview is None or overview.topic != topic.id:
@@ -59,7 +75,8 @@ def _cross_checks(
             problems.append(
                 Problem(topic.file, line, topic.id, f"overview '{topic.overview}' not in topic")
             )
-    return problems
+        problems += check_meetings(topic, kb_meta.allowed_domains)
+    return list(dict.fromkeys(problems))  # a record's source is cited by several of its entries
 
 
 def built_in_path() -> Path:
@@ -108,6 +125,11 @@ def load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             checker.error(data, "entries", "-", "'entries' must be a list")
             raw_entries = []
         if topic is not None:
+            topic = with_meetings(
+                topic,
+                parse_meetings(data, topic, checker, meta),
+                parse_next_meeting(data, topic, checker),
+            )
             topics.setdefault(topic.id, topic)
             raw_of.setdefault(("topic", topic.id), data["topic"])
             for raw in raw_entries:
@@ -125,6 +147,21 @@ def load(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         problems += checker.problems
 
     if meta is not None:
+        for topic in topics.values():
+            for entry in meeting_entries(topic, meta):
+                if entry.id in entries:
+                    other = entries[entry.id]
+                    problems.append(
+                        Problem(
+                            other.file,
+                            other.line,
+                            entry.id,
+                            "this id is the answer made from the meeting records: remove the entry "
+                            "or rename it",
+                        )
+                    )
+                    continue
+                entries[entry.id] = entry
         problems += _cross_checks(meta, topics, entries, raw_of)
     if not entries:
         problems.append(Problem(str(path), 0, "-", "no entries found"))
