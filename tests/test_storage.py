@@ -40,7 +40,7 @@ from tests.support.postgres_server import (
 )
 
 if TYPE_CHECKING:
-    from bot.storage_pg import PostgresStorage
+    from bot.storage.postgres import PostgresStorage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 USER = 987_654_321_987
@@ -157,7 +157,7 @@ class PostgresBackend(_OpenedBackend):
         return Settings(database_url=self.url, user_hash_key=hash_key)
 
     def storage_class(self) -> type[PostgresStorage]:
-        from bot.storage_pg import PostgresStorage  # the driver is an optional extra
+        from bot.storage.postgres import PostgresStorage  # the driver is an optional extra
 
         return PostgresStorage
 
@@ -555,7 +555,7 @@ async def test_url_libpq_refuses_is_reported_without_the_password() -> None:
 
 async def test_missing_driver_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)  # makes `import psycopg` fail
-    monkeypatch.delitem(sys.modules, "bot.storage_pg", raising=False)
+    monkeypatch.delitem(sys.modules, "bot.storage.postgres", raising=False)
     with pytest.raises(StorageError, match=r"pip install 'coopbot\[postgres\]'"):
         await open_storage(Settings(database_url=refused_url()))
 
