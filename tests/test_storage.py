@@ -1,11 +1,15 @@
 """Tests of storage: the behaviour both back ends share runs against each (SQLite in a temporary
 file, PostgreSQL in a fresh schema on COOPBOT_TEST_DATABASE_URL), through the async API, with
-privacy and failures checked by looking behind it; then what only one of them has."""
+privacy and failures checked by looking behind it; then the migrations, starting from a database
+the bot made before there were any; then what only one back end has."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -30,7 +34,9 @@ from bot.storage import (
     StorageError,
     database_label,
     open_storage,
+    schema,
 )
+from bot.storage.schema import MIGRATIONS, Migration
 from tests.support.postgres_server import (
     fresh_schema,
     require_driver,
@@ -40,7 +46,7 @@ from tests.support.postgres_server import (
 )
 
 if TYPE_CHECKING:
-    from bot.storage_pg import PostgresStorage
+    from bot.storage.postgres import PostgresStorage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 USER = 987_654_321_987
@@ -48,6 +54,8 @@ OTHER_USER = 123_456_789_012
 KEY = b"test key, not secret"
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 TABLES = ["settings", "user_language", "feedback", "declined", "answer_count"]
+#: The tables of what users did, as opposed to the bot's own settings.
+DATA_TABLES = TABLES[1:]
 
 
 class FakeClock:
@@ -75,7 +83,11 @@ class Backend(Protocol):
         busy_timeout: float = ...,
     ) -> Storage: ...
     def rows(self) -> dict[str, list[tuple[object, ...]]]: ...
-    def execute(self, sql: str) -> None: ...
+    def execute(self, *statements: str) -> None: ...
+    def layout(self) -> list[tuple[object, ...]]:
+        """The tables, columns, constraints and indexes, as the database describes them."""
+        ...
+
     def lock_held(self) -> AbstractContextManager[None]: ...
 
 
@@ -105,9 +117,10 @@ class _OpenedBackend(ABC):
         with self.connection() as conn:
             return {table: conn.execute(f"SELECT * FROM {table}").fetchall() for table in TABLES}
 
-    def execute(self, sql: str) -> None:
+    def execute(self, *statements: str) -> None:
         with self.connection() as conn:
-            conn.execute(sql)
+            for sql in statements:
+                conn.execute(sql)
 
     @abstractmethod
     def storage_class(self) -> type[SQLiteStorage] | type[PostgresStorage]: ...
@@ -132,8 +145,18 @@ class SQLiteBackend(_OpenedBackend):
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # as SQLiteStorage.open would
         with closing(sqlite3.connect(self.path)) as conn, conn:
             yield conn
+
+    def layout(self) -> list[tuple[object, ...]]:
+        """Each table and index with the statement that made it, blanks removed: SQLite keeps
+        the statement's text (less any IF NOT EXISTS), so only its layout may differ."""
+        with self.connection() as conn:
+            found = conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+            )
+            return [(*row[:3], row[3] and re.sub(r"\s+", "", row[3])) for row in found]
 
     @contextmanager
     def lock_held(self) -> Iterator[None]:
@@ -157,7 +180,7 @@ class PostgresBackend(_OpenedBackend):
         return Settings(database_url=self.url, user_hash_key=hash_key)
 
     def storage_class(self) -> type[PostgresStorage]:
-        from bot.storage_pg import PostgresStorage  # the driver is an optional extra
+        from bot.storage.postgres import PostgresStorage  # the driver is an optional extra
 
         return PostgresStorage
 
@@ -165,6 +188,27 @@ class PostgresBackend(_OpenedBackend):
         import psycopg
 
         return psycopg.connect(self.url)
+
+    def layout(self) -> list[tuple[object, ...]]:
+        """Every column with its type and collation, every constraint and every index."""
+        with self.connection() as conn:
+            return [
+                *conn.execute(
+                    "SELECT table_name, column_name, data_type, collation_name, is_nullable, "
+                    "column_default, is_identity, identity_generation "
+                    "FROM information_schema.columns WHERE table_schema = current_schema() "
+                    "ORDER BY table_name, ordinal_position"
+                ),
+                *conn.execute(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                    "FROM pg_constraint WHERE connamespace = current_schema()::regnamespace "
+                    "ORDER BY 1, 2"
+                ),
+                *conn.execute(
+                    "SELECT tablename, indexname, indexdef FROM pg_indexes "
+                    "WHERE schemaname = current_schema() ORDER BY indexname"
+                ),
+            ]
 
     @contextmanager
     def lock_held(self) -> Iterator[None]:
@@ -456,6 +500,180 @@ async def test_open_storage_opens_the_back_end_the_settings_name(backend: Backen
     await reopened.close()
 
 
+# --- migrations: a database made by an earlier bot is brought up to date -------------------------
+
+#: The schema of version 1, exactly as the bot created it before migrations were numbered: frozen
+#: here, as databases made with it must open with every later bot.
+VERSION_1_SCHEMA = {
+    "sqlite": [
+        "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE IF NOT EXISTS user_language (
+        user_hash TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+        """CREATE TABLE IF NOT EXISTS feedback (
+        user_hash TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        up INTEGER NOT NULL CHECK (up IN (0, 1)),
+        voted_at TEXT NOT NULL,
+        PRIMARY KEY (user_hash, entry_id))""",
+        "CREATE INDEX IF NOT EXISTS feedback_voted_at ON feedback (voted_at)",
+        """CREATE TABLE IF NOT EXISTS declined (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        asked_at TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS declined_asked_at ON declined (asked_at)",
+        """CREATE TABLE IF NOT EXISTS answer_count (
+        entry_id TEXT PRIMARY KEY,
+        count INTEGER NOT NULL)""",
+    ],
+    "postgres": [
+        'CREATE TABLE IF NOT EXISTS settings (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL)',
+        """CREATE TABLE IF NOT EXISTS user_language (
+        user_hash TEXT COLLATE "C" PRIMARY KEY,
+        lang TEXT NOT NULL,
+        updated_at TEXT COLLATE "C" NOT NULL)""",
+        """CREATE TABLE IF NOT EXISTS feedback (
+        user_hash TEXT COLLATE "C" NOT NULL,
+        entry_id TEXT COLLATE "C" NOT NULL,
+        up INTEGER NOT NULL CHECK (up IN (0, 1)),
+        voted_at TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (user_hash, entry_id))""",
+        "CREATE INDEX IF NOT EXISTS feedback_voted_at ON feedback (voted_at)",
+        """CREATE TABLE IF NOT EXISTS declined (
+        id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        text TEXT NOT NULL,
+        asked_at TEXT COLLATE "C" NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS declined_asked_at ON declined (asked_at)",
+        """CREATE TABLE IF NOT EXISTS answer_count (
+        entry_id TEXT COLLATE "C" PRIMARY KEY,
+        count BIGINT NOT NULL)""",
+    ],
+}
+
+
+def user_hash(user_id: int) -> str:
+    """How version 1 stored a user id (keyed with KEY)."""
+    return hmac.new(KEY, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def version_1_rows() -> list[str]:
+    """Some of everything a version-1 bot stored, its generated hash key (KEY) among them."""
+    earlier = "2025-05-01T08:00:00+00:00"
+    return [
+        f"INSERT INTO settings (key, value) VALUES ('schema_version', '1'), "
+        f"('user_hash_key', '{KEY.hex()}')",
+        f"INSERT INTO user_language VALUES ('{user_hash(USER)}', 'zh-Hant', '{earlier}')",
+        f"INSERT INTO feedback VALUES ('{user_hash(USER)}', 'cepa', 1, '{earlier}'), "
+        f"('{user_hash(OTHER_USER)}', 'cepa', 0, '{earlier}')",
+        f"INSERT INTO declined (text, asked_at) VALUES ('Will it rain?', '{earlier}')",
+        "INSERT INTO answer_count VALUES ('cepa', 3), ('gba-youth', 1)",
+    ]
+
+
+#: The next version after this bot's, for the steps the tests plant.
+NEXT = SCHEMA_VERSION + 1
+ADD_COLUMN = Migration(
+    NEXT, ("ALTER TABLE answer_count ADD COLUMN first_answered_at {sortable_text}",)
+)
+
+
+def plant(monkeypatch: pytest.MonkeyPatch, *steps: Migration) -> None:
+    """Migrations as if a later bot had added `steps` to the list."""
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, *steps))
+
+
+def settings_of(backend: Backend) -> dict[object, object]:
+    return dict(backend.rows()["settings"])
+
+
+def data_of(backend: Backend) -> dict[str, list[tuple[object, ...]]]:
+    rows = backend.rows()
+    return {table: sorted(rows[table], key=repr) for table in DATA_TABLES}
+
+
+@pytest.fixture
+def version_1(backend: Backend) -> Backend:
+    """The back end holding a database of version 1, made as the bot made it then."""
+    backend.execute(*VERSION_1_SCHEMA[backend.name], *version_1_rows())
+    return backend
+
+
+def test_migrations_are_numbered_from_one_without_gaps() -> None:
+    assert [step.version for step in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+    assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+async def test_migration_1_creates_exactly_the_schema_of_version_1(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:1])
+    await (await backend.open(KEY)).close()
+    migrated = backend.layout()
+
+    backend.execute(*(f"DROP TABLE {table}" for table in TABLES))
+    backend.execute(*VERSION_1_SCHEMA[backend.name])
+
+    assert migrated == backend.layout()
+
+
+async def test_version_1_database_keeps_its_rows_and_is_brought_to_this_version(
+    version_1: Backend,
+) -> None:
+    before = data_of(version_1)
+
+    opened = await version_1.open(None)  # the key kept in the database
+    assert await opened.get_language(USER) == "zh-Hant"
+    await opened.close()
+
+    assert settings_of(version_1)["schema_version"] == str(SCHEMA_VERSION)
+    assert data_of(version_1) == before
+
+
+async def test_planted_step_upgrades_version_1_database_in_one_open(
+    version_1: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = data_of(version_1)
+    plant(monkeypatch, ADD_COLUMN)
+
+    await (await version_1.open(None)).close()
+
+    assert settings_of(version_1)["schema_version"] == str(NEXT)
+    assert data_of(version_1) == {
+        **before,
+        "answer_count": [(*row, None) for row in before["answer_count"]],  # the new column
+    }
+
+
+async def test_storages_opened_at_once_apply_a_step_once(
+    version_1: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Adding the same column twice would fail: replicas must take turns, the later ones seeing
+    # the step already done.
+    plant(monkeypatch, ADD_COLUMN)
+
+    # Every open finishes (and is closed after the test) even when one fails.
+    opened = await asyncio.gather(*(version_1.open(None) for _ in range(4)), return_exceptions=True)
+
+    assert [result for result in opened if isinstance(result, BaseException)] == []
+    assert settings_of(version_1)["schema_version"] == str(NEXT)
+
+
+async def test_failed_step_is_undone_whole_and_the_steps_before_it_kept(
+    version_1: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = Migration(NEXT + 1, ("ALTER TABLE declined ADD COLUMN source TEXT", "NOT SQL"))
+    plant(monkeypatch, ADD_COLUMN, broken)
+
+    with pytest.raises(StorageError, match="cannot open"):
+        await version_1.open(None)
+
+    rows = version_1.rows()
+    assert settings_of(version_1)["schema_version"] == str(NEXT)
+    assert sorted(rows["answer_count"]) == [("cepa", 3, None), ("gba-youth", 1, None)]
+    assert [len(row) for row in rows["declined"]] == [3]  # no column `source`
+
+
 # --- SQLite only: the file -------------------------------------------------------------------------
 
 
@@ -555,7 +773,7 @@ async def test_url_libpq_refuses_is_reported_without_the_password() -> None:
 
 async def test_missing_driver_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)  # makes `import psycopg` fail
-    monkeypatch.delitem(sys.modules, "bot.storage_pg", raising=False)
+    monkeypatch.delitem(sys.modules, "bot.storage.postgres", raising=False)
     with pytest.raises(StorageError, match=r"pip install 'coopbot\[postgres\]'"):
         await open_storage(Settings(database_url=refused_url()))
 

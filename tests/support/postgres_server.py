@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import pytest
 
-from bot.storage import StorageError, postgres_address, redact, url_secrets
+from bot.storage.base import StorageError, postgres_address, redact, url_secrets
 
 URL_VARIABLE = "COOPBOT_TEST_DATABASE_URL"
 

@@ -1,21 +1,8 @@
-"""Persistent state of the bot: language choices, feedback, declined questions, answer counts.
+"""What both back ends share: the `Storage` protocol, every call written once as SQL in `BackEnd`,
+the wording of their errors, and the naming of a PostgreSQL database without its password.
 
-Two back ends keep the same tables with the same meaning: `SQLiteStorage`, a file, the embedded
-default for one process; and `PostgresStorage` (bot/storage_pg.py, the `postgres` extra), for two
-or more replicas sharing their users' state. `open_storage` picks one from the settings. What
-they share, every call as SQL over those tables and the wording of their errors, is written once
-in `BackEnd`: each back end adds only how it opens, runs statements and closes.
-
-Schema (``settings.schema_version`` says which layout a database has)::
-
-    settings       (key PRIMARY KEY, value)                  -- schema_version, user_hash_key
-    user_language  (user_hash PRIMARY KEY, lang, updated_at)
-    feedback       (user_hash, entry_id, up, voted_at, PRIMARY KEY (user_hash, entry_id))
-    declined       (id PRIMARY KEY, text, asked_at)          -- not linked to any user
-    answer_count   (entry_id PRIMARY KEY, count)
-
-Times are UTC ISO 8601 text with whole seconds (``2025-01-31T12:00:00+00:00``), so they compare
-and sort correctly as text and stay readable in the ``sqlite3`` shell.
+A back end (bot/storage/sqlite.py, bot/storage/postgres.py) adds only how it opens, runs statements
+and closes; the tables it keeps are those of bot/storage/schema.py.
 
 Privacy: no names, usernames or chat ids are stored. A Telegram user id appears only as
 ``HMAC-SHA256(key, str(user_id))`` in hex, enough to find a user's language choice again and to
@@ -32,73 +19,30 @@ without any user link, but their text is whatever the user typed, which is why i
 Retention: ``purge(days)`` deletes declined questions and feedback older than ``days``. Answer
 counts (aggregates, no user link) and language choices (needed to serve the user) are kept; a user
 can delete theirs with ``forget_user``, which removes every row keyed by their hash.
-
-Durability of SQLite: WAL journal, every write in its own ``BEGIN IMMEDIATE`` transaction, and
-``synchronous=NORMAL``: a committed write survives the bot crashing or being killed, and the file
-is never corrupted; only a power cut or OS crash can lose the last few commits. That is acceptable
-for feedback and counters, and FULL would add an fsync to every vote. All SQLite calls run on one
-dedicated worker thread that owns the connection, so the event loop never blocks on disk or locks.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
-import os
-import random
 import re
 import secrets
-import sqlite3
-import stat
-import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol
 from urllib.parse import unquote
 
-if TYPE_CHECKING:
-    from bot.config import Settings
-
-SCHEMA_VERSION = 1
 #: Declined questions are kept to improve the knowledge base; a longer text adds nothing to that.
 MAX_DECLINED_CHARS = 1000
 #: Seconds to wait for another writer's lock before giving up (at open and for each call).
 DEFAULT_BUSY_TIMEOUT = 5.0
 
-T = TypeVar("T")
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
-_SETTINGS_TABLE = "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-_TABLES = (
-    """CREATE TABLE IF NOT EXISTS user_language (
-        user_hash TEXT PRIMARY KEY,
-        lang TEXT NOT NULL,
-        updated_at TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS feedback (
-        user_hash TEXT NOT NULL,
-        entry_id TEXT NOT NULL,
-        up INTEGER NOT NULL CHECK (up IN (0, 1)),
-        voted_at TEXT NOT NULL,
-        PRIMARY KEY (user_hash, entry_id))""",
-    "CREATE INDEX IF NOT EXISTS feedback_voted_at ON feedback (voted_at)",
-    """CREATE TABLE IF NOT EXISTS declined (
-        id INTEGER PRIMARY KEY,
-        text TEXT NOT NULL,
-        asked_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS declined_asked_at ON declined (asked_at)",
-    """CREATE TABLE IF NOT EXISTS answer_count (
-        entry_id TEXT PRIMARY KEY,
-        count INTEGER NOT NULL)""",
-)
-
 # The statements both back ends run, in SQLite's "?" style (PostgresStorage turns each "?" into
-# psycopg's "%s"); only the tables' definitions differ between them.
+# psycopg's "%s"); only the tables' definitions differ between them (bot/storage/schema.py).
 READ_SETTING = "SELECT value FROM settings WHERE key = ?"
 WRITE_SCHEMA_VERSION = (
     "INSERT INTO settings (key, value) VALUES ('schema_version', ?) "
@@ -186,15 +130,6 @@ def check_hash_key(hash_key: bytes | None) -> None:
     """An empty key would hash every user id with no secret at all: refuse it outright."""
     if hash_key is not None and not hash_key:
         raise ValueError("hash_key must not be empty; pass None to use a generated key")
-
-
-def check_schema_version(name: str, stored: object | None) -> None:
-    """Refuse a database written by a newer bot, whose tables this one may not understand."""
-    if stored is not None and int(str(stored)) > SCHEMA_VERSION:
-        raise StorageError(
-            f"{name}: cannot open: schema version {stored} is newer than this bot's "
-            f"({SCHEMA_VERSION}); upgrade the bot"
-        )
 
 
 def new_hash_key() -> str:
@@ -316,91 +251,6 @@ class BackEnd(ABC):
         return _iso(self._clock())
 
 
-class SQLiteStorage(BackEnd):
-    """The SQLite implementation of `Storage`; create it with `SQLiteStorage.open`."""
-
-    def __init__(
-        self,
-        path: Path,
-        executor: ThreadPoolExecutor,
-        conn: sqlite3.Connection,
-        hash_key: bytes,
-        busy_timeout: float,
-        clock: Callable[[], datetime],
-    ) -> None:
-        """Wrap an open connection; `open` is the way in, as the connection must be made on
-        the executor's thread."""
-        super().__init__(str(path), hash_key, clock)
-        self._executor = executor
-        self._conn = conn
-        self._busy_timeout = busy_timeout
-
-    @classmethod
-    async def open(
-        cls,
-        path: str | os.PathLike[str],
-        hash_key: bytes | None = None,
-        *,
-        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> SQLiteStorage:
-        """Open (creating if needed) the database at `path` and bring its schema up to date.
-
-        `hash_key` keys the user-id hash; None means use (or create) the key kept in the file,
-        see the module docstring. `clock` must return timezone-aware datetimes; tests pass a
-        fake one to write rows in the past. Raises StorageError when the file cannot be used.
-        """
-        check_hash_key(hash_key)
-        db_path = Path(path)
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coopbot-sqlite")
-        try:
-            conn, key = await asyncio.get_running_loop().run_in_executor(
-                executor, _connect, db_path, hash_key, busy_timeout
-            )
-        except BaseException:
-            executor.shutdown(wait=False)
-            raise
-        return cls(db_path, executor, conn, key, busy_timeout, clock)
-
-    async def _release(self) -> None:
-        """Finish the writes already submitted, fold the WAL into the main file and close."""
-        try:
-            # Queued behind every call already submitted: the worker runs them in order.
-            await asyncio.get_running_loop().run_in_executor(
-                self._executor, _checkpoint_and_close, self._conn
-            )
-        except sqlite3.Error as exc:
-            problem = _problem(exc, self._busy_timeout)
-            raise StorageError(f"{self._name}: closing failed: {problem}") from exc
-        finally:
-            self._executor.shutdown(wait=True)
-
-    async def _write(self, action: str, *statements: Statement) -> int:
-        def write(conn: sqlite3.Connection) -> int:
-            with _transaction(conn):
-                return sum(conn.execute(sql, params).rowcount for sql, params in statements)
-
-        return await self._run(action, write)
-
-    async def _read(self, action: str, *queries: Statement) -> list[Rows]:
-        def read(conn: sqlite3.Connection) -> list[Rows]:
-            with _transaction(conn, "DEFERRED"):
-                return [conn.execute(sql, params).fetchall() for sql, params in queries]
-
-        return await self._run(action, read)
-
-    async def _run(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` on the connection's thread; SQLite errors become StorageError."""
-        if self._closed:
-            raise failed(self._name, action, "storage is closed")
-        try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self._executor, work, self._conn
-            )
-        except sqlite3.Error as exc:
-            raise failed(self._name, action, _problem(exc, self._busy_timeout)) from exc
-
-
 def _storable_text(text: str) -> str:
     """`text` cut to MAX_DECLINED_CHARS, with what no database can store as text (NUL, lone
     surrogates, which Telegram can send) replaced by U+FFFD, so odd input never fails a write."""
@@ -412,155 +262,12 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-@contextmanager
-def _transaction(conn: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iterator[None]:
-    """An explicit transaction; IMMEDIATE takes the write lock up front, so a busy database
-    fails at BEGIN after the busy timeout instead of half-way through."""
-    conn.execute(f"BEGIN {mode}")
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full).
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def _connect(
-    path: Path, hash_key: bytes | None, busy_timeout: float
-) -> tuple[sqlite3.Connection, bytes]:
-    """Open the database on the worker thread and prepare it; return it with the hash key.
-
-    SQLite answers "locked" at once, without calling its busy handler, to a second process that
-    switches a new file to WAL or reads its schema while the first is still creating it: so the
-    whole opening is retried, with short random pauses, until `busy_timeout` has passed.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(
-            f"{path}: cannot create directory {path.parent}: {exc.strerror or exc}"
-        ) from exc
-    # Checked by hand because root (common in containers) can write to a file marked read-only,
-    # and an operator who marked it so does not want it written.
-    if path.is_file() and stat.S_IMODE(path.stat().st_mode) & 0o222 == 0:
-        raise StorageError(f"{path}: cannot open: the file is read-only")
-    started = time.monotonic()
-    while True:
-        try:
-            return _connect_once(path, hash_key, busy_timeout)
-        except sqlite3.Error as exc:
-            waited = time.monotonic() - started
-            if _busy(exc) and waited < busy_timeout:
-                time.sleep(random.uniform(0.005, 0.05))
-                continue
-            raise StorageError(f"{path}: cannot open: {_problem(exc, waited)}") from exc
-
-
-def _connect_once(
-    path: Path, hash_key: bytes | None, busy_timeout: float
-) -> tuple[sqlite3.Connection, bytes]:
-    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
-    try:
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode != "wal":
-            raise StorageError(f"{path}: cannot open: WAL journal mode unavailable (got {mode})")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        with _transaction(conn):
-            key = _prepare(conn, path, hash_key)
-    except BaseException:
-        conn.close()
-        raise
-    return conn, key
-
-
-def _prepare(conn: sqlite3.Connection, path: Path, hash_key: bytes | None) -> bytes:
-    """Create missing tables and return the hash key, refusing a file of a newer bot.
-
-    Writing schema_version every time is deliberate: it makes a file SQLite opened read-only
-    (owned by someone else, read-only file system) fail here rather than at the first vote.
-    """
-    conn.execute(_SETTINGS_TABLE)
-    row = conn.execute(READ_SETTING, ("schema_version",)).fetchone()
-    check_schema_version(str(path), None if row is None else row[0])
-    for statement in _TABLES:
-        conn.execute(statement)
-    conn.execute(WRITE_SCHEMA_VERSION, (str(SCHEMA_VERSION),))
-    if hash_key is not None:
-        return hash_key
-    conn.execute(ADD_HASH_KEY, (new_hash_key(),))
-    return bytes.fromhex(conn.execute(READ_SETTING, ("user_hash_key",)).fetchone()[0])
-
-
-def _checkpoint_and_close(conn: sqlite3.Connection) -> None:
-    """Fold the WAL into the main file first, so a copy of the .db file alone is complete."""
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-
-
-_PROBLEMS = {
-    sqlite3.SQLITE_NOTADB: "not a SQLite database (corrupt, or some other kind of file)",
-    sqlite3.SQLITE_CORRUPT: "the database is corrupt",
-    sqlite3.SQLITE_READONLY: "the file or its directory is read-only",
-    sqlite3.SQLITE_CANTOPEN: "cannot open the file (a directory, or no permission?)",
-    sqlite3.SQLITE_PERM: "permission denied",
-    sqlite3.SQLITE_FULL: "the disk is full",
-    sqlite3.SQLITE_IOERR: "input/output error",
-}
-
-
-def _busy(exc: sqlite3.Error) -> bool:
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # primary code of an extended one
-    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-
-
-def _problem(exc: sqlite3.Error, waited: float) -> str:
-    """One line saying what went wrong, in words an operator can act on; `waited` is how long
-    the lock was waited for, had the database been locked."""
-    if _busy(exc):
-        return locked(waited)
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    problem = _PROBLEMS.get(code)
-    detail = " ".join(str(exc).split())
-    return detail if problem is None else f"{problem} [{detail}]"
-
-
-# --- choosing the back end -----------------------------------------------------------------------
+# --- naming a PostgreSQL database: needed without the driver, to report a bad URL ----------------
 
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
 # libpq refuses a URL with a stray %, and quotes the offending part (the password, often) in its error.
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST_PORT = re.compile(r"(?:\[[^\]]*\]|[^:\[\]]*)(?::(\d*))?")
-
-
-async def open_storage(settings: Settings) -> Storage:
-    """The storage the settings ask for: PostgreSQL when COOPBOT_DATABASE_URL is set, so replicas
-    share their users' state, else the SQLite file at COOPBOT_DB.
-
-    Raises StorageError (one line, never the password) when the database cannot be used.
-    """
-    if not settings.database_url:
-        return await SQLiteStorage.open(settings.db_path, settings.user_hash_key)
-    postgres_address(settings.database_url)  # a bad URL is reported before a missing driver
-    try:
-        from bot.storage_pg import PostgresStorage
-    except ImportError as exc:
-        if not (exc.name or "").startswith("psycopg"):
-            raise
-        raise StorageError(
-            "COOPBOT_DATABASE_URL is set, but PostgreSQL support is not installed: "
-            "pip install 'coopbot[postgres]'"
-        ) from None
-    return await PostgresStorage.open(settings.database_url, settings.user_hash_key)
-
-
-def database_label(settings: Settings) -> str:
-    """Which database the settings name, fit for a log line or a status: never the password."""
-    if settings.database_url:
-        return postgres_address(settings.database_url)
-    return str(settings.db_path)
 
 
 def postgres_address(url: str) -> str:
