@@ -18,7 +18,8 @@ from bot import __version__
 from bot.config import ConfigError, Settings, bot_token, check_token, check_webhook, knowledge_path
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError, load_or_raise
-from bot.matcher import Outcome, chosen
+from bot.matcher import chosen
+from bot.outcome import Outcome
 from bot.render import plain, resolve_suggestions, suggestions, to_json
 from bot.text import LANGS, Lang
 

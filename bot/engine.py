@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.knowledge import Entry, KnowledgeBase, Problem, Topic, load, load_or_raise
-from bot.matcher import Matcher, Outcome
+from bot.matcher import Matcher
+from bot.outcome import Outcome
 from bot.text import Lang
 
 REF_PREFIX = "#"

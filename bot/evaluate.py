@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from bot.matcher import Matcher, Outcome
+from bot.matcher import Matcher
+from bot.outcome import Outcome
 from bot.render import message_text
 from bot.text import LANGS, Lang, detect_language, normalise
 

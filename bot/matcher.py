@@ -24,14 +24,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Entry, KnowledgeBase
+from bot.outcome import Candidate, Outcome
 from bot.text import Lang, detect_language, is_cjk, normalise
-
-Kind = Literal["answer", "clarify", "decline"]
 
 
 @dataclass(frozen=True)
@@ -96,26 +95,17 @@ STOPWORDS = frozenset(
 CJK_PARTICLES = frozenset("的了吗呢呀啊嘅㗎喇啦吖哦嘛咧啰喎噃")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    entry: Entry
-    score: float  # may exceed 1 with the topic bonus; only the outcome's confidence is clipped
+@dataclass(frozen=True, order=True)
+class Name:
+    """A topic named in canonical text, at text[start:end]."""
 
-
-@dataclass(frozen=True)
-class Outcome:
-    kind: Kind
-    question: str
-    lang: Lang
-    confidence: float
-    candidates: tuple[Candidate, ...]  # ranked: the answer first, or the options, or suggestions
-
-    @property
-    def entry(self) -> Entry | None:
-        return self.candidates[0].entry if self.kind == "answer" else None
+    start: int
+    end: int
+    topic: str
 
 
 _WORD = re.compile(r"[0-9a-z+]+|[^\sa-z0-9+]")
+_LATIN_WORD = re.compile(r"[0-9a-z+]+")
 
 # token_sort_ratio is plain ratio on each text with its words sorted: sorting every phrasing once,
 # when the index is built, leaves only the question to sort per query (a quarter of the cost).
@@ -247,6 +237,7 @@ class Matcher:
         )
         self._index_aliases()
         self._platform_topics = {t.id for t in kb.platforms()}
+        self._index_of = {entry.id: index for index, entry in enumerate(self.entries)}
         overview_ids = {t.overview for t in kb.topics.values()}
         self._overviews = {i for i, e in enumerate(self.entries) if e.id in overview_ids}
 
@@ -292,24 +283,30 @@ class Matcher:
 
     def mentioned_topics(self, text: str) -> set[str]:
         """Topics named in canonical text by an alias; Latin aliases also match with a typo."""
-        found: set[str] = set()
-        for word in set(text.split(" ")):
-            found.update(self._word_aliases.get(word, ()))
-        for word in {w for w in _words(text) if len(w) >= self.t.min_typo_length and w.isascii()}:
-            found.update(self._misspelt_topics(word))
+        return {name.topic for name in self.names(text)}
+
+    def names(self, text: str) -> list[Name]:
+        """Where canonical text names a topic, by an alias in any script (Latin ones also with a
+        typo), in order of position; overlapping names are all kept."""
+        found: list[Name] = []
+        for match in _LATIN_WORD.finditer(text):
+            word = match.group()
+            topics = self._word_aliases.get(word, ())
+            if not topics and len(word) >= self.t.min_typo_length and not word.isdigit():
+                topics = self._misspelt_topics(word)
+            found += [Name(match.start(), match.end(), topic) for topic in topics]
         padded = f" {text} "
         for alias, topic in self._phrase_aliases:
-            if f" {alias} " in padded:
-                found.add(topic)
+            start = padded.find(f" {alias} ")
+            while start >= 0:
+                found.append(Name(start, start + len(alias), topic))
+                start = padded.find(f" {alias} ", start + 1)
         if not text.isascii():
-            pieces = {
-                text[start : start + length]
-                for length in self._cjk_lengths
-                for start in range(len(text) - length + 1)
-            }
-            for alias in pieces & self._cjk_aliases.keys():
-                found.update(self._cjk_aliases[alias])
-        return found
+            for length in self._cjk_lengths:
+                for start in range(len(text) - length + 1):
+                    for topic in self._cjk_aliases.get(text[start : start + length], ()):
+                        found.append(Name(start, start + length, topic))
+        return sorted(found)
 
     def _misspelt_topics(self, word: str) -> frozenset[str]:
         """Topics with a one-word alias within a typo of `word`: a scan of every such alias, so
@@ -367,8 +364,14 @@ class Matcher:
 
     # --- scoring --------------------------------------------------------------------------
 
-    def rank(self, question: str, limit: int | None = None) -> list[Candidate]:
-        """Entries by descending score; empty when the question has nothing to match on."""
+    def rank(
+        self, question: str, limit: int | None = None, topics: set[str] | None = None
+    ) -> list[Candidate]:
+        """Entries by descending score; empty when the question has nothing to match on.
+
+        `topics` are the topics the question is about when the conversation, not the question
+        itself, names them ("who chairs it?" after a question about Beijing).
+        """
         limit = self.t.ranked if limit is None else limit
         if limit < 1:
             return []
@@ -391,7 +394,7 @@ class Matcher:
         if not candidates:
             return []
         query = self._similarity_text(corrected)
-        mentioned = self.mentioned_topics(text)
+        mentioned = self.mentioned_topics(text) if topics is None else topics
         earned = {t: w * credit.get(t, 1.0) for t, w in weights.items()}
         # A term's place in the question: shared terms are summed in that order, as always, so
         # the sum is the same to the last bit; the intersection itself is computed in C.
@@ -493,6 +496,18 @@ class Matcher:
         close = tuple(c for c in ranked if top - c.score <= th.clarify_window)
         options = close if len(close) >= 2 else tuple(ranked[: th.decline_suggestions])
         return Outcome("clarify", question, reply_lang, confidence, options[: th.clarify_options])
+
+    def knows(self, term: str) -> bool:
+        """Whether an index term (a word, or a pair of Chinese characters) means anything to
+        this knowledge base, a misspelt word included."""
+        if term in self._idf:
+            return True
+        return term.isascii() and self._correct(term)[1] < 1.0
+
+    def shares(self, entry_id: str, terms: tuple[str, ...]) -> set[str]:
+        """Which of `terms` the phrasings and keywords of an entry contain."""
+        index = self._index_of.get(entry_id)
+        return set() if index is None else self._terms[index].intersection(terms)
 
     def good_enough(self, candidate: Candidate) -> bool:
         """Whether a candidate scores above the line for being offered at all (inline results)."""

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.knowledge import Entry, KnowledgeBase, Source
-from bot.matcher import Outcome
 from bot.messages import format_date, t
+from bot.outcome import Outcome
 from bot.text import Lang
 
 # Lone surrogates: Telegram can send them, and a non-UTF-8 command-line argument arrives as them,

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase, load_or_raise
-from bot.matcher import DEFAULT_THRESHOLDS, Matcher, Outcome, Thresholds, chosen
+from bot.matcher import DEFAULT_THRESHOLDS, Matcher, Thresholds, chosen
+from bot.outcome import Outcome
 
 MakeKb = Callable[..., Path]
 

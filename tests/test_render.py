@@ -7,7 +7,8 @@ import json
 import pytest
 
 from bot.knowledge import KnowledgeBase
-from bot.matcher import Matcher, Outcome
+from bot.matcher import Matcher
+from bot.outcome import Outcome
 from bot.render import plain, to_json
 from bot.text import to_simplified
 from tests.support.data import ASK_JSON_FIELDS

@@ -40,8 +40,8 @@ from telegram.ext import ApplicationHandlerStop, filters
 from bot import __version__
 from bot.engine import short_ref
 from bot.knowledge import Entry, KnowledgeBase, Topic
-from bot.matcher import Outcome
 from bot.messages import format_date, t
+from bot.outcome import Outcome
 from bot.render import official_page
 from bot.storage import Stats, Storage, StorageError
 from bot.telegram import keyboards

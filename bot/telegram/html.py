@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from telegram.constants import MessageLimit
 
 from bot.knowledge import Entry, KnowledgeBase, Source
-from bot.matcher import Outcome
 from bot.messages import format_date, t
+from bot.outcome import Outcome
 from bot.render import official_page
 from bot.text import Lang
 

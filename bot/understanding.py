@@ -1,0 +1,206 @@
+"""What a question asks: its subject, the aspect of it asked about, which meeting, or only small talk.
+
+The matcher scores phrasings; it does not know *what about* a subject is asked. A reading says it:
+the topics the question names (by alias, in either script, with typos), the aspect its cue words
+point to (meta.yaml's `aspects`: who chairs, when it began, the latest meeting...), an ordinal or
+a year that picks one meeting ("4th", "第四次", "2023年"), and whether the message is nothing but
+small talk ("hi", "唔該晒"). What is left once these are taken away is what the question is
+*about* besides its subject: words the knowledge base has no use for make it a near miss.
+
+Everything here is data from the knowledge base; nothing knows Telegram or YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.knowledge import KnowledgeBase
+from bot.matcher import CJK_PARTICLES, QUESTION_WORDS, STOPWORDS, Matcher, tokens
+from bot.text import is_cjk
+
+#: When several aspects are cued, the one that decides: which meeting is asked about comes before
+#: what about it ("who chaired the latest meeting" is about the latest meeting), and any specific
+#: aspect before the general "what is".
+ASPECT_ORDER = (
+    "next",
+    "count",
+    "latest",
+    "first",
+    "agreed",
+    "where",
+    "leaders",
+    "frequency",
+    "setup",
+    "areas",
+    "office",
+    "history",
+    "list",
+    "what",
+)
+#: Aspects that pick a meeting of a platform (its records answer them).
+MEETING_ASPECTS = frozenset({"next", "count", "latest", "first"})
+
+_ENGLISH_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20,
+}  # fmt: skip
+_CHINESE_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+# "4th" or "fourth", unless it names a Five-Year Plan ("14th fyp") rather than a meeting.
+_ORDINAL = re.compile(
+    r"\b(?:(\d{1,3})(?:st|nd|rd|th)|(" + "|".join(_ENGLISH_ORDINALS) + r"))\b(?!\s*(?:fyp|5 year))"
+)
+# 第四次, 第4屆, 第二十四次: a meeting's number in Chinese (canonical text is Simplified).
+_CHINESE_ORDINAL = re.compile(r"第\s*([0-9一二两三四五六七八九十百]{1,4})\s*(?:次|届|回|场)")
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_FOLLOW_UP = re.compile(
+    r"^(?:and|what about|how about|then|also|same for|same question for|ok and|so)\b"
+    r"|^(?:那|那么|咁|至于|另外|还有)"
+    r"|(?:呢|又如何|又点|又点样|又怎样)\s*$"
+)
+
+
+def chinese_number(text: str) -> int | None:
+    """二十四 → 24, 十 → 10, 4 → 4: the numbers meeting ordinals use."""
+    if text.isdigit():
+        return int(text)
+    if "百" in text:
+        return None
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        high = _CHINESE_DIGITS.get(tens, 1) if tens else 1
+        low = _CHINESE_DIGITS.get(units, 0) if units else 0
+        return high * 10 + low
+    if len(text) == 1 and text in _CHINESE_DIGITS:
+        return _CHINESE_DIGITS[text]
+    return None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a question asks, as far as its words tell."""
+
+    text: str  # the canonical text
+    subjects: tuple[str, ...] = ()  # topics named, in the order they are named
+    aspect: str | None = None  # the deciding aspect (ASPECT_ORDER)
+    aspects: tuple[str, ...] = ()  # every aspect cued, deciding one first
+    number: int | None = None  # a meeting's ordinal: "4th", "第四次" ("first" is 1)
+    year: int | None = None
+    smalltalk: str | None = None  # the kind, when the message is small talk and nothing else
+    follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
+    rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
+
+    @property
+    def subject(self) -> str | None:
+        return self.subjects[0] if self.subjects else None
+
+
+class Understanding:
+    """Cue words indexed once per knowledge base, like the matcher's index beside it."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self._aspect_cues = self._cue_pattern(kb.meta.aspects)
+        self._smalltalk_cues = self._cue_pattern(kb.meta.smalltalk)
+
+    def _cue_pattern(
+        self, table: dict[str, dict[str, tuple[str, ...]]]
+    ) -> tuple[re.Pattern[str], dict[str, str]] | None:
+        """One regex of every cue (longest first, Latin ones as whole words), and cue → name."""
+        names: dict[str, str] = {}
+        for name, by_lang in table.items():
+            for phrases in by_lang.values():
+                for phrase in phrases:
+                    canonical = self.matcher.canonical(phrase)
+                    if canonical:
+                        names.setdefault(canonical, name)
+        if not names:
+            return None
+        parts = []
+        for cue in sorted(names, key=len, reverse=True):
+            escaped = re.escape(cue)
+            parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if cue.isascii() else escaped)
+        return re.compile("|".join(parts)), names
+
+    @staticmethod
+    def _cues(
+        text: str, found: tuple[re.Pattern[str], dict[str, str]] | None
+    ) -> list[tuple[int, int, str]]:
+        if found is None:
+            return []
+        pattern, names = found
+        return [(m.start(), m.end(), names[m.group()]) for m in pattern.finditer(text)]
+
+    def read(self, question: str) -> Reading:
+        text = self.matcher.canonical(question)
+        names = self.matcher.names(text)
+        subjects = tuple(dict.fromkeys(n.topic for n in names))
+        aspect_cues = self._cues(text, self._aspect_cues)
+        cued = {name for _, _, name in aspect_cues}
+        aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(
+            sorted(cued - set(ASPECT_ORDER))
+        )
+        number = self._number(text)
+        year = next((int(m.group(1)) for m in _YEAR.finditer(text)), None)
+        if number == 1 and "first" not in aspects:
+            aspects = ("first", *aspects)
+        talk = self._cues(text, self._smalltalk_cues)
+        covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
+        covered += [(a, b) for a, b, _ in talk]
+        rest = self._rest(text, covered)
+        smalltalk = talk[0][2] if talk and not rest and not subjects and not aspects else None
+        return Reading(
+            text=text,
+            subjects=subjects,
+            aspect=aspects[0] if aspects else None,
+            aspects=aspects,
+            number=number,
+            year=year,
+            smalltalk=smalltalk,
+            follow_up=bool(_FOLLOW_UP.search(text)),
+            rest=rest,
+        )
+
+    @staticmethod
+    def _number(text: str) -> int | None:
+        match = _ORDINAL.search(text)
+        if match:
+            return int(match.group(1)) if match.group(1) else _ENGLISH_ORDINALS[match.group(2)]
+        match = _CHINESE_ORDINAL.search(text)
+        return chinese_number(match.group(1)) if match else None
+
+    @staticmethod
+    def _rest(text: str, covered: list[tuple[int, int]]) -> tuple[str, ...]:
+        """Content terms outside the names and cues: words and Chinese character pairs that are
+        neither stopwords, question words, particles, numbers nor ordinals."""
+        kept = list(text)
+        for start, end in covered:
+            for index in range(start, end):
+                kept[index] = " "
+        remaining = "".join(kept)
+        remaining = _ORDINAL.sub(" ", remaining)
+        remaining = _CHINESE_ORDINAL.sub(" ", remaining)
+        remaining = _YEAR.sub(" ", remaining)
+        terms = []
+        for term in tokens(remaining):
+            if term in STOPWORDS or term in QUESTION_WORDS or term.isdigit():
+                continue
+            if len(term) == 1 and (is_cjk(term) or term in CJK_PARTICLES):
+                continue  # a single character says too little on its own; pairs are kept
+            terms.append(term)
+        return tuple(dict.fromkeys(terms))
