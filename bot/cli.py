@@ -174,31 +174,44 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import LabelError, default_files, evaluate, format_report, load_items
+    from bot.evaluate import LabelError, evaluate, format_report, load_file, project_sets
 
-    files = [Path(f) for f in args.files] or default_files()
-    if not files:
+    given = [Path(f) for f in args.files]
+    sets = {"given": given} if given else project_sets()
+    if not sets:
         print(
             "coopbot eval: give labelled YAML files (knowledge/README.md shows the format); the "
-            "project's own set is tests/data/labelled in a source checkout: run `coopbot eval` there",
+            "project's own sets are tests/data/tuning and tests/data/holdout in a source "
+            "checkout: run `coopbot eval` there",
             file=sys.stderr,
         )
         return EXIT_USAGE
-    try:
-        items = [item for file in files for item in load_items(file)]
-    except (OSError, LabelError) as exc:
-        print(f"coopbot eval: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    report = evaluate(_engine(args).matcher, items)
+    engine = _engine(args)
+    reports = {}
+    for name, paths in sets.items():
+        try:
+            loaded = [load_file(path) for path in paths]
+        except (OSError, LabelError) as exc:
+            print(f"coopbot eval: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        items = [item for found, _ in loaded for item in found]
+        conversations = [c for _, found in loaded for c in found]
+        reports[name] = evaluate(engine, items, conversations)
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(
+            json.dumps({n: r.as_dict() for n, r in reports.items()}, ensure_ascii=False, indent=2)
+        )
     else:
-        print(format_report(report))
+        print(format_report(reports, misses=not args.no_misses))
+    judged = "holdout" if "holdout" in reports else next(iter(reports))
+    report = reports[judged]
     below = []
     if report.in_scope.total and report.in_scope.rate < args.min_accuracy:
-        below.append(f"accuracy {report.in_scope.rate:.1%} < {args.min_accuracy:.1%}")
+        below.append(f"{judged} accuracy {report.in_scope.rate:.1%} < {args.min_accuracy:.1%}")
     if report.out_of_scope.total and report.out_of_scope.rate < args.min_decline:
-        below.append(f"declined {report.out_of_scope.rate:.1%} < {args.min_decline:.1%}")
+        below.append(f"{judged} declined {report.out_of_scope.rate:.1%} < {args.min_decline:.1%}")
+    if report.turns.total and report.turns.rate < args.min_turns:
+        below.append(f"{judged} conversation turns {report.turns.rate:.1%} < {args.min_turns:.1%}")
     if below:
         print("coopbot eval: below the floor: " + "; ".join(below), file=sys.stderr)
         return EXIT_PROBLEMS
@@ -359,7 +372,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _eval_options(evaluation: argparse.ArgumentParser) -> None:
     evaluation.add_argument(
-        "files", nargs="*", help="labelled YAML files (default: tests/data/labelled)"
+        "files",
+        nargs="*",
+        help="labelled YAML files (default: the project's tuning and holdout sets, in a checkout)",
+    )
+    evaluation.add_argument(
+        "--no-misses", action="store_true", help="do not list the questions answered wrong"
+    )
+    evaluation.add_argument(
+        "--min-turns",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="fail below this share of conversation turns right (0..1)",
     )
     evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluation.add_argument(
@@ -367,7 +392,7 @@ def _eval_options(evaluation: argparse.ArgumentParser) -> None:
         type=float,
         default=0.0,
         metavar="SHARE",
-        help="fail below this in-scope accuracy (0..1)",
+        help="fail below this in-scope accuracy (0..1), on the holdout set or the files given",
     )
     evaluation.add_argument(
         "--min-decline",

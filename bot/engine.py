@@ -13,8 +13,10 @@ from pathlib import Path
 
 from bot.knowledge import Entry, KnowledgeBase, Problem, Topic, load, load_or_raise
 from bot.matcher import Matcher
-from bot.outcome import Outcome
+from bot.outcome import Outcome, Turn
+from bot.resolve import Resolver
 from bot.text import Lang
+from bot.understanding import Understanding
 
 REF_PREFIX = "#"
 
@@ -30,12 +32,16 @@ class Engine:
 
     kb: KnowledgeBase
     matcher: Matcher
+    understanding: Understanding
+    resolver: Resolver
     _refs: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> Engine:
         refs = {short_ref(ident): ident for ident in (*kb.entries, *kb.topics)}
-        return cls(kb, Matcher(kb), refs)
+        matcher = Matcher(kb)
+        understanding = Understanding(kb, matcher)
+        return cls(kb, matcher, understanding, Resolver(kb, matcher, understanding), refs)
 
     @classmethod
     def load(cls, path: Path) -> Engine:
@@ -48,8 +54,16 @@ class Engine:
         kb, problems = load(self.kb.path)
         return (Engine.build(kb) if kb is not None else None), problems
 
-    def ask(self, question: str, lang: Lang | None = None) -> Outcome:
-        return self.matcher.ask(question, lang=lang)
+    def ask(
+        self,
+        question: str,
+        lang: Lang | None = None,
+        previous: Turn | None = None,
+        app: Lang | None = None,
+    ) -> Outcome:
+        """Answer, clarify, decline or chat back. `lang` is the language asked for (else the
+        question's); `previous` what the conversation remembers; `app` the asker's app language."""
+        return self.resolver.ask(question, lang, previous, app)
 
     def _resolve(self, ref: str) -> str:
         return self._refs.get(ref, ref) if ref.startswith(REF_PREFIX) else ref

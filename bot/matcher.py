@@ -478,24 +478,26 @@ class Matcher:
     # --- the outcome ----------------------------------------------------------------------
 
     def ask(self, question: str, lang: Lang | None = None) -> Outcome:
-        """Answer, clarify or decline; `lang` overrides the detected reply language."""
-        reply_lang = lang or detect_language(question)
-        ranked = self.rank(question)
+        """Answer, clarify or decline by the phrasings alone; `lang` overrides the detected one."""
+        return self.decide(question, lang or detect_language(question), self.rank(question))
+
+    def decide(self, question: str, lang: Lang, ranked: list[Candidate]) -> Outcome:
+        """Answer, clarify or decline, from a ranking."""
         top = ranked[0].score if ranked else 0.0
         confidence = min(top, 1.0)
         th = self.t
         if top < th.decline:
             floor = th.decline * th.decline_suggestion_share
             suggestions = tuple(c for c in ranked[: th.decline_suggestions] if c.score >= floor)
-            return Outcome("decline", question, reply_lang, confidence, suggestions)
+            return Outcome("decline", question, lang, confidence, suggestions)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if top >= th.answer and top - runner_up >= th.margin:
             return Outcome(
-                "answer", question, reply_lang, confidence, tuple(ranked[: th.answer_suggestions])
+                "answer", question, lang, confidence, tuple(ranked[: th.answer_suggestions])
             )
         close = tuple(c for c in ranked if top - c.score <= th.clarify_window)
         options = close if len(close) >= 2 else tuple(ranked[: th.decline_suggestions])
-        return Outcome("clarify", question, reply_lang, confidence, options[: th.clarify_options])
+        return Outcome("clarify", question, lang, confidence, options[: th.clarify_options])
 
     def knows(self, term: str) -> bool:
         """Whether an index term (a word, or a pair of Chinese characters) means anything to
@@ -504,10 +506,19 @@ class Matcher:
             return True
         return term.isascii() and self._correct(term)[1] < 1.0
 
+    def corrected(self, term: str) -> str:
+        """A misspelt word as the known word it is read as; any other term as it is."""
+        return self._correct(term)[0] if term.isascii() else term
+
+    def terms_of(self, entry_id: str) -> frozenset[str]:
+        """The index terms of an entry's phrasings and keywords."""
+        index = self._index_of.get(entry_id)
+        return frozenset() if index is None else self._terms[index]
+
     def shares(self, entry_id: str, terms: tuple[str, ...]) -> set[str]:
         """Which of `terms` the phrasings and keywords of an entry contain."""
         index = self._index_of.get(entry_id)
-        return set() if index is None else self._terms[index].intersection(terms)
+        return set() if index is None else set(self._terms[index].intersection(terms))
 
     def good_enough(self, candidate: Candidate) -> bool:
         """Whether a candidate scores above the line for being offered at all (inline results)."""

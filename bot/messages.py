@@ -36,7 +36,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     # --- answers made from meeting records (bot.knowledge.meetings) -----------------------------
     # Values: {name} the platform, {kind} the kind of meeting, {n} its ordinal ("24th", "第24次"),
     # {date}, {year}, {place}. Sentences are joined with spaces in English, with nothing in Chinese.
-    "meeting_numbered": {"en": "The {n} {kind} of the {name}", "zh-Hant": "{name}{n}{kind}"},
+    "meeting_numbered": {"en": "The {nkind} of the {name}", "zh-Hant": "{name}{nkind}"},
     "meeting_titled": {"en": "The {title} ({name})", "zh-Hant": "{name}{title}"},
     "meeting_plain": {"en": "A {kind} of the {name}", "zh-Hant": "{name}一次{kind}"},
     "meeting_held": {
@@ -77,8 +77,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh-Hant": "我們的資料未有公布{name}下一次{kind}的日期。",
     },
     "meeting_latest_was": {
-        "en": "The latest in our sources was the {n} {kind}, held{where} on {date}.",
-        "zh-Hant": "我們資料中最近一次是{date}{where}舉行的{n}{kind}。",
+        "en": "The latest in our sources was the {nkind}, held{where} on {date}.",
+        "zh-Hant": "我們資料中最近一次是{date}{where}舉行的{nkind}。",
     },
     "cadence_yearly": {"en": "It has met about once a year.", "zh-Hant": "會議大約每年舉行一次。"},
     "cadence_years": {

@@ -71,12 +71,13 @@ def _script_of(ch: str) -> int:
     return 0
 
 
-def detect_language(text: str, default: Lang = "en") -> Lang:
+def detect_language(text: str, default: Lang = "en", tie: Lang = "zh-Hant") -> Lang:
     """Which language to answer in.
 
     Any Chinese beyond a stray character makes the question Chinese, even amid English words
     ("hubei 合作會議 幾時開始"); the script is whichever of Traditional-only and Simplified-only characters
-    is more common, with Hong Kong's Traditional winning ties.
+    is more common. Where neither is ("你好", "那上海呢？"), `tie` decides: the caller knows the
+    asker's earlier messages and app language; Hong Kong's Traditional is the last resort.
     """
     text = cut(text)
     han = _HAN.findall(text)
@@ -86,8 +87,24 @@ def detect_language(text: str, default: Lang = "en") -> Lang:
     if len(han) < 2 and latin_words:
         return "en"
     balance = sum(_script_of(ch) for ch in han)
+    if balance == 0:
+        return tie if tie != "en" else "zh-Hant"
     return "zh-Hans" if balance < 0 else "zh-Hant"
 
 
 def is_cjk(ch: str) -> bool:
     return bool(_HAN.match(ch))
+
+
+def app_language(code: str | None) -> Lang:
+    """An app's language (an IETF tag: en, zh-hans, zh-hk, ...) as one of ours.
+
+    Bare `zh` and every Chinese tag not clearly Simplified become Traditional: this is a Hong Kong
+    bot, and Traditional is what Hong Kong writes.
+    """
+    tag = (code or "").lower().replace("_", "-")
+    if not tag.startswith("zh"):
+        return "en"
+    if tag.startswith("zh-hans") or tag in ("zh-cn", "zh-sg", "zh-my"):
+        return "zh-Hans"
+    return "zh-Hant"

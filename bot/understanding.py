@@ -74,6 +74,14 @@ _FOLLOW_UP = re.compile(
 )
 
 
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    kept = list(text)
+    for start, end in spans:
+        for index in range(start, end):
+            kept[index] = " "
+    return " ".join("".join(kept).split())
+
+
 def chinese_number(text: str) -> int | None:
     """二十四 → 24, 十 → 10, 4 → 4: the numbers meeting ordinals use."""
     if text.isdigit():
@@ -103,6 +111,7 @@ class Reading:
     smalltalk: str | None = None  # the kind, when the message is small talk and nothing else
     follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
+    core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
 
     @property
     def subject(self) -> str | None:
@@ -117,6 +126,7 @@ class Understanding:
         self.matcher = matcher
         self._aspect_cues = self._cue_pattern(kb.meta.aspects)
         self._smalltalk_cues = self._cue_pattern(kb.meta.smalltalk)
+        self._filler_cues = self._cue_pattern(kb.meta.fillers)
 
     def _cue_pattern(
         self, table: dict[str, dict[str, tuple[str, ...]]]
@@ -150,7 +160,13 @@ class Understanding:
         text = self.matcher.canonical(question)
         names = self.matcher.names(text)
         subjects = tuple(dict.fromkeys(n.topic for n in names))
-        aspect_cues = self._cues(text, self._aspect_cues)
+        talk = self._cues(text, self._smalltalk_cues)
+        # "who are you" is small talk, not a question about who leads something.
+        aspect_cues = [
+            cue
+            for cue in self._cues(text, self._aspect_cues)
+            if not any(a <= cue[0] and cue[1] <= b for a, b, _ in talk)
+        ]
         cued = {name for _, _, name in aspect_cues}
         aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(
             sorted(cued - set(ASPECT_ORDER))
@@ -159,10 +175,9 @@ class Understanding:
         year = next((int(m.group(1)) for m in _YEAR.finditer(text)), None)
         if number == 1 and "first" not in aspects:
             aspects = ("first", *aspects)
-        talk = self._cues(text, self._smalltalk_cues)
+        wrapping = [(a, b) for a, b, _ in talk + self._cues(text, self._filler_cues)]
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
-        covered += [(a, b) for a, b, _ in talk]
-        rest = self._rest(text, covered)
+        rest = self._rest(text, covered + wrapping)
         smalltalk = talk[0][2] if talk and not rest and not subjects and not aspects else None
         return Reading(
             text=text,
@@ -174,6 +189,7 @@ class Understanding:
             smalltalk=smalltalk,
             follow_up=bool(_FOLLOW_UP.search(text)),
             rest=rest,
+            core=_without(text, wrapping),
         )
 
     @staticmethod
@@ -188,11 +204,7 @@ class Understanding:
     def _rest(text: str, covered: list[tuple[int, int]]) -> tuple[str, ...]:
         """Content terms outside the names and cues: words and Chinese character pairs that are
         neither stopwords, question words, particles, numbers nor ordinals."""
-        kept = list(text)
-        for start, end in covered:
-            for index in range(start, end):
-                kept[index] = " "
-        remaining = "".join(kept)
+        remaining = _without(text, covered)
         remaining = _ORDINAL.sub(" ", remaining)
         remaining = _CHINESE_ORDINAL.sub(" ", remaining)
         remaining = _YEAR.sub(" ", remaining)

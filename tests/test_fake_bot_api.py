@@ -632,9 +632,11 @@ def test_malformed_token_is_answered_404(api: FakeBotApi, http: httpx.Client) ->
 
 
 def test_wait_for_returns_the_matching_call(api: FakeBotApi, post: Post) -> None:
-    threading.Timer(0.05, post, args=("sendMessage",), kwargs={"chat_id": 1, "text": "x"}).start()
+    later = threading.Timer(0.05, post, args=("sendMessage",), kwargs={"chat_id": 1, "text": "x"})
+    later.start()
 
     call = api.wait_for(lambda c: c.method == "sendMessage" and c.params["text"] == "x")
+    later.join()  # its client reads the answer before the test closes the client
 
     assert call.ok
     assert call.result["text"] == "x"

@@ -17,11 +17,12 @@ from bot.engine import Engine, short_ref
 from bot.knowledge import KnowledgeBase, built_in_path, load
 from bot.telegram import keyboards
 from bot.telegram.flood import FloodGate
-from bot.telegram.handlers import parse_lang, telegram_lang
+from bot.telegram.handlers import parse_lang
 from bot.telegram.html import chunks
 from bot.telegram.keyboards import Press, callback_data, parse
 from bot.telegram.logs import REDACTED, redact, redact_in_logs
 from bot.telegram.processor import PerUserUpdateProcessor
+from bot.text import app_language
 
 # --- callback data -------------------------------------------------------------------------------
 
@@ -149,7 +150,7 @@ def test_flood_gate_counts_each_user_apart() -> None:
     ],
 )
 def test_telegram_language_codes_map_to_the_bots_languages(code: str | None, lang: str) -> None:
-    assert telegram_lang(code) == lang
+    assert app_language(code) == lang
 
 
 @pytest.mark.parametrize(

@@ -129,6 +129,7 @@ def parse_meta(data: Any, checker: Checker) -> Meta | None:
         synonyms=synonyms,
         aspects=_phrase_table(data, "aspects", checker),
         smalltalk=_phrase_table(data, "smalltalk", checker),
+        fillers=_phrase_table(data, "fillers", checker),
         meeting_kinds=_names(data, "meeting_kinds", checker),
         meeting_questions=_phrase_table(data, "meeting_questions", checker),
     )

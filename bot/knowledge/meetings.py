@@ -243,7 +243,23 @@ def series(topic: Topic) -> list[Meeting]:
 
 
 def _ordered(meetings: Any) -> list[Meeting]:
-    return sorted(meetings, key=lambda m: (m.number or 0, m.date or dt.date.min))
+    """Oldest first, by date; a record without a full date goes just after the one numbered
+    before it (the 4th plenary of unknown year after the 3rd)."""
+    meetings = list(meetings)
+
+    def when(meeting: Meeting) -> tuple[dt.date, int]:
+        if meeting.date is not None:
+            return meeting.date, meeting.number or 0
+        earlier = [
+            m.date
+            for m in meetings
+            if m.kind == meeting.kind and m.date and (m.number or 0) < (meeting.number or 0)
+        ]
+        return (max(earlier) if earlier else dt.date.min) + dt.timedelta(
+            days=1
+        ), meeting.number or 0
+
+    return sorted(meetings, key=when)
 
 
 def latest(topic: Topic) -> Meeting | None:
@@ -351,12 +367,20 @@ def _values(topic: Topic, meta: Meta, meeting: Meeting) -> dict[Lang, dict[str, 
             "short": topic.label(lang),
             "kind": kind,
             "n": ordinal(meeting.number, lang) if meeting.number else "",
+            "nkind": _numbered_kind(meeting.number, kind, lang),
             "number": str(meeting.number or ""),
             "date": _when(meeting, lang),
             "year": str(meeting.date.year) if meeting.date else "",
             "place": meeting.place.get(lang, ""),
         }
     return values
+
+
+def _numbered_kind(number: int | None, kind: str, lang: Lang) -> str:
+    """ "24th plenary" or "plenary"; "第24次全體會議" or "全體會議"."""
+    if number is None:
+        return kind
+    return f"{ordinal(number, lang)} {kind}" if lang == "en" else f"{ordinal(number, lang)}{kind}"
 
 
 def _when(meeting: Meeting, lang: Lang) -> str:

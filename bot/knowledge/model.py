@@ -128,6 +128,8 @@ class Meta:
     aspects: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
     # Phrases that are small talk, not questions ("hi", "唔該"), per kind and language.
     smalltalk: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
+    # Words that wrap a question without being about anything ("quick question", "我想問下").
+    fillers: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
     # The names of meeting kinds (plenary, working meeting, ...) per language.
     meeting_kinds: dict[str, dict[Lang, str]] = field(default_factory=dict)
     # Phrasings of the answers made from meeting records, per aspect and language ({name}, {n}).

@@ -48,7 +48,7 @@ from bot.telegram import keyboards
 from bot.telegram.context import Context
 from bot.telegram.html import chunks, entry_html, esc, fit, link, outcome_html
 from bot.telegram.keyboards import Press
-from bot.text import LANGS, Lang, detect_language
+from bot.text import LANGS, Lang, app_language, detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -69,20 +69,6 @@ HTML = ParseMode.HTML
 # --- languages ---------------------------------------------------------------------------------
 
 
-def telegram_lang(code: str | None) -> Lang:
-    """The user's Telegram app language (an IETF tag: en, zh-hans, zh-hk, ...) as ours.
-
-    Bare `zh` and every Chinese tag not clearly Simplified become Traditional: this is a Hong Kong
-    bot, and Traditional is what Hong Kong writes.
-    """
-    tag = (code or "").lower().replace("_", "-")
-    if not tag.startswith("zh"):
-        return "en"
-    if tag.startswith("zh-hans") or tag in ("zh-cn", "zh-sg", "zh-my"):
-        return "zh-Hans"
-    return "zh-Hant"
-
-
 async def chosen_lang(update: Update, context: Context) -> Lang | None:
     """The language the user picked with /lang, if any; a storage failure means none."""
     user, store = update.effective_user, context.bot_data.storage
@@ -99,7 +85,7 @@ async def chosen_lang(update: Update, context: Context) -> Lang | None:
 async def user_lang(update: Update, context: Context) -> Lang:
     """For replies with no question to read the language from: the choice, else the app's."""
     user = update.effective_user
-    return await chosen_lang(update, context) or telegram_lang(user and user.language_code)
+    return await chosen_lang(update, context) or app_language(user and user.language_code)
 
 
 async def save(context: Context, write: Callable[[Storage], Awaitable[None]]) -> None:
@@ -415,7 +401,7 @@ async def on_text(update: Update, context: Context) -> None:
     eng = context.bot_data.engine
     question = question_text(message)
     user = update.effective_user
-    app_lang = telegram_lang(user and user.language_code)
+    app_lang = app_language(user and user.language_code)
     if not question:
         await reply(message, esc(t("empty", await user_lang(update, context))))
         return
@@ -457,7 +443,7 @@ async def on_button(update: Update, context: Context) -> None:
     press = keyboards.parse(query.data)
     handler = _PRESS_HANDLERS.get(press.kind) if press else None
     if press is None or handler is None or not await handler(query, context, press):
-        lang = press.lang if press else telegram_lang(query.from_user.language_code)
+        lang = press.lang if press else app_language(query.from_user.language_code)
         await query.answer(t("stale_button", lang))
 
 
@@ -560,7 +546,7 @@ async def on_inline(update: Update, context: Context) -> None:
     query = update.inline_query
     eng = context.bot_data.engine
     text = query.query.strip()
-    app_lang = telegram_lang(query.from_user.language_code)
+    app_lang = app_language(query.from_user.language_code)
     lang = await chosen_lang(update, context)
     if not text:
         entries = await popular_entries(context, eng.kb)
