@@ -27,7 +27,7 @@ def labelled_items(limit: int | None = None) -> list[Item]:
         item
         for path in default_files()
         for item in load_items(path)
-        if item.expected or not item.in_scope
+        if item.expected or item.expect == "decline"
     ]
     if limit is not None and limit < len(items):
         step = len(items) / limit

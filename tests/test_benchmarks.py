@@ -91,10 +91,10 @@ def test_bm25_baseline_ranks_by_shared_terms(fixture_matcher: Matcher) -> None:
 
 def test_tune_balances_answers_in_scope_and_declines_out_of_scope() -> None:
     items = [
-        Item("a", "en", True, ("x",)),
-        Item("b", "en", True, ("y",)),
-        Item("c", "en", False),
-        Item("d", "en", False),
+        Item("a", "en", "answer", ("x",)),
+        Item("b", "en", "answer", ("y",)),
+        Item("c", "en", "decline"),
+        Item("d", "en", "decline"),
     ]
     guesses = [("x", 0.9), ("y", 0.5), ("x", 0.6), ("y", 0.2)]
     # 0.5 answers both in-scope questions but one decline is lost; 0.9 the reverse; 0.6 loses
