@@ -87,7 +87,9 @@ QUESTION_WORDS = frozenset(
 STOPWORDS = frozenset(
     "a an the is are was were be been being do does did of to in on at for by with and or it its "
     "this that these those there please pls plz me i you u my your can could would should tell "
-    "about know want like some any s".split()
+    "about know want like some any s every each all inside within between btw just also still "
+    "already ever really actually exactly mainly usually basically currently now today has have "
+    "had will get got".split()
 )
 
 
@@ -169,12 +171,12 @@ def tokens(text: str) -> list[str]:
             continue
         flush()
         if word not in STOPWORDS:
-            result.append(_stem(word))
+            result.append(stem(word))
     flush()
     return result
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """English plural to singular, crudely but consistently ("cities" and "city" meet)."""
     if len(word) <= 3 or not word.isalpha():
         return word
@@ -500,11 +502,13 @@ class Matcher:
         return Outcome("clarify", question, lang, confidence, options[: th.clarify_options])
 
     def knows(self, term: str) -> bool:
-        """Whether an index term (a word, or a pair of Chinese characters) means anything to
-        this knowledge base, a misspelt word included."""
+        """Whether a word, or a run of Chinese characters, means anything to this knowledge
+        base: a misspelt word included, and a run if any pair of its characters does."""
         if term in self._idf:
             return True
-        return term.isascii() and self._correct(term)[1] < 1.0
+        if term.isascii():
+            return self._correct(term)[1] < 1.0
+        return any(a + b in self._idf for a, b in itertools.pairwise(term))
 
     def corrected(self, term: str) -> str:
         """A misspelt word as the known word it is read as; any other term as it is."""
@@ -516,9 +520,10 @@ class Matcher:
         return frozenset() if index is None else self._terms[index]
 
     def shares(self, entry_id: str, terms: tuple[str, ...]) -> set[str]:
-        """Which of `terms` the phrasings and keywords of an entry contain."""
-        index = self._index_of.get(entry_id)
-        return set() if index is None else set(self._terms[index].intersection(terms))
+        """Which of `terms` the phrasings and keywords of an entry contain (a run of Chinese
+        characters if any pair of them)."""
+        own = self.terms_of(entry_id)
+        return {t for t in terms if t in own or any(a + b in own for a, b in itertools.pairwise(t))}
 
     def good_enough(self, candidate: Candidate) -> bool:
         """Whether a candidate scores above the line for being offered at all (inline results)."""

@@ -119,15 +119,20 @@ class Resolver:
             _script(reply_lang, previous),
         )
         subjects = set(reading.subjects)
-        content = tuple(self.matcher.corrected(t) for t in reading.rest if t not in _GENERIC)
+        if subjects and self._off_topic(reading, subjects):
+            return self._near_miss(question, reply_lang, reading, turn)
+        content = tuple(
+            self.matcher.corrected(t) if t.isascii() else t
+            for t in reading.rest
+            if t not in _GENERIC
+        )
         ranked = self.matcher.rank(reading.core or question, topics=subjects or None)
         target, firm = self._target(reading)
         if target is not None:
             if not firm:
                 target = self._more_specific(target, ranked, content) or target
-            weak = reading.aspect in (None, "what")
-            if weak and self._unexplained(content, subjects, target):
-                return self._near_miss(question, reply_lang, reading, turn)
+                if self._foreign(content):
+                    return self._near_miss(question, reply_lang, reading, turn)
             turn = replace(
                 turn, aspect=target.aspect or turn.aspect, number=target.number or turn.number
             )
@@ -136,7 +141,7 @@ class Resolver:
             candidates = (Candidate(target, max(score, self.matcher.t.answer)), *others)
             confidence = min(candidates[0].score, 1.0)
             return Outcome("answer", question, reply_lang, confidence, candidates, turn=turn)
-        if subjects and self._unexplained(content, subjects, None):
+        if subjects and self._foreign(content):
             return self._near_miss(question, reply_lang, reading, turn)
         outcome = self.matcher.decide(question, reply_lang, ranked)
         if subjects and outcome.entry is not None and not self._about(outcome.entry, subjects):
@@ -150,18 +155,17 @@ class Resolver:
         subject = reading.subject if outcome.kind == "decline" else None
         return replace(outcome, turn=turn, subject=subject)
 
-    def _unexplained(
-        self, content: tuple[str, ...], subjects: set[str], entry: Entry | None
-    ) -> bool:
-        """Whether most of what the question says besides its subject and aspect is foreign to
-        that subject ("how many people live in Sichuan", "深圳有咩好食推介"): a near miss."""
-        if not content:
-            return False
-        known = set().union(*(self._topic_terms[s] for s in subjects if s in self._topic_terms))
-        if entry is not None:
-            known |= self.matcher.terms_of(entry.id)
-        foreign = [t for t in content if t not in known]
-        return len(foreign) * 2 >= len(content)
+    def _off_topic(self, reading: Reading, subjects: set[str]) -> bool:
+        """Whether the question names another kind of subject (weather, food, tickets...) that
+        the named subject's answers never speak of."""
+        known = set().union(*(self._topic_terms.get(s, frozenset()) for s in subjects))
+        return any(not set(tokens(cue)) <= known for cue in reading.off_topic)
+
+    def _foreign(self, content: tuple[str, ...]) -> bool:
+        """Whether most of what the question says besides its subject and aspect means nothing
+        to the knowledge base: a question about something else that happens to name a subject."""
+        foreign = [t for t in content if not self.matcher.knows(t)]
+        return len(foreign) * 2 > len(content)
 
     def _matchable(self, question: str, reading: Reading) -> str:
         """What the matcher should see: the question without its wrapping (greetings, "quick

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.knowledge import KnowledgeBase
-from bot.matcher import CJK_PARTICLES, QUESTION_WORDS, STOPWORDS, Matcher, tokens
+from bot.matcher import CJK_PARTICLES, QUESTION_WORDS, STOPWORDS, Matcher, stem
 from bot.text import is_cjk
 
 #: When several aspects are cued, the one that decides: which meeting is asked about comes before
@@ -67,6 +67,8 @@ _ORDINAL = re.compile(
 # 第四次, 第4屆, 第二十四次: a meeting's number in Chinese (canonical text is Simplified).
 _CHINESE_ORDINAL = re.compile(r"第\s*([0-9一二两三四五六七八九十百]{1,4})\s*(?:次|届|回|场)")
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
+_PARTICLE_SPLIT = re.compile("[" + "".join(sorted(CJK_PARTICLES)) + "]")
 _FOLLOW_UP = re.compile(
     r"^(?:and|what about|how about|then|also|same for|same question for|ok and|so)\b"
     r"|^(?:那|那么|咁|至于|另外|还有)"
@@ -112,6 +114,7 @@ class Reading:
     follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
     core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
+    off_topic: tuple[str, ...] = ()  # words of other subjects: "weather", "好食" (meta.yaml)
 
     @property
     def subject(self) -> str | None:
@@ -127,6 +130,7 @@ class Understanding:
         self._aspect_cues = self._cue_pattern(kb.meta.aspects)
         self._smalltalk_cues = self._cue_pattern(kb.meta.smalltalk)
         self._filler_cues = self._cue_pattern(kb.meta.fillers)
+        self._off_topic_cues = self._cue_pattern(kb.meta.off_topic)
 
     def _cue_pattern(
         self, table: dict[str, dict[str, tuple[str, ...]]]
@@ -190,6 +194,9 @@ class Understanding:
             follow_up=bool(_FOLLOW_UP.search(text)),
             rest=rest,
             core=_without(text, wrapping),
+            off_topic=tuple(
+                dict.fromkeys(text[a:b] for a, b, _ in self._cues(text, self._off_topic_cues))
+            ),
         )
 
     @staticmethod
@@ -202,17 +209,16 @@ class Understanding:
 
     @staticmethod
     def _rest(text: str, covered: list[tuple[int, int]]) -> tuple[str, ...]:
-        """Content terms outside the names and cues: words and Chinese character pairs that are
-        neither stopwords, question words, particles, numbers nor ordinals."""
+        """Content outside the names and cues: Latin words that are neither stopwords, question
+        words nor numbers, and runs of two or more Chinese characters between particles."""
         remaining = _without(text, covered)
         remaining = _ORDINAL.sub(" ", remaining)
         remaining = _CHINESE_ORDINAL.sub(" ", remaining)
         remaining = _YEAR.sub(" ", remaining)
         terms = []
-        for term in tokens(remaining):
-            if term in STOPWORDS or term in QUESTION_WORDS or term.isdigit():
-                continue
-            if len(term) == 1 and (is_cjk(term) or term in CJK_PARTICLES):
-                continue  # a single character says too little on its own; pairs are kept
-            terms.append(term)
+        for word in _PIECE.findall(remaining):
+            if is_cjk(word[0]):
+                terms += [run for run in _PARTICLE_SPLIT.split(word) if len(run) >= 2]
+            elif word not in STOPWORDS and word not in QUESTION_WORDS and not word.isdigit():
+                terms.append(stem(word))
         return tuple(dict.fromkeys(terms))

@@ -130,6 +130,7 @@ def parse_meta(data: Any, checker: Checker) -> Meta | None:
         aspects=_phrase_table(data, "aspects", checker),
         smalltalk=_phrase_table(data, "smalltalk", checker),
         fillers=_phrase_table(data, "fillers", checker),
+        off_topic=_phrase_table(data, "off_topic", checker),
         meeting_kinds=_names(data, "meeting_kinds", checker),
         meeting_questions=_phrase_table(data, "meeting_questions", checker),
     )

@@ -130,6 +130,8 @@ class Meta:
     smalltalk: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
     # Words that wrap a question without being about anything ("quick question", "我想問下").
     fillers: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
+    # Words that say a question is about something else than its subject ("weather", "好食").
+    off_topic: dict[str, dict[Lang, tuple[str, ...]]] = field(default_factory=dict)
     # The names of meeting kinds (plenary, working meeting, ...) per language.
     meeting_kinds: dict[str, dict[Lang, str]] = field(default_factory=dict)
     # Phrasings of the answers made from meeting records, per aspect and language ({name}, {n}).
