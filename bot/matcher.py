@@ -267,7 +267,7 @@ class Matcher:
         self._phrase_aliases: list[tuple[str, str]] = []
         self._cjk_aliases: dict[str, set[str]] = defaultdict(set)
         for topic in self.kb.topics.values():
-            for alias in (*topic.aliases, topic.id):
+            for alias in topic.aliases:
                 canonical = self.canonical(alias)
                 if not canonical:
                     continue

@@ -26,6 +26,7 @@ class Turn:
     number: int | None = None
     year: int | None = None
     lang: Lang | None = None  # the script the asker last wrote in, where it told
+    entry: str | None = None  # the entry that answered it
 
 
 @dataclass(frozen=True)

@@ -2,31 +2,42 @@
 
 The matcher alone ranks phrasings; here its ranking meets the reading of the question
 (`bot.understanding`). A question whose subject and aspect are clear goes straight to the entry
-that answers that aspect of that subject (the meeting records' answers for meetings). A question
-that names a subject but asks about something the knowledge base has no words for ("how many
-people live in Sichuan") is a near miss, declined with what the bot can say about that subject.
-A follow-up ("and Shanghai?", "邊個主持？") borrows what it leaves out from the turn before.
+that answers that aspect of that subject (the meeting records' answers for meetings), unless the
+matcher finds an entry of that subject that covers more of what the question says. A question
+that names a subject but asks about something its answers never speak of ("how many people live
+in Sichuan", "深圳有咩好食推介") is a near miss, declined with what the bot can say about that
+subject. A follow-up ("and Shanghai?", "邊個主持？", "who chaired it?") borrows what it leaves
+out from the turn before.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
-from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge import Entry, KnowledgeBase, Topic
 from bot.knowledge.meetings import series
 from bot.matcher import Matcher, tokens
 from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
 from bot.understanding import Reading, Understanding
 
-#: Words about meetings in general: a follow-up such as "when was its latest meeting?" still
-#: leans on the subject before, as they name no subject of their own.
+#: Words about meetings in general: they name no subject, so "when was its latest meeting?"
+#: still leans on the subject before, and they never make a question a near miss.
 _GENERIC = frozenset(
     tokens(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
-        "cooperation 会议 合作 机制 会 全体会议"
+        "cooperation held hold 会议 合作 机制 全体会议 举行 召开"
     )
 )
+#: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
+#: "who chaired it?" is about that same meeting.
+_DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
+#: Aspects any entry of a subject may answer, where the matcher may know a better one.
+_LOOSE = frozenset({"what", "first", "list"})
+#: A run of unknown characters this long, or an unknown word, is about something else.
+_LONG_FOREIGN_RUN = 4
+_LONG_FOREIGN_WORD = 5
 
 
 def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang | None) -> Lang:
@@ -42,22 +53,6 @@ def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang 
     return detect_language(question, tie=tie)
 
 
-def follow(reading: Reading, previous: Turn | None) -> Reading:
-    """A question that leaves out its subject, or names only a new one, leans on the turn before."""
-    if previous is None or previous.subject is None:
-        return reading
-    content = [term for term in reading.rest if term not in _GENERIC]
-    asks_something = bool(reading.aspects or reading.number or reading.year)
-    if not reading.subjects and (reading.follow_up or (asks_something and not content)):
-        return replace(reading, subjects=(previous.subject,))
-    only_a_subject = reading.subjects and not asks_something and not content
-    if only_a_subject and previous.aspect is not None:
-        aspects = (previous.aspect,)
-        number = previous.number if previous.aspect == "nth" else None
-        return replace(reading, aspect=previous.aspect, aspects=aspects, number=number)
-    return reading
-
-
 class Resolver:
     """The understanding step and the matcher, together; one per knowledge base."""
 
@@ -69,6 +64,17 @@ class Resolver:
         for entry in kb.entries.values():
             if entry.aspect is not None and not entry.meetings:
                 self._by_aspect.setdefault((entry.topic, entry.aspect), entry)
+        # Everything each topic's entries say, questions and answers, in canonical text: what a
+        # question about that subject may speak of without being about something else.
+        self._said: dict[str, str] = {}
+        for entry in kb.entries.values():
+            words = " ".join([*entry.answer.values(), *entry.all_questions(), *entry.keywords])
+            self._said[entry.topic] = (
+                self._said.get(entry.topic, "") + " " + matcher.canonical(words)
+            )
+        self._all_said = " ".join(self._said.values())
+        self._said_terms = {topic: frozenset(tokens(text)) for topic, text in self._said.items()}
+        self._all_terms = frozenset().union(*self._said_terms.values())
         # Which topics each entry's own words name: an answer about Chengdu's office is about
         # Sichuan too, the Greater Bay Area's population is not.
         self._names: dict[str, set[str]] = {
@@ -80,14 +86,19 @@ class Resolver:
             | {entry.topic}
             for entry in kb.entries.values()
         }
-        self._topic_terms: dict[str, frozenset[str]] = {}
-        for entry in kb.entries.values():
-            terms = self._topic_terms.get(entry.topic, frozenset())
-            self._topic_terms[entry.topic] = terms | matcher.terms_of(entry.id)
         self._kind_names = {
             kind: [matcher.canonical(name) for name in names.values()]
             for kind, names in kb.meta.meeting_kinds.items()
         }
+        # Places where meetings were held, and the topics that met there: "the 24th plenary in
+        # Guangzhou" is about Guangdong's conference though it names no alias.
+        self._places: dict[str, set[str]] = {}
+        for topic in kb.topics.values():
+            for meeting in topic.meetings:
+                for place in meeting.place.values():
+                    canonical = matcher.canonical(place)
+                    if canonical:
+                        self._places.setdefault(canonical, set()).add(topic.id)
 
     # --- the outcome -------------------------------------------------------------------------
 
@@ -110,7 +121,7 @@ class Resolver:
                 smalltalk=reading.smalltalk,
                 turn=previous,
             )
-        reading = follow(reading, previous)
+        reading = self._follow(self._placed(reading), previous)
         turn = Turn(
             reading.subject,
             reading.aspect,
@@ -119,75 +130,108 @@ class Resolver:
             _script(reply_lang, previous),
         )
         subjects = set(reading.subjects)
-        if subjects and self._off_topic(reading, subjects):
-            return self._near_miss(question, reply_lang, reading, turn)
+        if self._off_topic(reading, subjects):
+            return self._decline(question, reply_lang, reading, turn)
         content = tuple(
             self.matcher.corrected(t) if t.isascii() else t
             for t in reading.rest
             if t not in _GENERIC
         )
         ranked = self.matcher.rank(reading.core or question, topics=subjects or None)
-        target, firm = self._target(reading)
+        target, firm = self._target(reading, previous)
         if target is not None:
-            if not firm:
-                target = self._more_specific(target, ranked, content) or target
-                if self._foreign(content):
-                    return self._near_miss(question, reply_lang, reading, turn)
-            turn = replace(
-                turn, aspect=target.aspect or turn.aspect, number=target.number or turn.number
-            )
+            better = self._more_specific(target, ranked, content, subjects)
+            if better is not None:
+                target, firm = better, False
+            if self._foreign(content, strict=firm):
+                return self._decline(question, reply_lang, reading, turn)
+            turn = replace(turn, entry=target.id, aspect=target.aspect or turn.aspect)
             others = tuple(c for c in ranked if c.entry.id != target.id)
             score = next((c.score for c in ranked if c.entry.id == target.id), 1.0)
             candidates = (Candidate(target, max(score, self.matcher.t.answer)), *others)
             confidence = min(candidates[0].score, 1.0)
             return Outcome("answer", question, reply_lang, confidence, candidates, turn=turn)
-        if subjects and self._foreign(content):
-            return self._near_miss(question, reply_lang, reading, turn)
+        if subjects and self._foreign(content, strict=False):
+            return self._decline(question, reply_lang, reading, turn)
         outcome = self.matcher.decide(question, reply_lang, ranked)
         if subjects and outcome.entry is not None and not self._about(outcome.entry, subjects):
-            return self._near_miss(question, reply_lang, reading, turn)
+            return self._decline(question, reply_lang, reading, turn)
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
         if outcome.entry is not None:
+            entry = outcome.entry
             turn = replace(
-                turn, subject=turn.subject or outcome.entry.topic, aspect=outcome.entry.aspect
+                turn, subject=turn.subject or entry.topic, aspect=entry.aspect, entry=entry.id
             )
         subject = reading.subject if outcome.kind == "decline" else None
         return replace(outcome, turn=turn, subject=subject)
 
-    def _off_topic(self, reading: Reading, subjects: set[str]) -> bool:
-        """Whether the question names another kind of subject (weather, food, tickets...) that
-        the named subject's answers never speak of."""
-        known = set().union(*(self._topic_terms.get(s, frozenset()) for s in subjects))
-        return any(not set(tokens(cue)) <= known for cue in reading.off_topic)
-
-    def _foreign(self, content: tuple[str, ...]) -> bool:
-        """Whether most of what the question says besides its subject and aspect means nothing
-        to the knowledge base: a question about something else that happens to name a subject."""
-        foreign = [t for t in content if not self.matcher.knows(t)]
-        return len(foreign) * 2 > len(content)
-
-    def _matchable(self, question: str, reading: Reading) -> str:
-        """What the matcher should see: the question without its wrapping (greetings, "quick
-        question", "我想問下"), which says nothing about what is asked."""
-        return reading.core or question
-
-    def _near_miss(self, question: str, lang: Lang, reading: Reading, turn: Turn) -> Outcome:
-        """Declined, with what the bot can say about the subject the question named."""
+    def _decline(self, question: str, lang: Lang, reading: Reading, turn: Turn) -> Outcome:
+        """Declined; where the question named a subject, with what the bot can say about it."""
+        if not reading.subjects:
+            return Outcome("decline", question, lang, 0.0, (), turn=turn)
         topic = self.kb.topics[reading.subjects[0]]
         overview = Candidate(self.kb.entries[topic.overview], 0.0)
         return Outcome("decline", question, lang, 0.0, (overview,), subject=topic.id, turn=turn)
 
+    # --- reading in context --------------------------------------------------------------------
+
+    def _placed(self, reading: Reading) -> Reading:
+        """A meeting asked about by number or year and place ("the 24th plenary in Guangzhou")
+        is about the one platform whose records have it, though no alias names it."""
+        if reading.subjects or (reading.number is None and reading.year is None):
+            return reading
+        found = {
+            topic
+            for place, topics in self._places.items()
+            if place in reading.text
+            for topic in topics
+            if self._has_meeting(self.kb.topics[topic], reading)
+        }
+        return replace(reading, subjects=(found.pop(),)) if len(found) == 1 else reading
+
+    @staticmethod
+    def _has_meeting(topic: Topic, reading: Reading) -> bool:
+        return any(
+            (reading.number is None or m.number == reading.number)
+            and (reading.year is None or (m.date is not None and m.date.year == reading.year))
+            for m in topic.meetings
+        )
+
+    def _follow(self, reading: Reading, previous: Turn | None) -> Reading:
+        """A question that leaves out its subject, or names only a new one, leans on the turn
+        before: "who chairs it?" keeps the subject, "and Shanghai?" keeps the aspect."""
+        if previous is None or previous.subject is None:
+            return reading
+        content = [t for t in reading.rest if t not in _GENERIC]
+        asks = bool(reading.aspects or reading.number or reading.year)
+        if not reading.subjects:
+            said = self._said_terms.get(previous.subject, frozenset())
+            about_it = all(t in said or not self.matcher.knows(t) for t in content)
+            if reading.follow_up or (asks and about_it) or not content:
+                return replace(reading, subjects=(previous.subject,))
+            return reading
+        if not asks and (reading.follow_up or not content) and previous.aspect is not None:
+            number = previous.number if previous.aspect in ("nth", "dated") else None
+            aspect = "nth" if number is not None else previous.aspect
+            aspects = () if aspect in ("nth", "dated") else (aspect,)
+            return replace(
+                reading, aspect=aspects[0] if aspects else None, aspects=aspects, number=number
+            )
+        return reading
+
     # --- which entry a reading points to -------------------------------------------------------
 
-    def _target(self, reading: Reading) -> tuple[Entry | None, bool]:
+    def _target(self, reading: Reading, previous: Turn | None) -> tuple[Entry | None, bool]:
         """The entry that answers the reading's aspect of its subject, if the reading says enough,
         and whether the reading is firm about it (a meeting named by number, "latest", "next",
-        "how many", or a specific aspect) or the matcher may know a more specific entry."""
+        "how many", or a specific aspect) rather than loose ("what is", a bare name)."""
         if reading.subject is None or len(set(reading.subjects)) > 1:
             return None, False
         subject = reading.subject
         entries = self.kb.entries
+        if self._same_meeting(reading, previous):
+            return entries[previous.entry], True  # type: ignore[index, union-attr]
         if f"{subject}-latest" in entries:
             meeting, firm = self._meeting_entry(subject, reading)
             if meeting is not None:
@@ -195,10 +239,25 @@ class Resolver:
         for aspect in reading.aspects:
             found = self._by_aspect.get((subject, "setup" if aspect == "first" else aspect))
             if found is not None:
-                return found, aspect not in ("what", "first", "list")
+                return found, aspect not in _LOOSE
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
             return entries[self.kb.topics[subject].overview], False  # a bare name: its overview
         return None, False
+
+    def _same_meeting(self, reading: Reading, previous: Turn | None) -> bool:
+        """A question about a detail of the meeting the previous answer was about."""
+        if previous is None or previous.entry not in self.kb.entries:
+            return False
+        entry = self.kb.entries[previous.entry]  # type: ignore[index]
+        return (
+            bool(entry.meetings)
+            and entry.aspect in ("nth", "dated", "latest")
+            and reading.subjects == (entry.topic,)
+            and reading.number is None
+            and reading.year is None
+            and bool(reading.aspects)
+            and set(reading.aspects) <= _DETAILS | {"what"}
+        )
 
     def _meeting_entry(self, subject: str, reading: Reading) -> tuple[Entry | None, bool]:
         entries = self.kb.entries
@@ -213,19 +272,17 @@ class Resolver:
         for aspect, ident in (("next", "next"), ("count", "meetings"), ("latest", "latest")):
             if aspect in aspects:
                 return entries[f"{subject}-{ident}"], True
-        if reading.year is not None:
+        if reading.year is not None and "setup" not in aspects:
             return self._meeting_in(subject, reading.year) or entries[f"{subject}-meetings"], False
-        if "agreed" in aspects and not self._by_aspect.get((subject, "agreed")):
+        details = aspects & {"agreed", "areas"}
+        if details and not any(self._by_aspect.get((subject, a)) for a in details):
             return entries[f"{subject}-latest"], False
         return None, False
 
     def _kind(self, subject: str, reading: Reading) -> str:
         """The kind of meeting a numbered question means: one it names, else the main series."""
         for kind, names in self._kind_names.items():
-            if any(name and name in reading.text for name in names) and kind not in (
-                "plenary",
-                "other",
-            ):
+            if kind not in ("plenary", "other") and any(n and n in reading.text for n in names):
                 return kind
         main = series(self.kb.topics[subject])
         return main[0].kind if main else "plenary"
@@ -245,19 +302,53 @@ class Resolver:
         return None
 
     def _more_specific(
-        self, target: Entry, ranked: list[Candidate], content: tuple[str, ...]
+        self, target: Entry, ranked: list[Candidate], content: tuple[str, ...], subjects: set[str]
     ) -> Entry | None:
-        """The matcher's best entry instead of the aspect's, where the question says more than
-        the aspect and that entry is the one that covers it ("when was the framework agreement
-        signed": the Framework Agreement's entry, not the latest meeting's)."""
-        if not ranked or ranked[0].entry.id == target.id or not content:
+        """An entry the matcher ranks high that covers more of what the question says than the
+        aspect's entry ("when was the framework agreement signed": the Framework Agreement's
+        entry, not the latest meeting's)."""
+        if not content:
             return None
-        best = ranked[0]
-        if best.score < self.matcher.t.answer or best.entry.topic != target.topic:
-            return None
-        theirs = self.matcher.shares(best.entry.id, content)
         ours = self.matcher.shares(target.id, content)
-        return best.entry if len(theirs) > len(ours) else None
+        for candidate in ranked[:3]:
+            entry = candidate.entry
+            if entry.id == target.id or candidate.score < self.matcher.t.decline:
+                continue
+            if not self._about(entry, subjects or {target.topic}):
+                continue
+            theirs = self.matcher.shares(entry.id, content)
+            if len(theirs) > len(ours) and len(theirs) * 2 >= len(content):
+                return entry
+        return None
+
+    # --- near misses ---------------------------------------------------------------------------
+
+    def _off_topic(self, reading: Reading, subjects: set[str]) -> bool:
+        """Whether the question speaks of another kind of thing (weather, food, tickets...) that
+        its subject's answers, or any answer if it names no subject, never speak of."""
+        said = " ".join(self._said.get(s, "") for s in subjects) if subjects else self._all_said
+        return any(f" {cue} " not in f" {said} " for cue in reading.off_topic)
+
+    def _foreign(self, content: tuple[str, ...], strict: bool) -> bool:
+        """Whether what the question says besides its subject and aspect is about something else:
+        most of it means nothing to the knowledge base. Where the reading is firm about its aspect,
+        only long unknown words count ("杭州西湖行一圈要幾耐"), not a stray one ("通常隔幾耐先開")."""
+        foreign = [t for t in content if not self._known(t)]
+        if strict:
+            foreign = [
+                t
+                for t in foreign
+                if len(t) >= (_LONG_FOREIGN_WORD if t.isascii() else _LONG_FOREIGN_RUN)
+            ]
+        return bool(foreign) and len(foreign) * 2 > len(content)
+
+    def _known(self, term: str) -> bool:
+        """Whether any question or answer uses the word (or a pair of the characters)."""
+        if term in self._all_terms or self.matcher.knows(term):
+            return True
+        return not term.isascii() and any(
+            a + b in self._all_terms for a, b in itertools.pairwise(term)
+        )
 
     def _about(self, entry: Entry, subjects: set[str]) -> bool:
         return bool(self._names[entry.id] & subjects)

@@ -66,9 +66,27 @@ _ORDINAL = re.compile(
 )
 # 第四次, 第4屆, 第二十四次: a meeting's number in Chinese (canonical text is Simplified).
 _CHINESE_ORDINAL = re.compile(r"第\s*([0-9一二两三四五六七八九十百]{1,4})\s*(?:次|届|回|场)")
+_MEETING_NOUN = re.compile(
+    r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"
+)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _PARTICLE_SPLIT = re.compile("[" + "".join(sorted(CJK_PARTICLES)) + "]")
+# Chinese question words and the copulas around them (canonical, Simplified): how a question is
+# put, not what it is about. Longest first, so 什么时候 goes whole.
+_CJK_ASKING = re.compile(
+    "|".join(
+        sorted(
+            (
+                "什么时候 甚么时候 几时 甚么 什么 啥 咩 乜嘢 乜 边个 谁 哪位 哪个 哪些 哪里 哪儿 哪 边度 "
+                "边啲 边 点样 点解 怎样 怎么样 怎么 如何 为什么 为何 几多 多少 几 是不是 系唔系 系咪 "
+                "是否 有冇 有没有 可唔可以 可不可以 能否 会不会 是 系 喺 在 有 嗰 个 呢个 这个 那个"
+            ).split(),
+            key=len,
+            reverse=True,
+        )
+    )
+)
 _FOLLOW_UP = re.compile(
     r"^(?:and|what about|how about|then|also|same for|same question for|ok and|so)\b"
     r"|^(?:那|那么|咁|至于|另外|还有)"
@@ -182,7 +200,10 @@ class Understanding:
         wrapping = [(a, b) for a, b, _ in talk + self._cues(text, self._filler_cues)]
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
         rest = self._rest(text, covered + wrapping)
-        smalltalk = talk[0][2] if talk and not rest and not subjects and not aspects else None
+        leftover = _without(text, wrapping)
+        only_talk = not any(is_cjk(ch) and ch not in CJK_PARTICLES for ch in leftover)
+        only_talk = only_talk and not rest and not subjects and not aspects
+        smalltalk = talk[0][2] if talk and only_talk else None
         return Reading(
             text=text,
             subjects=subjects,
@@ -201,9 +222,13 @@ class Understanding:
 
     @staticmethod
     def _number(text: str) -> int | None:
+        """A meeting's number: "4th" and "第四次" always; "fourth" only beside a word for a
+        meeting ("the first one John Lee's government set up" is not the 1st meeting)."""
         match = _ORDINAL.search(text)
-        if match:
-            return int(match.group(1)) if match.group(1) else _ENGLISH_ORDINALS[match.group(2)]
+        if match and match.group(1):
+            return int(match.group(1))
+        if match and _MEETING_NOUN.search(text):
+            return _ENGLISH_ORDINALS[match.group(2)]
         match = _CHINESE_ORDINAL.search(text)
         return chinese_number(match.group(1)) if match else None
 
@@ -218,7 +243,8 @@ class Understanding:
         terms = []
         for word in _PIECE.findall(remaining):
             if is_cjk(word[0]):
-                terms += [run for run in _PARTICLE_SPLIT.split(word) if len(run) >= 2]
+                pieces = _PARTICLE_SPLIT.split(_CJK_ASKING.sub(" ", word))
+                terms += [run for piece in pieces for run in piece.split() if len(run) >= 2]
             elif word not in STOPWORDS and word not in QUESTION_WORDS and not word.isdigit():
                 terms.append(stem(word))
         return tuple(dict.fromkeys(terms))
