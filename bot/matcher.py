@@ -89,7 +89,7 @@ STOPWORDS = frozenset(
     "this that these those there please pls plz me i you u my your can could would should tell "
     "about know want like some any s every each all inside within between btw just also still "
     "already ever really actually exactly mainly usually basically currently now today has have "
-    "had will get got".split()
+    "had will get got many much their them they our we".split()
 )
 
 
@@ -509,6 +509,13 @@ class Matcher:
         if term.isascii():
             return self._correct(term)[1] < 1.0
         return any(a + b in self._idf for a, b in itertools.pairwise(term))
+
+    def specific(self, term: str) -> bool:
+        """Whether a term (or, for a run of Chinese characters, one of its pairs) names something
+        few entries speak of: "framework", "框架"; not "meeting" or "時候"."""
+        pairs = [term] if term.isascii() else [a + b for a, b in itertools.pairwise(term)]
+        few = max(3, int(len(self.entries) * 0.03))
+        return any(0 < len(self._postings.get(p, ())) <= few for p in pairs)
 
     def corrected(self, term: str) -> str:
         """A misspelt word as the known word it is read as; any other term as it is."""

@@ -27,7 +27,7 @@ from bot.understanding import Reading, Understanding
 _GENERIC = frozenset(
     tokens(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
-        "cooperation held hold 会议 合作 机制 全体会议 举行 召开"
+        "cooperation held hold hk 会议 合作 机制 全体会议 举行 召开"
     )
 )
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
@@ -140,7 +140,7 @@ class Resolver:
         ranked = self.matcher.rank(reading.core or question, topics=subjects or None)
         target, firm = self._target(reading, previous)
         if target is not None:
-            better = self._more_specific(target, ranked, content, subjects)
+            better = self._more_specific(target, ranked, content, subjects, firm)
             if better is not None:
                 target, firm = better, False
             if self._foreign(content, strict=firm):
@@ -302,22 +302,29 @@ class Resolver:
         return None
 
     def _more_specific(
-        self, target: Entry, ranked: list[Candidate], content: tuple[str, ...], subjects: set[str]
+        self,
+        target: Entry,
+        ranked: list[Candidate],
+        content: tuple[str, ...],
+        subjects: set[str],
+        firm: bool,
     ) -> Entry | None:
-        """An entry the matcher ranks high that covers more of what the question says than the
-        aspect's entry ("when was the framework agreement signed": the Framework Agreement's
-        entry, not the latest meeting's)."""
-        if not content:
+        """An entry the matcher ranks high that covers more of the specific words of the question
+        than the aspect's entry does ("when was the framework agreement signed": the Framework
+        Agreement's entry, not the latest meeting's). Only words few entries use count, and
+        where the reading is firm the other entry must also be good enough to answer alone."""
+        specific = tuple(t for t in content if self.matcher.specific(t))
+        if not specific:
             return None
-        ours = self.matcher.shares(target.id, content)
+        ours = self.matcher.shares(target.id, specific)
+        bar = self.matcher.t.answer if firm else self.matcher.t.decline
         for candidate in ranked[:3]:
             entry = candidate.entry
-            if entry.id == target.id or candidate.score < self.matcher.t.decline:
+            if entry.id == target.id or candidate.score < bar:
                 continue
             if not self._about(entry, subjects or {target.topic}):
                 continue
-            theirs = self.matcher.shares(entry.id, content)
-            if len(theirs) > len(ours) and len(theirs) * 2 >= len(content):
+            if len(self.matcher.shares(entry.id, specific)) > len(ours):
                 return entry
         return None
 
