@@ -47,7 +47,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "meeting_where_video": {"en": " by video conference", "zh-Hant": "以視像會議形式"},
     "meeting_chairs": {"en": ", co-chaired by {chairs}", "zh-Hant": "，由{chairs}共同主持"},
     "meeting_agreed_count": {
-        "en": "It agreed on {count} {unit}: {what}.",
+        "en": "Agreed: {count} {unit}: {what}.",
         "zh-Hant": "會上議定{count}{unit}：{what}。",
     },
     "meeting_agreed_only_count": {

@@ -143,7 +143,7 @@ class Resolver:
             better = self._more_specific(target, ranked, content, subjects, firm)
             if better is not None:
                 target, firm = better, False
-            if self._foreign(content, strict=firm):
+            if self._foreign(content, strict=firm or reading.aspect not in (None, "what")):
                 return self._decline(question, reply_lang, reading, turn)
             turn = replace(turn, entry=target.id, aspect=target.aspect or turn.aspect)
             others = tuple(c for c in ranked if c.entry.id != target.id)
@@ -151,7 +151,7 @@ class Resolver:
             candidates = (Candidate(target, max(score, self.matcher.t.answer)), *others)
             confidence = min(candidates[0].score, 1.0)
             return Outcome("answer", question, reply_lang, confidence, candidates, turn=turn)
-        if subjects and self._foreign(content, strict=False):
+        if subjects and self._foreign(content, strict=reading.aspect not in (None, "what")):
             return self._decline(question, reply_lang, reading, turn)
         outcome = self.matcher.decide(question, reply_lang, ranked)
         if subjects and outcome.entry is not None and not self._about(outcome.entry, subjects):
@@ -206,11 +206,21 @@ class Resolver:
         content = [t for t in reading.rest if t not in _GENERIC]
         asks = bool(reading.aspects or reading.number or reading.year)
         if not reading.subjects:
+            if (
+                reading.number is None
+                and reading.word_number is not None
+                and _about_meetings(previous)
+            ):
+                reading = replace(reading, number=reading.word_number)
+                asks = True
             said = self._said_terms.get(previous.subject, frozenset())
             about_it = all(t in said or not self.matcher.knows(t) for t in content)
             if reading.follow_up or (asks and about_it) or not content:
                 return replace(reading, subjects=(previous.subject,))
             return reading
+        if reading.number is None and reading.word_number is not None and _about_meetings(previous):
+            reading = replace(reading, number=reading.word_number)
+            asks = True
         if not asks and (reading.follow_up or not content) and previous.aspect is not None:
             number = previous.number if previous.aspect in ("nth", "dated") else None
             aspect = "nth" if number is not None else previous.aspect
@@ -274,7 +284,7 @@ class Resolver:
                 return entries[f"{subject}-{ident}"], True
         if reading.year is not None and "setup" not in aspects:
             return self._meeting_in(subject, reading.year) or entries[f"{subject}-meetings"], False
-        details = aspects & {"agreed", "areas"}
+        details = aspects & {"agreed", "areas", "where"}
         if details and not any(self._by_aspect.get((subject, a)) for a in details):
             return entries[f"{subject}-latest"], False
         return None, False
@@ -334,7 +344,10 @@ class Resolver:
         """Whether the question speaks of another kind of thing (weather, food, tickets...) that
         its subject's answers, or any answer if it names no subject, never speak of."""
         said = " ".join(self._said.get(s, "") for s in subjects) if subjects else self._all_said
-        return any(f" {cue} " not in f" {said} " for cue in reading.off_topic)
+        padded = f" {said} "
+        return any(
+            (f" {cue} " if cue.isascii() else cue) not in padded for cue in reading.off_topic
+        )
 
     def _foreign(self, content: tuple[str, ...], strict: bool) -> bool:
         """Whether what the question says besides its subject and aspect is about something else:
@@ -359,6 +372,12 @@ class Resolver:
 
     def _about(self, entry: Entry, subjects: set[str]) -> bool:
         return bool(self._names[entry.id] & subjects)
+
+
+def _about_meetings(previous: Turn) -> bool:
+    """Whether the turn before was about a platform's meetings: "and the third?" then means
+    the third meeting."""
+    return previous.aspect in ("nth", "dated", "latest", "next", "count")
 
 
 def _script(lang: Lang, previous: Turn | None) -> Lang | None:

@@ -69,6 +69,9 @@ _CHINESE_ORDINAL = re.compile(r"第\s*([0-9一二两三四五六七八九十百]
 _MEETING_NOUN = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"
 )
+_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:[a-z]*)\b|[0-9一二三四五六七八九十]{1,3}\s*月"
+)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _PARTICLE_SPLIT = re.compile("[" + "".join(sorted(CJK_PARTICLES)) + "]")
@@ -126,7 +129,8 @@ class Reading:
     subjects: tuple[str, ...] = ()  # topics named, in the order they are named
     aspect: str | None = None  # the deciding aspect (ASPECT_ORDER)
     aspects: tuple[str, ...] = ()  # every aspect cued, deciding one first
-    number: int | None = None  # a meeting's ordinal: "4th", "第四次" ("first" is 1)
+    number: int | None = None  # a meeting's ordinal: "4th", "第四次", "the fourth meeting"
+    word_number: int | None = None  # an ordinal word with no meeting beside it: "the third?"
     year: int | None = None
     smalltalk: str | None = None  # the kind, when the message is small talk and nothing else
     follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
@@ -194,6 +198,8 @@ class Understanding:
             sorted(cued - set(ASPECT_ORDER))
         )
         number = self._number(text)
+        word = _ORDINAL.search(text)
+        word_number = _ENGLISH_ORDINALS[word.group(2)] if word and word.group(2) else None
         year = next((int(m.group(1)) for m in _YEAR.finditer(text)), None)
         if number == 1 and "first" not in aspects:
             aspects = ("first", *aspects)
@@ -210,6 +216,7 @@ class Understanding:
             aspect=aspects[0] if aspects else None,
             aspects=aspects,
             number=number,
+            word_number=word_number,
             year=year,
             smalltalk=smalltalk,
             follow_up=bool(_FOLLOW_UP.search(text)),
@@ -240,6 +247,7 @@ class Understanding:
         remaining = _ORDINAL.sub(" ", remaining)
         remaining = _CHINESE_ORDINAL.sub(" ", remaining)
         remaining = _YEAR.sub(" ", remaining)
+        remaining = _MONTH.sub(" ", remaining)
         terms = []
         for word in _PIECE.findall(remaining):
             if is_cjk(word[0]):
