@@ -19,7 +19,7 @@ from bot.config import ConfigError, Settings, bot_token, check_token, check_webh
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError, load_or_raise
 from bot.matcher import chosen
-from bot.outcome import Outcome
+from bot.outcome import Outcome, Turn
 from bot.render import plain, resolve_suggestions, suggestions, to_json
 from bot.text import LANGS, Lang
 
@@ -48,8 +48,11 @@ def _questions(args: list[str], stdin: TextIO) -> Iterator[str]:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    previous = None
     for question in _questions(args.question, sys.stdin):
-        outcome = engine.ask(question, lang=args.lang)
+        outcome = engine.ask(question, lang=args.lang, previous=previous)
+        if args.conversation:
+            previous = outcome.turn
         if args.json:
             print(json.dumps(to_json(outcome, engine.kb), ensure_ascii=False), flush=True)
         else:
@@ -73,6 +76,7 @@ class Shell:
     def __init__(self, engine: Engine, out: TextIO) -> None:
         self.engine, self.kb, self.out = engine, engine.kb, out
         self.lang: Lang | None = None
+        self.turn: Turn | None = None  # the conversation so far: "and Beijing?" follows it
         self.choices: list[str] = []
         self.choices_lang: Lang = "en"  # the language the numbered choices were shown in
 
@@ -81,6 +85,8 @@ class Shell:
 
     def show(self, outcome: Outcome) -> None:
         self.say(plain(outcome, self.kb))
+        if outcome.turn is not None:
+            self.turn = outcome.turn
         items = resolve_suggestions(suggestions(outcome), self.kb, outcome.lang)
         self.choices = [s.id for s in items]
         self.choices_lang = outcome.lang
@@ -113,7 +119,7 @@ class Shell:
         elif line.startswith("/"):
             self.say("Unknown command. " + SHELL_HELP)
         else:
-            self.show(self.engine.ask(line, lang=self.lang))
+            self.show(self.engine.ask(line, lang=self.lang, previous=self.turn))
 
     def run(self, lines: Iterable[str], interactive: bool) -> None:
         if interactive:
@@ -341,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="question(s); none: read stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--lang", choices=LANGS, help="answer in this language (default: detect)")
+    ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help="read the questions as one conversation ('and Shanghai?' follows the one before)",
+    )
 
     shell = command("shell", "Chat with the bot in the terminal.", cmd_shell)
     shell.add_argument("--lang", choices=LANGS, help="answer in this language (default: detect)")

@@ -28,6 +28,45 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh-Hant": "抱歉，我沒有這方面的答案。我只能回答香港與內地區域合作的問題。",
     },
     "official": {"en": "For an official answer, see:", "zh-Hant": "如需官方答覆，請參閱："},
+    "decline_subject": {
+        "en": (
+            "Sorry, I can't answer that: I only know about Hong Kong's regional co-operation with "
+            "the Mainland. About the {name}, I can tell you what it is, who leads it, and its "
+            "meetings."
+        ),
+        "zh-Hant": "抱歉，我無法回答這個問題：我只熟悉香港與內地的區域合作。關於{name}，我可以介紹它是甚麼、由誰主持及歷次會議。",
+    },
+    "smalltalk_greeting": {
+        "en": "Hello! Ask me about Hong Kong's co-operation with the Mainland, or pick a topic.",
+        "zh-Hant": "你好！歡迎查詢香港與內地的合作，或選擇一個主題。",
+    },
+    "smalltalk_thanks": {
+        "en": "You're welcome! Anything else about Hong Kong's co-operation with the Mainland?",
+        "zh-Hant": "不用客氣！還有其他關於香港與內地合作的問題嗎？",
+    },
+    "smalltalk_identity": {
+        "en": (
+            "I'm coopbot: I answer questions on Hong Kong's regional co-operation with the "
+            "Mainland from official sources, and cite them. Try a topic below."
+        ),
+        "zh-Hant": "我是coopbot，根據官方資料解答香港與內地區域合作的問題，並附上出處。可試試下面的主題。",
+    },
+    "smalltalk_help": {
+        "en": "Type a question, e.g. “When was the latest Hong Kong/Guangdong plenary?”, or pick a topic.",
+        "zh-Hant": "請直接輸入問題，例如「粵港合作聯席會議最近一次是何時？」，或選擇一個主題。",
+    },
+    "smalltalk_bye": {
+        "en": "Goodbye! Come back any time.",
+        "zh-Hant": "再見！歡迎隨時再來。",
+    },
+    "smalltalk_ack": {
+        "en": "Good. Anything else you'd like to know?",
+        "zh-Hant": "好的。還有其他想知道的嗎？",
+    },
+    "smalltalk_praise": {
+        "en": "Thank you! Ask me anything else about Hong Kong's co-operation with the Mainland.",
+        "zh-Hant": "多謝！歡迎繼續查詢香港與內地合作的問題。",
+    },
     "suggestions": {"en": "You could ask:", "zh-Hant": "你可以問："},
     "empty": {
         "en": "Please type a question about Hong Kong's co-operation with the Mainland.",
@@ -51,7 +90,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh-Hant": "會上議定{count}{unit}：{what}。",
     },
     "meeting_agreed_only_count": {
-        "en": "It agreed on {count} {unit}.",
+        "en": "Agreed: {count} {unit}.",
         "zh-Hant": "會上議定{count}{unit}。",
     },
     "meeting_agreed": {"en": "Agreed: {what}.", "zh-Hant": "會上議定：{what}。"},

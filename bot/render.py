@@ -53,14 +53,49 @@ def resolve_suggestions(items: list[Suggestion], kb: KnowledgeBase, lang: Lang) 
 
 
 def message_text(outcome: Outcome, kb: KnowledgeBase) -> str:
-    """The main message as plain text: the answer, the clarify prompt, or the decline."""
+    """The main message as plain text: the answer, the clarify prompt, small talk, or the decline."""
     lang = outcome.lang
     if outcome.kind == "answer":
         return answer_text(outcome.candidates[0].entry, lang)
     if outcome.kind == "clarify":
         return t("clarify", lang)
+    if outcome.kind == "smalltalk":
+        return smalltalk_text(outcome)
     page = official_page(kb, lang)
-    return f"{t('decline', lang)}\n{t('official', lang)} {page.title} — {page.url}"
+    return f"{decline_text(outcome, kb)}\n{t('official', lang)} {page.title} — {page.url}"
+
+
+def smalltalk_text(outcome: Outcome) -> str:
+    """A short friendly line for small talk: no citation, and the menu is offered beside it."""
+    return t(f"smalltalk_{outcome.smalltalk}", outcome.lang)
+
+
+def decline_text(outcome: Outcome, kb: KnowledgeBase) -> str:
+    """Why there is no answer: nothing on that at all, or not that about a subject the bot
+    does know ("how many people live in Sichuan": what it can say about Sichuan instead)."""
+    if outcome.subject and outcome.subject in kb.topics:
+        name = kb.topics[outcome.subject].name[outcome.lang]
+        return t("decline_subject", outcome.lang, name=name)
+    return t("decline", outcome.lang)
+
+
+#: How many sources an answer shows; the others are one step away (a button, /sources).
+CITED = 2
+_KIND_RANK = {"official": 0, "repost": 1, "news": 2}
+
+
+def cited(entry: Entry, lang: Lang, limit: int = CITED) -> tuple[Source, ...]:
+    """The sources an answer shows: in the asker's language first (either Chinese script for a
+    Chinese reader, their own first), official originals before reposts before news."""
+    chinese = ("zh-Hans", "zh-Hant") if lang == "zh-Hans" else ("zh-Hant", "zh-Hans")
+    preference = (lang,) if lang == "en" else chinese
+
+    def rank(item: tuple[int, Source]) -> tuple[int, int, int]:
+        order, source = item
+        language = preference.index(source.lang) if source.lang in preference else len(preference)
+        return language, _KIND_RANK.get(source.kind, 3), order
+
+    return tuple(source for _, source in sorted(enumerate(entry.sources), key=rank)[:limit])
 
 
 def official_page(kb: KnowledgeBase, lang: Lang) -> Source:
@@ -68,7 +103,8 @@ def official_page(kb: KnowledgeBase, lang: Lang) -> Source:
 
 
 def sources_of(outcome: Outcome) -> tuple[Source, ...]:
-    return outcome.candidates[0].entry.sources if outcome.kind == "answer" else ()
+    """The sources an answer cites (see `cited`); none for anything else."""
+    return cited(outcome.candidates[0].entry, outcome.lang) if outcome.kind == "answer" else ()
 
 
 def plain(outcome: Outcome, kb: KnowledgeBase) -> str:

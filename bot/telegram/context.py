@@ -14,6 +14,7 @@ from typing import Any
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
+from bot.conversation import Conversations
 from bot.engine import Engine
 from bot.storage import Storage
 from bot.telegram.flood import FloodGate
@@ -36,6 +37,10 @@ class BotData:
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop serving, once it serves
         self.stopping = asyncio.Event()  # set by SIGTERM or `bot.telegram.app.request_stop`
         self.serving = asyncio.Event()  # set once updates are being taken in
+        # The last turn of each conversation ("and Shanghai?" leans on it), and the turn each
+        # answer sent was for (a reply to it continues from there); in memory, bounded.
+        self.conversations = Conversations()
+        self.answers = Conversations(ttl=24 * 3600)
 
     def setup(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings

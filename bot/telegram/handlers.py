@@ -41,7 +41,7 @@ from bot import __version__
 from bot.engine import short_ref
 from bot.knowledge import Entry, KnowledgeBase, Topic
 from bot.messages import format_date, t
-from bot.outcome import Outcome
+from bot.outcome import Outcome, Turn
 from bot.render import official_page
 from bot.storage import Stats, Storage, StorageError
 from bot.telegram import keyboards
@@ -142,6 +142,8 @@ def outcome_message(outcome: Outcome, kb: KnowledgeBase) -> tuple[str, InlineKey
     if outcome.entry is not None:
         entry = outcome.entry
         return text, keyboards.answer_keyboard(entry, more_entries(kb, entry), lang)
+    if outcome.kind == "smalltalk":
+        return text, keyboards.start_keyboard(kb, lang)
     options = [c.entry for c in outcome.candidates]
     if outcome.kind == "decline" and options:
         text += "\n\n" + esc(t("suggestions", lang))
@@ -405,13 +407,32 @@ async def on_text(update: Update, context: Context) -> None:
     if not question:
         await reply(message, esc(t("empty", await user_lang(update, context))))
         return
-    lang = await chosen_lang(update, context) or detect_language(question, default=app_lang)
-    outcome = eng.matcher.ask(question, lang=lang)
-    await reply(message, *outcome_message(outcome, eng.kb))
+    data = context.bot_data
+    key = conversation_key(message)
+    previous = replied_turn(message, context) or data.conversations.get(key)
+    lang = await chosen_lang(update, context)
+    outcome = eng.ask(question, lang=lang, previous=previous, app=app_lang)
+    sent = await reply(message, *outcome_message(outcome, eng.kb))
+    data.conversations.put(key, outcome.turn)
     if outcome.entry is not None:
+        data.answers.put((sent.chat_id, sent.message_id), outcome.turn)
         await count_answer(context, outcome.entry)
     elif outcome.kind == "decline":
         await save(context, lambda store: store.add_declined(question))
+
+
+def conversation_key(message: Message) -> tuple[int, int | None]:
+    """Whose conversation a message continues: the chat's, and in a group each member's own."""
+    user = message.from_user
+    return message.chat_id, (user.id if user and in_group(message) else None)
+
+
+def replied_turn(message: Message, context: Context) -> Turn | None:
+    """A reply to one of the bot's answers continues that answer's conversation."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != message.get_bot().id:
+        return None
+    return context.bot_data.answers.get((replied.chat_id, replied.message_id))
 
 
 async def on_non_text(update: Update, context: Context) -> None:

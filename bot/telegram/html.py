@@ -14,7 +14,7 @@ from telegram.constants import MessageLimit
 from bot.knowledge import Entry, KnowledgeBase, Source
 from bot.messages import format_date, t
 from bot.outcome import Outcome
-from bot.render import official_page
+from bot.render import decline_text, official_page, smalltalk_text
 from bot.text import Lang
 
 #: Telegram's limit on one message's text.
@@ -47,8 +47,11 @@ def outcome_html(outcome: Outcome, kb: KnowledgeBase) -> str:
         return entry_html(outcome.candidates[0].entry, lang)
     if outcome.kind == "clarify":
         return html.escape(t("clarify", lang))
+    if outcome.kind == "smalltalk":
+        return html.escape(smalltalk_text(outcome))
     page = official_page(kb, lang)
-    return f"{html.escape(t('decline', lang))}\n{html.escape(t('official', lang))} {link(page)}"
+    decline = html.escape(decline_text(outcome, kb))
+    return f"{decline}\n{html.escape(t('official', lang))} {link(page)}"
 
 
 def utf16_len(text: str) -> int:
