@@ -161,7 +161,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from bot.checks import validate
 
     path = Path(args.path) if args.path else _knowledge_path(args)
-    problems = validate(path)
+    problems = validate(path, stale_after=args.stale_after)
     for problem in problems:
         print(problem)
     errors = sum(p.severity == "error" for p in problems)
@@ -363,6 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
         "path", nargs="?", help="knowledge base folder (default: the built-in one)"
     )
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument(
+        "--stale-after",
+        type=int,
+        metavar="DAYS",
+        help="also warn about platforms whose latest recorded meeting, and facts whose 'as of' "
+        "date, are older than DAYS, and about sources not read within DAYS",
+    )
 
     _eval_options(command("eval", "Measure answer quality on labelled questions.", cmd_eval))
     _run_options(

@@ -510,12 +510,12 @@ class Matcher:
             return self._correct(term)[1] < 1.0
         return any(a + b in self._idf for a, b in itertools.pairwise(term))
 
-    def specific(self, term: str) -> bool:
-        """Whether a term (or, for a run of Chinese characters, one of its pairs) names something
-        few entries speak of: "framework", "框架"; not "meeting" or "時候"."""
+    def specific(self, term: str) -> tuple[str, ...]:
+        """The index terms in `term` (a word, or the character pairs of a Chinese run) that few
+        entries speak of: "framework", "框架"; not "meeting" or "時候"."""
         pairs = [term] if term.isascii() else [a + b for a, b in itertools.pairwise(term)]
         few = max(3, int(len(self.entries) * 0.03))
-        return any(0 < len(self._postings.get(p, ())) <= few for p in pairs)
+        return tuple(p for p in pairs if 0 < len(self._postings.get(p, ())) <= few)
 
     def corrected(self, term: str) -> str:
         """A misspelt word as the known word it is read as; any other term as it is."""

@@ -140,7 +140,11 @@ class Resolver:
         ranked = self.matcher.rank(reading.core or question, topics=subjects or None)
         target, firm = self._target(reading, previous)
         if target is not None:
-            better = self._more_specific(target, ranked, content, subjects, firm)
+            better = (
+                None
+                if reading.number
+                else self._more_specific(target, ranked, content, subjects, firm)
+            )
             if better is not None:
                 target, firm = better, False
             if self._foreign(content, strict=firm or reading.aspect not in (None, "what")):
@@ -323,7 +327,7 @@ class Resolver:
         than the aspect's entry does ("when was the framework agreement signed": the Framework
         Agreement's entry, not the latest meeting's). Only words few entries use count, and
         where the reading is firm the other entry must also be good enough to answer alone."""
-        specific = tuple(t for t in content if self.matcher.specific(t))
+        specific = tuple(dict.fromkeys(p for t in content for p in self.matcher.specific(t)))
         if not specific:
             return None
         ours = self.matcher.shares(target.id, specific)

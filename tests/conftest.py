@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, load_or_raise
 from bot.matcher import Matcher, Thresholds
-from tests.support.data import FIXTURE_KB
+from tests.support.data import FIXTURE_KB, REAL_KB
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.running_bot import (
     TELEGRAM_ADMIN_ID,
@@ -71,6 +71,12 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def matcher(kb: KnowledgeBase) -> Matcher:
     return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Engine:
+    """The engine on the knowledge base that ships: what users get."""
+    return Engine.load(REAL_KB)
 
 
 @pytest.fixture(scope="session")

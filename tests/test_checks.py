@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,3 +82,26 @@ def test_validate_skips_self_retrieval_when_the_knowledge_base_does_not_load(
     assert [p.message for p in validate(broken_kb)] == [
         "source url must be https: http://www.info.gov.hk/gia/general/200306/29/0629129.htm"
     ]
+
+
+def test_stale_after_warns_of_facts_and_sources_older_than_the_days(
+    fixture_kb_path: Path,
+) -> None:
+    problems = validate(fixture_kb_path, stale_after=365, today=dt.date(2028, 1, 1))
+    assert all(p.severity == "warning" for p in problems)
+    messages = [f"{p.entry_id}: {p.message}" for p in problems]
+    assert (
+        "chongqing-leaders: as of 2023-05-11, over 365 days ago: check it still holds" in messages
+    )
+    assert any(
+        m.startswith("chongqing-overview: 1 source(s) not read in the last 365 days")
+        for m in messages
+    )
+
+
+def test_stale_after_names_only_what_is_old_or_never_recorded_as_read(
+    fixture_kb_path: Path,
+) -> None:
+    problems = validate(fixture_kb_path, stale_after=10_000, today=dt.date(2026, 12, 3))
+    # cepa-overview and chongqing-leaders cite a source with no `read:` date: never checked.
+    assert sorted(p.entry_id for p in problems) == ["cepa-overview", "chongqing-leaders"]

@@ -468,3 +468,16 @@ def test_any_error_means_no_knowledge_base_is_served(broken_kb: Path) -> None:
     kb, found = load(broken_kb)
     assert kb is None
     assert [p.severity for p in found] == ["error"]
+
+
+def test_an_unknown_field_in_a_source_is_an_error_at_its_line(make_kb: MakeKb) -> None:
+    folder = make_kb(
+        cepa=(
+            "url: https://www.info.gov.hk/gia/general/200306/29/0629129.htm",
+            "url: https://www.info.gov.hk/gia/general/200306/29/0629129.htm\n        reposted by x: y",
+        )
+    )
+    assert any(
+        "unknown field 'reposted by x' in a source (a comma in an unquoted title?)" in str(p)
+        for p in load(folder)[1]
+    )

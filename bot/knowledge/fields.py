@@ -15,6 +15,7 @@ from bot.text import LANGS, Lang, detect_language, is_cjk, to_simplified
 #: puts every phrasing to the matcher, so this bounds its work whatever a file holds.
 MAX_QUESTIONS = 100
 TOPIC_KINDS = ("platform", "policy", "about")
+_SOURCE_FIELDS = frozenset({"title", "url", "lang", "kind", "read"})
 #: The longest answer any front end must show in one message (Telegram's limit is the smallest).
 MAX_ANSWER_CHARS = 4096
 
@@ -227,6 +228,14 @@ def parse_sources(raw: dict, checker: Checker, entry_id: str) -> tuple[Source, .
         if not isinstance(item, dict):
             checker.error(raw, "sources", entry_id, "each source must have a title and a url")
             continue
+        for key in item:
+            if key not in _SOURCE_FIELDS:
+                checker.error(
+                    item,
+                    key,
+                    entry_id,
+                    f"unknown field '{key}' in a source (a comma in an unquoted title?)",
+                )
         title, url = checker.text(item, "title", entry_id), checker.text(item, "url", entry_id)
         if title and url:
             if urlparse(url).scheme != "https" or not urlparse(url).netloc:

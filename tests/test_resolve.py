@@ -1,0 +1,126 @@
+"""What the bot does with a question, on the shipped knowledge base: the cases the understanding
+step exists for (right subject and aspect, near misses, small talk, follow-ups, script ties)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.outcome import Outcome, Turn
+
+
+def answered(outcome: Outcome) -> str | None:
+    return outcome.entry.id if outcome.entry else None
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("京港合作會議第三次會議喺邊年開？", "beijing-plenary-3"),
+        ("chongqing", "chongqing-overview"),
+        ("zhejiang", "zhejiang-overview"),
+        ("who chaired the 4th fujian plenary", "fujian-plenary-4"),
+        ("when was the latest hk guangdong joint conference", "guangdong-latest"),
+        ("when is the next hong kong shanghai conference", "shanghai-next"),
+        ("粵港合作框架協議幾時簽㗎", "guangdong-framework-agreement"),
+        ("which office covers yunnan", "offices-chengdu"),
+    ],
+)
+def test_the_entry_for_that_aspect_of_that_subject_answers(
+    shipped: Engine, question: str, entry: str
+) -> None:
+    assert answered(shipped.ask(question)) == entry
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("how many people live in sichuan", "sichuan"),
+        ("深圳有咩好食推介", "shenzhen"),
+        ("how do I get from hong kong to shenzhen", "shenzhen"),
+        ("what's the weather in shenzhen tomorrow", "shenzhen"),
+    ],
+)
+def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
+    shipped: Engine, question: str, subject: str
+) -> None:
+    outcome = shipped.ask(question)
+    assert outcome.kind == "decline"
+    assert outcome.subject == subject
+    assert [c.entry.id for c in outcome.candidates] == [shipped.kb.topics[subject].overview]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        (
+            "Hi there! Quick question - who co-chairs the Hong Kong/Shanghai conference? Thanks a lot",
+            "shanghai-leaders",
+        ),
+        ("我想問下cepa係咩", "cepa-overview"),
+    ],
+)
+def test_a_polite_or_wrapped_question_is_answered(
+    shipped: Engine, question: str, entry: str
+) -> None:
+    assert answered(shipped.ask(question)) == entry
+
+
+@pytest.mark.parametrize("message", ["hi", "thanks", "早晨", "唔該晒", "谢谢"])
+def test_small_talk_is_chatted_back_with_no_citation(shipped: Engine, message: str) -> None:
+    outcome = shipped.ask(message)
+    assert outcome.kind == "smalltalk" and outcome.candidates == ()
+
+
+def test_a_clarify_always_has_options(shipped: Engine) -> None:
+    outcome = shipped.ask("14th fyp 8 centres")
+    assert outcome.kind != "clarify" or outcome.candidates
+
+
+# --- conversations -------------------------------------------------------------------------------
+
+
+def conversation(engine: Engine, *questions: str, app: str | None = None) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    previous: Turn | None = None
+    for question in questions:
+        outcome = engine.ask(question, previous=previous, app=app)  # type: ignore[arg-type]
+        outcomes.append(outcome)
+        previous = outcome.turn
+    return outcomes
+
+
+def test_a_follow_up_naming_an_aspect_keeps_the_subject(shipped: Engine) -> None:
+    *_, latest = conversation(shipped, "what about beijing?", "when was its latest meeting?")
+    assert answered(latest) == "beijing-latest"
+
+
+def test_a_cantonese_follow_up_keeps_the_subject(shipped: Engine) -> None:
+    *_, leaders = conversation(shipped, "京港合作會議係咩", "邊個主持")
+    assert answered(leaders) == "beijing-leaders"
+
+
+def test_a_follow_up_naming_a_new_subject_keeps_the_aspect(shipped: Engine) -> None:
+    *_, shanghai = conversation(shipped, "who chairs the beijing conference", "and shanghai?")
+    assert answered(shanghai) == "shanghai-leaders"
+
+
+def test_a_detail_of_the_meeting_just_answered_is_about_that_meeting(shipped: Engine) -> None:
+    *_, where = conversation(shipped, "who chaired the 4th fujian plenary", "where was it held?")
+    assert answered(where) == "fujian-plenary-4"
+
+
+def test_small_talk_between_turns_keeps_the_conversation(shipped: Engine) -> None:
+    *_, next_one = conversation(shipped, "京港合作會議最近一次會議", "唔該", "下次幾時開")
+    assert answered(next_one) == "beijing-next"
+
+
+def test_a_script_tie_follows_the_askers_last_script(shipped: Engine) -> None:
+    *_, follow_up = conversation(shipped, "沪港合作会议由谁主持", "那北京呢？")
+    assert follow_up.lang == "zh-Hans"
+
+
+def test_a_script_tie_with_no_history_follows_the_app_language(shipped: Engine) -> None:
+    assert shipped.ask("你好", app="zh-Hans").lang == "zh-Hans"
+    assert shipped.ask("你好", app="zh-Hant").lang == "zh-Hant"
+    assert shipped.ask("你好").lang == "zh-Hant"

@@ -1,0 +1,120 @@
+"""Reading a question: its subject, the aspect asked, which meeting, and whether it is small talk."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.understanding import Reading, chinese_number
+
+
+def read(engine: Engine, question: str) -> Reading:
+    return engine.understanding.read(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("when did the hubei conference start", "hubei"),
+        ("滬港合作會議是甚麼？", "shanghai"),
+        ("沪港合作会议是什么", "shanghai"),
+        ("what is the guangdon joint conferance", "guangdong"),  # typos
+        ("which office covers yunnan", "offices"),
+    ],
+)
+def test_the_subject_is_found_by_its_name_in_any_script(
+    shipped: Engine, question: str, subject: str
+) -> None:
+    assert read(shipped, question).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        ("who co-chairs the hk shanghai conference", "leaders"),
+        ("粵港合作聯席會議幾時成立", "setup"),
+        ("when was the latest beijing meeting", "latest"),
+        ("闽港合作会议下次什么时候开", "next"),
+        ("how often does the macao high level meeting meet", "frequency"),
+        ("what was signed at the guangdong joint conference", "agreed"),
+    ],
+)
+def test_the_aspect_is_read_from_its_cue_words(shipped: Engine, question: str, aspect: str) -> None:
+    assert read(shipped, question).aspect == aspect
+
+
+def test_the_meeting_aspect_decides_over_what_is_asked_about_it(shipped: Engine) -> None:
+    assert read(shipped, "who chaired the latest hk beijing plenary").aspects[:2] == (
+        "latest",
+        "leaders",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("who chaired the 4th fujian plenary", 4),
+        ("the fourth hk fujian meeting", 4),
+        ("閩港合作會議第四次會議", 4),
+        ("閩港合作會議第4次會議", 4),
+        ("粵港合作聯席會議第二十四次會議", 24),
+    ],
+)
+def test_a_meetings_number_is_read_in_any_form(shipped: Engine, question: str, number: int) -> None:
+    assert read(shipped, question).number == number
+
+
+def test_an_ordinal_word_without_a_meeting_is_no_meetings_number(shipped: Engine) -> None:
+    reading = read(shipped, "is chongqing's the first mechanism john lee's government set up")
+    assert reading.number is None and reading.word_number == 1
+
+
+def test_a_five_year_plans_number_is_no_meetings_number(shipped: Engine) -> None:
+    assert read(shipped, "what does the 14th fyp say about hong kong").number is None
+
+
+def test_a_year_is_read(shipped: Engine) -> None:
+    assert read(shipped, "what did hk and guangdong sign in 2023").year == 2023
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("hi", "greeting"),
+        ("Good morning!!", "greeting"),
+        ("早晨", "greeting"),
+        ("你好呀", "greeting"),
+        ("thanks bot", "thanks"),
+        ("唔該晒", "thanks"),
+        ("谢谢", "thanks"),
+        ("who are you?", "identity"),
+        ("再見", "bye"),
+    ],
+)
+def test_small_talk_is_recognised_in_three_languages(
+    shipped: Engine, message: str, kind: str
+) -> None:
+    assert read(shipped, message).smalltalk == kind
+
+
+def test_a_question_wrapped_in_small_talk_is_no_small_talk(shipped: Engine) -> None:
+    reading = read(shipped, "Hi there! Quick question - who co-chairs the HK/Shanghai conference?")
+    assert reading.smalltalk is None
+    assert "quick question" not in reading.core and "hi" not in reading.core.split()
+
+
+def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
+    assert read(shipped, "你好笨啊").smalltalk is None
+
+
+def test_words_of_another_kind_of_subject_are_noticed(shipped: Engine) -> None:
+    assert read(shipped, "what's the weather in shenzhen tomorrow").off_topic == ("weather",)
+
+
+def test_what_is_left_leaves_out_names_cues_and_question_words(shipped: Engine) -> None:
+    assert read(shipped, "京港合作會議係咩").rest == ()
+
+
+@pytest.mark.parametrize(("text", "number"), [("二十四", 24), ("十", 10), ("十一", 11), ("4", 4)])
+def test_chinese_numbers(text: str, number: int) -> None:
+    assert chinese_number(text) == number
