@@ -62,7 +62,7 @@ class Thresholds:
     # Matched weight, as a share of the rarest word's, below which the score shrinks: one common
     # character ("在吗") is too little to go on.
     min_evidence: float = 0.6
-    max_candidates: int = 40  # entries scored in full after the cheap pre-filter
+    max_candidates: int = 25  # entries scored in full after the cheap pre-filter
     common_share: float = 0.25  # words in more than this share of entries don't pick candidates
     # Nor do words in more entries than this, however large the knowledge base: it bounds the
     # pre-filter's work (`python -m benchmarks`), and is far above any curated knowledge base's size.
@@ -281,7 +281,9 @@ class Matcher:
             [a for a in self._word_aliases if len(a) >= self.t.min_typo_length],
             self.t.alias_typo_cutoff,
         )
-        self._cjk_lengths = sorted({len(a) for a in self._cjk_aliases})
+        self._cjk_by_first: dict[str, list[str]] = defaultdict(list)
+        for alias in self._cjk_aliases:
+            self._cjk_by_first[alias[0]].append(alias)
 
     def mentioned_topics(self, text: str) -> set[str]:
         """Topics named in canonical text by an alias; Latin aliases also match with a typo."""
@@ -304,10 +306,11 @@ class Matcher:
                 found.append(Name(start, start + len(alias), topic))
                 start = padded.find(f" {alias} ", start + 1)
         if not text.isascii():
-            for length in self._cjk_lengths:
-                for start in range(len(text) - length + 1):
-                    for topic in self._cjk_aliases.get(text[start : start + length], ()):
-                        found.append(Name(start, start + length, topic))
+            for start, ch in enumerate(text):
+                for alias in self._cjk_by_first.get(ch, ()):
+                    if text.startswith(alias, start):
+                        end = start + len(alias)
+                        found += [Name(start, end, topic) for topic in self._cjk_aliases[alias]]
         return sorted(found)
 
     def _misspelt_topics(self, word: str) -> frozenset[str]:
@@ -367,17 +370,22 @@ class Matcher:
     # --- scoring --------------------------------------------------------------------------
 
     def rank(
-        self, question: str, limit: int | None = None, topics: set[str] | None = None
+        self,
+        question: str,
+        limit: int | None = None,
+        topics: set[str] | None = None,
+        canonical: bool = False,
     ) -> list[Candidate]:
         """Entries by descending score; empty when the question has nothing to match on.
 
         `topics` are the topics the question is about when the conversation, not the question
-        itself, names them ("who chairs it?" after a question about Beijing).
+        itself, names them ("who chairs it?" after a question about Beijing); `canonical` says
+        the question is already in canonical form (`canonical()`), as the understanding step has it.
         """
         limit = self.t.ranked if limit is None else limit
         if limit < 1:
             return []
-        text = self.canonical(question)
+        text = question if canonical else self.canonical(question)
         credit: dict[str, float] = {}
         words = []
         for word in _words(text):

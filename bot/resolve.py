@@ -137,7 +137,7 @@ class Resolver:
             for t in reading.rest
             if t not in _GENERIC
         )
-        ranked = self.matcher.rank(reading.core or question, topics=subjects or None)
+        ranked = self.matcher.rank(reading.core, topics=subjects or None, canonical=True)
         target, firm = self._target(reading, previous)
         if target is not None:
             better = (

@@ -121,6 +121,47 @@ def chinese_number(text: str) -> int | None:
     return None
 
 
+class Cues:
+    """Cue phrases found in canonical text: at each place the longest that starts there, left to
+    right, never overlapping; Latin ones only as whole words. Looked up by their first character,
+    so a question costs a few dictionary look-ups per character however many cues there are."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+        self._by_first: dict[str, list[str]] = {}
+        for cue in sorted(names, key=len, reverse=True):
+            self._by_first.setdefault(cue[0], []).append(cue)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        found: list[tuple[int, int, str]] = []
+        start, end = 0, len(text)
+        while start < end:
+            match = self._at(text, start)
+            if match is None:
+                start += 1
+                continue
+            found.append((start, start + len(match), self._names[match]))
+            start += len(match)
+        return found
+
+    def _at(self, text: str, start: int) -> str | None:
+        cues = self._by_first.get(text[start])
+        if not cues or (_is_word(text[start]) and start > 0 and _is_word(text[start - 1])):
+            return None
+        for cue in cues:
+            stop = start + len(cue)
+            if text.startswith(cue, start) and not (
+                _is_word(cue[-1]) and stop < len(text) and _is_word(text[stop])
+            ):
+                return cue
+        return None
+
+
+def _is_word(ch: str) -> bool:
+    """A character of a Latin word: cues made of them match only as whole words."""
+    return ch.isascii() and ch.isalnum()
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a question asks, as far as its words tell."""
@@ -154,10 +195,8 @@ class Understanding:
         self._filler_cues = self._cue_pattern(kb.meta.fillers)
         self._off_topic_cues = self._cue_pattern(kb.meta.off_topic)
 
-    def _cue_pattern(
-        self, table: dict[str, dict[str, tuple[str, ...]]]
-    ) -> tuple[re.Pattern[str], dict[str, str]] | None:
-        """One regex of every cue (longest first, Latin ones as whole words), and cue → name."""
+    def _cue_pattern(self, table: dict[str, dict[str, tuple[str, ...]]]) -> Cues:
+        """Every cue of a table in canonical text, with the name it stands for."""
         names: dict[str, str] = {}
         for name, by_lang in table.items():
             for phrases in by_lang.values():
@@ -165,22 +204,11 @@ class Understanding:
                     canonical = self.matcher.canonical(phrase)
                     if canonical:
                         names.setdefault(canonical, name)
-        if not names:
-            return None
-        parts = []
-        for cue in sorted(names, key=len, reverse=True):
-            escaped = re.escape(cue)
-            parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if cue.isascii() else escaped)
-        return re.compile("|".join(parts)), names
+        return Cues(names)
 
     @staticmethod
-    def _cues(
-        text: str, found: tuple[re.Pattern[str], dict[str, str]] | None
-    ) -> list[tuple[int, int, str]]:
-        if found is None:
-            return []
-        pattern, names = found
-        return [(m.start(), m.end(), names[m.group()]) for m in pattern.finditer(text)]
+    def _cues(text: str, cues: Cues) -> list[tuple[int, int, str]]:
+        return cues.find(text)
 
     def read(self, question: str) -> Reading:
         text = self.matcher.canonical(question)
