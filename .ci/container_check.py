@@ -163,7 +163,7 @@ def main() -> int:
             if not re.search(r"in scope, answered right\s+2/2", output):
                 raise Mismatch("`coopbot eval` of an operator's own file did not answer both")
             output = run(["coopbot", "eval"], empty, env, expect=2)
-            if "tests/data/labelled" not in output:
+            if "tests/data/tuning" not in output:
                 raise Mismatch(
                     "`coopbot eval` without files did not say where the project's set is"
                 )
