@@ -13,6 +13,7 @@ out from the turn before.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import replace
 
 from bot.knowledge import Entry, KnowledgeBase, Topic
@@ -29,6 +30,12 @@ _GENERIC = frozenset(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
         "cooperation held hold hk 会议 合作 机制 全体会议 举行 召开"
     )
+)
+#: Words that say a question is about a meeting ("where was it held"), not a place at large
+#: ("where in Shenzhen can I find a job"). Canonical text: Simplified Chinese.
+_MEETING_WORDS = re.compile(
+    r"\b(?:meeting|meetings|mtg|plenary|session|conference|conf|held|hold|hosted|host|met|meet)\b"
+    r"|会议|开会|举行|召开|举办|主办|开|会"
 )
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
@@ -142,7 +149,7 @@ class Resolver:
         if target is not None:
             better = (
                 None
-                if reading.number
+                if target.aspect == "nth"
                 else self._more_specific(target, ranked, content, subjects, firm)
             )
             if better is not None:
@@ -289,7 +296,12 @@ class Resolver:
         if reading.year is not None and "setup" not in aspects:
             return self._meeting_in(subject, reading.year) or entries[f"{subject}-meetings"], False
         details = aspects & {"agreed", "areas", "where"}
-        if details and not any(self._by_aspect.get((subject, a)) for a in details):
+        about_a_meeting = "where" not in details or _MEETING_WORDS.search(reading.text)
+        if (
+            details
+            and about_a_meeting
+            and not any(self._by_aspect.get((subject, a)) for a in details)
+        ):
             return entries[f"{subject}-latest"], False
         return None, False
 
