@@ -251,6 +251,9 @@ class Resolver:
             return None, False
         subject = reading.subject
         entries = self.kb.entries
+        earlier = self._earlier(reading, previous)
+        if earlier is not None:
+            return earlier, True
         if self._same_meeting(reading, previous):
             return entries[previous.entry], True  # type: ignore[index, union-attr]
         if f"{subject}-latest" in entries:
@@ -264,6 +267,22 @@ class Resolver:
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
             return entries[self.kb.topics[subject].overview], False  # a bare name: its overview
         return None, False
+
+    def _earlier(self, reading: Reading, previous: Turn | None) -> Entry | None:
+        """ "And the one before that?" after an answer about a numbered meeting: the meeting
+        numbered one less ("上一次呢" too, where the answer before was already the latest)."""
+        if previous is None or previous.entry not in self.kb.entries:
+            return None
+        entry = self.kb.entries[previous.entry]  # type: ignore[index]
+        meeting = (
+            entry.meetings[0] if entry.meetings and entry.aspect in ("nth", "latest") else None
+        )
+        if meeting is None or meeting.number is None or reading.subjects != (entry.topic,):
+            return None
+        asked = set(reading.aspects)
+        if not ("earlier" in asked or (asked == {"latest"} and entry.aspect == "latest")):
+            return None
+        return self.kb.entries.get(f"{entry.topic}-{meeting.kind}-{meeting.number - 1}")
 
     def _same_meeting(self, reading: Reading, previous: Turn | None) -> bool:
         """A question about a detail of the meeting the previous answer was about."""

@@ -23,6 +23,7 @@ from bot.text import is_cjk
 #: what about it ("who chaired the latest meeting" is about the latest meeting), and any specific
 #: aspect before the general "what is".
 ASPECT_ORDER = (
+    "earlier",
     "next",
     "count",
     "latest",

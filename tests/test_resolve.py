@@ -124,3 +124,10 @@ def test_a_script_tie_with_no_history_follows_the_app_language(shipped: Engine) 
     assert shipped.ask("你好", app="zh-Hans").lang == "zh-Hans"
     assert shipped.ask("你好", app="zh-Hant").lang == "zh-Hant"
     assert shipped.ask("你好").lang == "zh-Hant"
+
+
+def test_the_one_before_is_the_meeting_numbered_one_less(shipped: Engine) -> None:
+    *_, before = conversation(
+        shipped, "when was the latest hk guangdong plenary", "and the one before that?"
+    )
+    assert answered(before) == "guangdong-plenary-23"
