@@ -98,6 +98,18 @@ _FOLLOW_UP = re.compile(
 )
 
 
+# Characters a bit of small talk may keep around it: particles, and "you" ("唔該晒你").
+_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳")
+# What a message of nothing but emoji or symbols says, by its first telling emoji.
+_EMOJI_TALK = {"👋": "greeting", "🙋": "greeting", "🙏": "thanks", "❤": "thanks", "💯": "praise"}
+
+
+def _emoji_talk(question: str) -> str:
+    """A message of only emoji and symbols is small talk: a wave hello, folded hands thanks,
+    anything else a nod."""
+    return next((kind for ch in question if (kind := _EMOJI_TALK.get(ch))), "ack")
+
+
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
     kept = list(text)
     for start, end in spans:
@@ -236,9 +248,12 @@ class Understanding:
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
         rest = self._rest(text, covered + wrapping)
         leftover = _without(text, wrapping)
-        only_talk = not any(is_cjk(ch) and ch not in CJK_PARTICLES for ch in leftover)
-        only_talk = only_talk and not rest and not subjects and not aspects
+        only_talk = not any(is_cjk(ch) and ch not in _TALK_CHARS for ch in leftover)
+        about_the_bot = all(self.kb.topics[s].kind == "about" for s in subjects)
+        only_talk = only_talk and not rest and about_the_bot and not aspects
         smalltalk = talk[0][2] if talk and only_talk else None
+        if not text and question.strip():
+            smalltalk = _emoji_talk(question)
         return Reading(
             text=text,
             subjects=subjects,
