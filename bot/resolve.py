@@ -45,6 +45,8 @@ _LOOSE = frozenset({"what", "first", "list"})
 #: A run of unknown characters this long, or an unknown word, is about something else.
 _LONG_FOREIGN_RUN = 4
 _LONG_FOREIGN_WORD = 5
+#: Unknown words it takes: one stray word ("cepa for dummies") is not yet another subject.
+_FOREIGN_WORDS = 2
 
 
 def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang | None) -> Lang:
@@ -395,7 +397,7 @@ class Resolver:
                 for t in foreign
                 if len(t) >= (_LONG_FOREIGN_WORD if t.isascii() else _LONG_FOREIGN_RUN)
             ]
-        return bool(foreign) and len(foreign) * 2 > len(content)
+        return len(foreign) >= _FOREIGN_WORDS and len(foreign) * 2 > len(content)
 
     def _known(self, term: str) -> bool:
         """Whether any question or answer uses the word (or a pair of the characters)."""
