@@ -411,12 +411,8 @@ def test_source_outside_allowed_domains_is_a_warning_not_an_error(make_kb: MakeK
 
 def test_a_short_name_too_long_for_a_button_is_a_warning(make_kb: MakeKb) -> None:
     name = "Hong Kong/Chongqing Co-operation Conference"  # 43 characters
-    folder = make_kb(
-        chongqing=(
-            "  overview: chongqing-overview",
-            f"  short: {{en: {name}, zh-Hant: 渝港}}\n  overview: chongqing-overview",
-        )
-    )
+    overview = "  overview: chongqing-overview"
+    folder = make_kb(chongqing=(overview, f"  short: {{en: {name}, zh-Hant: 渝港}}\n{overview}"))
     kb, found = load(folder)
     assert [(p.severity, p.message) for p in found] == [
         ("warning", "'short' (en) has 43 characters; a phone shows about 30 on a button")
