@@ -31,7 +31,7 @@ def answered(matcher: Matcher, question: str, **kwargs: str) -> Outcome:
 def test_plain_answer_has_the_answer_text(matcher: Matcher, kb: KnowledgeBase) -> None:
     lines = plain(answered(matcher, LEADERS_QUESTION), kb).splitlines()
     assert lines[:2] == [
-        "Who leads the Hong Kong/Chongqing Co-operation Conference?",  # what it answers
+        "Who leads the HK/Chongqing Conference?",  # what it answers, with the short name
         kb.entries["chongqing-leaders"].answer["en"],
     ]
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.knowledge import Entry, KnowledgeBase, Source
 from bot.matcher import Matcher, chosen
+from bot.render import title
 from bot.telegram.html import MESSAGE_LIMIT, answer_html, entry_html, fit, outcome_html
 
 OFFICIAL_EN = "https://www.cmab.gov.hk/en/issues/regional_cooperation.htm"
@@ -103,8 +104,10 @@ def test_html_clarify_is_the_escaped_prompt(clarifying_matcher: Matcher, kb: Kno
     lines = outcome_html(outcome, kb).splitlines()
     assert lines[:2] == ["I am not sure which of these you mean. Pick one:", ""]
     assert lines[2:] == [
-        f"{n}. {c.entry.question('en')}" for n, c in enumerate(outcome.candidates, 1)
+        f"{n}. {title(c.entry, kb.topics['chongqing'], 'en')}"
+        for n, c in enumerate(outcome.candidates, 1)
     ]
+    assert lines[2] == "1. What is the HK/Chongqing Conference?"  # by its short name
 
 
 def test_html_of_an_answer_outcome_is_the_entry(kb: KnowledgeBase) -> None:

@@ -228,12 +228,17 @@ def search(engine: Engine, query: str, lang: Lang | None, app: Lang) -> list[str
     exact = names.exact.get(typed)
     if exact is not None:
         found.append(exact)
-    subjects = names.subjects(typed)
-    found += subject_answers(kb, subjects)
-    found += engine_answers(engine.ask(query, lang=lang, app=app), engine)
+    found += subject_answers(kb, names.subjects(typed))
+    as_typed = engine_answers(engine.ask(query, lang=lang, app=app), engine)
     longer = completed(query, names)
-    if longer is not None:
-        found += engine_answers(engine.ask(longer, lang=lang, app=app), engine)
+    if longer is None:
+        found += as_typed
+    else:
+        as_completed = engine_answers(engine.ask(longer, lang=lang, app=app), engine)
+        # A word the knowledge base does not know ("guang") is a name being typed: its
+        # completion first. A word it knows ("hub") may be meant as typed.
+        unknown = not engine.matcher.knows(key(query.split()[-1]))
+        found += as_completed + as_typed if unknown else as_typed + as_completed
     found += names.starting(typed)[:MAX_QUESTION_STARTS]
     return [i for i in unique(found) if i in kb.entries][:MAX_RESULTS]
 
