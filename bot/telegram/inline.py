@@ -8,9 +8,10 @@ questions, without touching the matcher:
 1. a query that is an entry's question, as the Share button under an answer sends it: that entry;
 2. a query that is the start of a subject's name (or of one of its words, or that with one typo):
    that subject's answers, overview first ("hub" is Hubei before it is "aviation hub");
-3. the engine's answer to the query as typed, and to the query with its last word completed to
+3. of more than one word, the start of a main question ("what is ce" → "What is CEPA?");
+4. the engine's answer to the query as typed, and to the query with its last word completed to
    the name it starts ("who leads the guang" → "... guangdong");
-4. questions that start with the query ("what is c").
+5. questions, in any of their phrasings, that start with the query ("wh").
 
 With nothing found, the most asked answers, and a button to ask in the private chat: never a
 "Sorry" that, chosen, would be posted into someone else's chat.
@@ -158,15 +159,16 @@ class Names:
             return 3
         return None
 
-    def starting(self, prefix: str) -> list[str]:
-        """Entries with a question starting with `prefix`: main questions first, then overviews."""
+    def starting(self, prefix: str, main: bool) -> list[str]:
+        """Entries with a question starting with `prefix`, main questions (those on buttons and
+        titles) first, then overviews first: with `main`, by their main questions only."""
         if len(prefix) < MIN_PREFIX:
             return []
         overviews = {tp.overview for tp in self.kb.topics.values()}
         found = [
-            (not main, entry_id not in overviews, n, entry_id)
-            for n, (phrasing, entry_id, main) in enumerate(self.phrasings)
-            if phrasing.startswith(prefix) and phrasing != prefix
+            (not is_main, entry_id not in overviews, n, entry_id)
+            for n, (phrasing, entry_id, is_main) in enumerate(self.phrasings)
+            if (is_main or not main) and phrasing.startswith(prefix) and phrasing != prefix
         ]
         return unique(entry_id for *_, entry_id in sorted(found))
 
@@ -229,6 +231,8 @@ def search(engine: Engine, query: str, lang: Lang | None, app: Lang) -> list[str
     if exact is not None:
         found.append(exact)
     found += subject_answers(kb, names.subjects(typed))
+    if " " in typed:  # the start of a question as the knowledge base words it: "what is ce"
+        found += names.starting(typed, main=True)[:MAX_QUESTION_STARTS]
     as_typed = engine_answers(engine.ask(query, lang=lang, app=app), engine)
     longer = completed(query, names)
     if longer is None:
@@ -239,7 +243,7 @@ def search(engine: Engine, query: str, lang: Lang | None, app: Lang) -> list[str
         # completion first. A word it knows ("hub") may be meant as typed.
         unknown = not engine.matcher.knows(key(query.split()[-1]))
         found += as_completed + as_typed if unknown else as_typed + as_completed
-    found += names.starting(typed)[:MAX_QUESTION_STARTS]
+    found += names.starting(typed, main=False)[:MAX_QUESTION_STARTS]
     return [i for i in unique(found) if i in kb.entries][:MAX_RESULTS]
 
 
