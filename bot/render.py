@@ -25,11 +25,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: on a phone, so an answer reads as short blocks rather than one wall.
 PARAGRAPH_WIDTH = 320
 #: Where a sentence ends: after . ! ? (and a closing quote or bracket) and a space before what
-#: starts a sentence, or after 。！？ whatever follows.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“‘(「])|(?<=[。！？])[」』”’）)]*")
+#: starts a sentence (a capital, a digit, a quote, a Chinese character), or after 。！？.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“‘(「\u3400-\u9fff])|(?<=[。！？])[」』”’）)]*"
+)
 #: Words a full stop follows without ending the sentence ("No. 1", "incl. Macao").
 _ABBREVIATIONS = frozenset(
-    "no nos incl mr mrs ms dr prof st vs approx e.g i.e etc. cf jan feb mar apr jun jul aug sep "
+    "no nos incl mr mrs ms dr prof st vs approx cf jan feb mar apr jun jul aug sep "
     "sept oct nov dec".split()
 )
 
@@ -63,14 +65,15 @@ def shorten(text: str, columns: int) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of an answer, as written (a full stop after "No" or a single letter, as in
-    "No. 1" or "U.S.", ends none)."""
+    """The sentences of an answer, as written (a full stop after "No", a single letter or an
+    abbreviation with dots, as in "No. 1", "J. Lee" or "U.S. President", ends none)."""
     found: list[str] = []
     start = 0
     for boundary in _SENTENCE_END.finditer(text):
         before = text[start : boundary.start()].rstrip('.!?"”’)').rsplit(None, 1)
         word = before[-1].lower() if before else ""
-        if (word in _ABBREVIATIONS or len(word) == 1) and text[boundary.start() - 1] == ".":
+        abbreviated = word in _ABBREVIATIONS or len(word) == 1 or "." in word  # "U.S.", "e.g."
+        if abbreviated and text[boundary.start() - 1] == ".":
             continue
         if boundary.end() > start:
             found.append(text[start : boundary.end()].strip())

@@ -256,6 +256,18 @@ def test_how_to_ask_and_language_open_in_place_and_a_language_leads_back_to_the_
     assert [label for label, _ in buttons(chosen)][:2] == ["🤝 合作平台", "📋 政策主题"]
 
 
+def test_pressing_a_menu_button_twice_is_no_error(telegram_bot: RunningBot) -> None:
+    menu = telegram_bot.say("/start")
+    first = press(telegram_bot, "m|e|platforms", menu.result, "editMessageText")
+    again = telegram_bot.press("m|e|platforms", message=first.result)  # a double tap
+    telegram_bot.settle()
+    assert again.params.get("text") is None  # not "Sorry, something went wrong"
+    assert [c.description for c in telegram_bot.api.errors] == [
+        "Bad Request: message is not modified: specified new message content and reply markup "
+        "are exactly the same as a current content and reply markup of the message"
+    ]  # what Telegram says of an edit that changes nothing, and the bot lets pass
+
+
 # --- 3. /sources ---------------------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 """The Telegram layer's pure parts, without a Bot API server: callback data, flood gate, languages,
-log redaction and the run settings."""
+log redaction, the run settings, and the layout of answers, typos and comments awaited."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from bot.config import ConfigError, Settings, check_webhook
 from bot.engine import Engine, short_ref
 from bot.knowledge import KnowledgeBase, built_in_path, load
+from bot.render import PARAGRAPH_WIDTH, paragraphs, sentences, title, width
 from bot.telegram import browse, keyboards
+from bot.telegram.feedback import TTL_SECONDS, AwaitingComment
 from bot.telegram.flood import PRESS_FACTOR, FloodGate
 from bot.telegram.handlers import parse_lang
+from bot.telegram.inline import typo_distance_at_most_one
 from bot.telegram.keyboards import Press, callback_data, parse
 from bot.telegram.logs import REDACTED, redact, redact_in_logs
 from bot.telegram.processor import PerUserUpdateProcessor
@@ -322,3 +325,63 @@ async def test_one_users_updates_run_in_order_and_other_users_alongside() -> Non
     )
     assert events.index("end first") < events.index("start second")
     assert events.index("end other") < events.index("end first")
+
+
+# --- laying out answers, typing inline, waiting for a comment ------------------------------------
+
+
+def test_sentences_do_not_end_at_an_abbreviation_or_an_initial() -> None:
+    text = "It meets No. 2 as U.S. President J. Doe said. Note: it is new! 第一句。第二句「引號」。Last?"
+    assert sentences(text) == [
+        "It meets No. 2 as U.S. President J. Doe said.",
+        "Note: it is new!",
+        "第一句。",
+        "第二句「引號」。",
+        "Last?",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_paragraphs_keep_every_sentence_in_order_within_the_width(lang: str) -> None:
+    sentence = (
+        "A sentence of some length about co-operation. " if lang == "en" else "一句關於合作的話。"
+    )
+    text = (sentence * 30).strip()
+    parts = paragraphs(text)
+    assert len(parts) > 1
+    assert all(width(p) <= PARAGRAPH_WIDTH for p in parts)
+    assert "".join("".join(parts).split()) == "".join(text.split())
+
+
+def test_a_title_names_the_topic_by_its_short_name(kb: KnowledgeBase) -> None:
+    entry, topic = kb.entries["chongqing-leaders"], kb.topics["chongqing"]
+    assert title(entry, topic, "en") == "Who leads the HK/Chongqing Conference?"
+    assert title(entry, None, "en") == entry.question("en")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "close"),
+    [
+        ("shenzen", "shenzhen", True),  # a letter left out
+        ("hubie", "hubei", True),  # two swapped
+        ("guangdomg", "guangdong", True),  # one wrong
+        ("guangdongg", "guangdong", True),  # one too many
+        ("gaungdogn", "guangdong", False),  # two typos
+    ],
+)
+def test_one_typo_is_forgiven_two_are_not(typed: str, meant: str, close: bool) -> None:
+    assert typo_distance_at_most_one(typed, meant) is close
+
+
+def test_a_comment_is_awaited_ten_minutes_taken_once_and_within_a_bound() -> None:
+    clock = Clock()
+    waiting = AwaitingComment(clock=clock, limit=2)
+    waiting.ask((1, 1), "cepa-overview")
+    assert waiting.take((1, 1)) == "cepa-overview"
+    assert waiting.take((1, 1)) is None  # taken with the reply
+    waiting.ask((1, 2), "cepa-overview")
+    clock.now += TTL_SECONDS + 1
+    assert waiting.take((1, 2)) is None  # too late: a new question, not a reply
+    for user in range(3, 6):
+        waiting.ask((1, user), "cepa-overview")
+    assert len(waiting) == 2 and waiting.take((1, 3)) is None  # the longest waiting went
