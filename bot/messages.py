@@ -16,6 +16,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     "source": {"en": "Source", "zh-Hant": "資料來源"},
     "sources": {"en": "Sources", "zh-Hant": "資料來源"},
     "related": {"en": "Related questions", "zh-Hant": "相關問題"},
+    "sources_more": {"en": "…and {count} more sources.", "zh-Hant": "另有{count}個資料來源。"},
+    "sources_more_one": {"en": "…and one more source.", "zh-Hant": "另有1個資料來源。"},
     "clarify": {
         "en": "I am not sure which of these you mean. Pick one:",
         "zh-Hant": "我不太肯定你想問哪一項，請選擇：",
@@ -68,6 +70,20 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh-Hant": "多謝！歡迎繼續查詢香港與內地合作的問題。",
     },
     "suggestions": {"en": "You could ask:", "zh-Hant": "你可以問："},
+    # In a group, small talk gets one short line: the members are talking to each other.
+    "smalltalk_group_greeting": {"en": "Hello! 👋", "zh-Hant": "你好！👋"},
+    "smalltalk_group_thanks": {"en": "You're welcome!", "zh-Hant": "不用客氣！"},
+    "smalltalk_group_identity": {
+        "en": "I'm coopbot: ask me about Hong Kong's co-operation with the Mainland.",
+        "zh-Hant": "我是coopbot，歡迎查詢香港與內地的合作。",
+    },
+    "smalltalk_group_help": {
+        "en": "Mention me with your question.",
+        "zh-Hant": "請提及我並寫下問題。",
+    },
+    "smalltalk_group_bye": {"en": "Goodbye!", "zh-Hant": "再見！"},
+    "smalltalk_group_ack": {"en": "👍", "zh-Hant": "👍"},
+    "smalltalk_group_praise": {"en": "Thank you!", "zh-Hant": "多謝！"},
     "empty": {
         "en": "Please type a question about Hong Kong's co-operation with the Mainland.",
         "zh-Hant": "請輸入有關香港與內地合作的問題。",
@@ -203,14 +219,60 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "The co-operation platforms between Hong Kong and the Mainland. Pick one:",
         "zh-Hant": "香港與內地的合作平台，請選擇：",
     },
-    "platforms_button": {"en": "🤝 Co-operation platforms", "zh-Hant": "🤝 合作平台"},
+    "platforms_heading": {"en": "Co-operation platforms", "zh-Hant": "合作平台"},
+    "policies": {
+        "en": "Plans, agreements and offices that shape Hong Kong's co-operation with the Mainland. Pick one:",
+        "zh-Hant": "影響香港與內地合作的規劃、協議及機構，請選擇：",
+    },
+    "policies_heading": {"en": "Policy topics", "zh-Hant": "政策主題"},
     "topics": {
         "en": "Topics I can answer about. Pick one:",
         "zh-Hant": "我可以解答的主題，請選擇：",
     },
-    "sources_heading": {
-        "en": "My answers come from these pages:",
-        "zh-Hant": "我的答案來自以下網頁：",
+    "topics_heading": {"en": "All topics", "zh-Hant": "所有主題"},
+    "topic_questions": {
+        "en": "Questions {first}–{last} of {total}. Pick a number:",
+        "zh-Hant": "問題 {first}–{last}（共{total}個），請選擇編號：",
+    },
+    # --- buttons: a phone shows about 30 characters on one ---------------------------------------
+    "button_platforms": {"en": "🤝 Platforms", "zh-Hant": "🤝 合作平台"},
+    "button_policies": {"en": "📋 Policy topics", "zh-Hant": "📋 政策主題"},
+    "button_howto": {"en": "❓ How to ask", "zh-Hant": "❓ 如何提問"},
+    "button_language": {"en": "🌐 Language", "zh-Hant": "🌐 語言"},
+    "button_sources": {"en": "🔗 Sources", "zh-Hant": "🔗 資料來源"},
+    "button_back": {"en": "◀ Back", "zh-Hant": "◀ 返回"},
+    "button_next": {"en": "More ▶", "zh-Hant": "更多 ▶"},
+    "button_read_more": {"en": "📖 Read more", "zh-Hant": "📖 閱讀全文"},
+    "button_more_sources": {"en": "🔗 More sources", "zh-Hant": "🔗 更多資料來源"},
+    "button_more_questions": {"en": "📂 More questions", "zh-Hant": "📂 更多問題"},
+    "button_share": {"en": "↗ Share", "zh-Hant": "↗ 分享"},
+    "button_open": {"en": "💬 Open in the bot", "zh-Hant": "💬 在機械人中打開"},
+    # --- /sources ------------------------------------------------------------------------------
+    "sources_heading": {"en": "Where my answers come from", "zh-Hant": "答案的資料來源"},
+    "sources_intro": {
+        "en": (
+            "Every answer cites its sources: official HKSAR Government pages first; reposts and "
+            "news only where no official page has the fact."
+        ),
+        "zh-Hant": "每個答案都附有資料來源：以特區政府官方網頁為先；官方網頁沒有的資料，才引用轉載或新聞報道。",
+    },
+    "sources_start": {"en": "Start here:", "zh-Hant": "官方總覽："},
+    "sources_counts": {
+        "en": "{total} pages in all: {official} official, {repost} reposted releases, {news} news.",
+        "zh-Hant": "共{total}個網頁：官方{official}個、轉載新聞稿{repost}個、新聞報道{news}個。",
+    },
+    "sources_pick": {
+        "en": "Pick a topic to see the pages its answers cite:",
+        "zh-Hant": "選擇主題，查看其答案引用的網頁：",
+    },
+    "sources_in_private": {
+        "en": "In a private chat with me, /sources lists each topic's pages.",
+        "zh-Hant": "在與我的私人對話中，/sources 會列出各主題的網頁。",
+    },
+    "sources_topic": {"en": "Sources: {name}", "zh-Hant": "資料來源：{name}"},
+    "sources_range": {
+        "en": "Pages {first}–{last} of {total}, official first:",
+        "zh-Hant": "第{first}至{last}個網頁（共{total}個），官方網頁先列：",
     },
     "lang_prompt": {
         "en": "Which language should I answer in?",
@@ -250,20 +312,34 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh-Hant": "這個按鈕已失效，請重新提問。",
     },
     "feedback_thanks": {"en": "Thank you for your feedback!", "zh-Hant": "多謝你的意見！"},
-    "inline_none": {
-        "en": "No answer found",
-        "zh-Hant": "找不到答案",
+    "feedback_voted": {"en": "You have voted already. Thank you!", "zh-Hant": "你已投票，多謝！"},
+    "feedback_wanted": {
+        "en": (
+            "Sorry that did not help. What were you looking for? Tell me in your next message "
+            "and I will pass it on to the people who keep my answers (you may skip this)."
+        ),
+        "zh-Hant": "抱歉未能幫上忙。你想找甚麼？請在下一則訊息告訴我，我會轉告負責整理答案的同事（可略過）。",
     },
-    "inline_none_hint": {
-        "en": "Share the official page instead",
-        "zh-Hant": "改為分享官方網頁",
+    "feedback_related": {"en": "Perhaps one of these:", "zh-Hant": "或者是以下其中一項："},
+    "feedback_noted": {
+        "en": "Thank you, I have passed that on.",
+        "zh-Hant": "多謝，我已轉告負責整理答案的同事。",
     },
+    "flood_press": {
+        "en": "You are pressing buttons faster than I can answer. Please wait a moment.",
+        "zh-Hant": "你按按鈕的速度太快，請稍候片刻。",
+    },
+    "inline_ask_private": {"en": "Ask in private chat", "zh-Hant": "在私人對話中提問"},
     "stats_heading": {"en": "Statistics", "zh-Hant": "統計"},
     "stats_top": {"en": "Most answered", "zh-Hant": "最常回答"},
     "stats_declined": {"en": "Recently declined", "zh-Hant": "最近未能回答"},
     "stats_feedback": {
         "en": "Feedback: {up} 👍 / {down} 👎 ({share} positive)",
         "zh-Hant": "意見：{up} 👍 / {down} 👎（{share}正面）",
+    },
+    "stats_comments": {
+        "en": "What users were looking for (after 👎)",
+        "zh-Hant": "用戶想找的內容（按👎後）",
     },
     "stats_none": {"en": "none yet", "zh-Hant": "暫無"},
     "stats_unavailable": {

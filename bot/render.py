@@ -6,11 +6,13 @@ pieces here, so what the command line shows is what a Telegram user reads.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from bot.knowledge import Entry, KnowledgeBase, Source
+from bot.knowledge import Entry, KnowledgeBase, Source, Topic
 from bot.messages import format_date, t
 from bot.outcome import Outcome
 from bot.text import Lang
@@ -19,11 +21,104 @@ from bot.text import Lang
 # but no UTF-8 JSON can hold them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: The widest paragraph of an answer, in columns (a Chinese character takes two): about five lines
+#: on a phone, so an answer reads as short blocks rather than one wall.
+PARAGRAPH_WIDTH = 320
+#: Where a sentence ends: after . ! ? (and a closing quote or bracket) and a space before what
+#: starts a sentence (a capital, a digit, a quote, a Chinese character), or after 。！？.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“‘(「\u3400-\u9fff])|(?<=[。！？])[」』”’）)]*"
+)
+#: Words a full stop follows without ending the sentence ("No. 1", "incl. Macao").
+_ABBREVIATIONS = frozenset(
+    "no nos incl mr mrs ms dr prof st vs approx cf jan feb mar apr jun jul aug sep "
+    "sept oct nov dec".split()
+)
+
 
 @dataclass(frozen=True)
 class Suggestion:
     id: str
     question: str
+
+
+def width(text: str) -> int:
+    """Columns `text` takes on a phone: a Chinese (wide) character as much as two Latin letters,
+    so one budget serves answers in every language."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def shorten(text: str, columns: int) -> str:
+    """`text` within `columns`, cut at a word where there is one, with an ellipsis."""
+    if width(text) <= columns:
+        return text
+    cut, used = "", 0
+    for ch in text:
+        used += width(ch)
+        if used > columns - 1:  # a column for the ellipsis
+            break
+        cut += ch
+    space = cut.rfind(" ")
+    if space > len(cut) // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—/(") + "…"
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an answer, as written (a full stop after "No", a single letter or an
+    abbreviation with dots, as in "No. 1", "J. Lee" or "U.S. President", ends none)."""
+    found: list[str] = []
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        before = text[start : boundary.start()].rstrip('.!?"”’)').rsplit(None, 1)
+        word = before[-1].lower() if before else ""
+        abbreviated = word in _ABBREVIATIONS or len(word) == 1 or "." in word  # "U.S.", "e.g."
+        if abbreviated and text[boundary.start() - 1] == ".":
+            continue
+        if boundary.end() > start:
+            found.append(text[start : boundary.end()].strip())
+            start = boundary.end()
+    if text[start:].strip():
+        found.append(text[start:].strip())
+    return [s for s in found if s]
+
+
+def paragraphs(text: str) -> list[str]:
+    """An answer as short paragraphs of whole sentences, about equally wide and none (but a
+    sentence longer than that on its own) wider than PARAGRAPH_WIDTH."""
+    parts = sentences(text)
+    total = sum(width(s) for s in parts)
+    target = total / max(1, math.ceil(total / PARAGRAPH_WIDTH))
+    grouped: list[list[str]] = []
+    current: list[str] = []
+    used = 0
+    for sentence in parts:
+        size = width(sentence)
+        if current and (used >= target or used + size > PARAGRAPH_WIDTH):
+            grouped.append(current)
+            current, used = [], 0
+        current.append(sentence)
+        used += size
+    if current:
+        grouped.append(current)
+    return [_join(group) for group in grouped]
+
+
+def _join(group: list[str]) -> str:
+    """Sentences of one paragraph: spaced in English, run together in Chinese."""
+    text = group[0]
+    for sentence in group[1:]:
+        text += ("" if text[-1] in "。！？」』”）)" and not text[-1].isascii() else " ") + sentence
+    return text
+
+
+def title(entry: Entry, topic: Topic | None, lang: Lang) -> str:
+    """What an answer answers, as its first line: its main question, with the topic's short name
+    for its full one ("Who leads the HK/Chongqing Conference?"), so it is one line on a phone."""
+    question = entry.question(lang)
+    if topic is None or not topic.short.get(lang):
+        return question
+    return question.replace(topic.name[lang], topic.label(lang))
 
 
 def answer_text(entry: Entry, lang: Lang) -> str:
@@ -84,9 +179,10 @@ CITED = 2
 _KIND_RANK = {"official": 0, "repost": 1, "news": 2}
 
 
-def cited(entry: Entry, lang: Lang, limit: int = CITED) -> tuple[Source, ...]:
+def cited(entry: Entry, lang: Lang, limit: int | None = CITED) -> tuple[Source, ...]:
     """The sources an answer shows: in the asker's language first (either Chinese script for a
-    Chinese reader, their own first), official originals before reposts before news."""
+    Chinese reader, their own first), official originals before reposts before news; all of
+    them, in that order, with no `limit`."""
     chinese = ("zh-Hans", "zh-Hant") if lang == "zh-Hans" else ("zh-Hant", "zh-Hans")
     preference = (lang,) if lang == "en" else chinese
 
@@ -107,12 +203,28 @@ def sources_of(outcome: Outcome) -> tuple[Source, ...]:
     return cited(outcome.candidates[0].entry, outcome.lang) if outcome.kind == "answer" else ()
 
 
+def plain_answer(entry: Entry, kb: KnowledgeBase, lang: Lang) -> str:
+    """An answer laid out as Telegram shows it, in plain text: what it answers, short paragraphs
+    a line each, a line per source (the rest counted), then how current it is. No blank line:
+    in the terminal, and to programs reading `coopbot ask`, a blank line ends a reply."""
+    lines = [title(entry, kb.topics.get(entry.topic), lang), *paragraphs(entry.answer[lang])]
+    shown = cited(entry, lang)
+    lines += [f"{t('source', lang)}: {s.title} — {s.url}" for s in shown]
+    more = len(entry.sources) - len(shown)
+    if more:
+        lines.append(
+            t("sources_more_one", lang) if more == 1 else t("sources_more", lang, count=str(more))
+        )
+    if entry.as_of:
+        lines.append(t("as_of", lang, date=format_date(entry.as_of, lang)))
+    return "\n".join(lines)
+
+
 def plain(outcome: Outcome, kb: KnowledgeBase) -> str:
     """Everything a terminal user needs, numbered suggestions included."""
     lang = outcome.lang
-    lines = [message_text(outcome, kb)]
-    for source in sources_of(outcome):
-        lines.append(f"{t('source', lang)}: {source.title} — {source.url}")
+    entry = outcome.entry
+    lines = [plain_answer(entry, kb, lang) if entry else message_text(outcome, kb)]
     items = resolve_suggestions(suggestions(outcome), kb, lang)
     if items:
         # A clarify message is itself the heading of its options.

@@ -118,7 +118,7 @@ def test_ask_prints_plain_text_with_a_blank_line_after_each_answer(
 ) -> None:
     main(["--knowledge", str(fixture_kb_path), "ask", "What is CEPA?", "tell me a joke"])
     answer, decline = capsys.readouterr().out.split("\n\n")[:2]
-    assert answer.startswith("CEPA is the Mainland and Hong Kong Closer Economic Partnership")
+    assert answer.startswith("What is CEPA?\nCEPA is the Mainland and Hong Kong Closer Economic")
     assert "Source: Signing of the Mainland" in answer
     assert decline.startswith("Sorry, I don't have an answer to that.")
 
@@ -276,13 +276,13 @@ def test_shell_session_with_piped_input(shell: Shell, kb: KnowledgeBase) -> None
         "who chairs the chongqing conference",
     )
     overview, picked, help_text, platforms, lang, answer, end = replies
-    assert overview.startswith(kb.entries["chongqing-overview"].answer["en"])
+    assert overview.splitlines()[1] == kb.entries["chongqing-overview"].answer["en"]
     assert overview.endswith("  1. Who leads the Hong Kong/Chongqing Co-operation Conference?")
-    assert picked.startswith(kb.entries["chongqing-leaders"].answer["en"])
+    assert picked.splitlines()[1] == kb.entries["chongqing-leaders"].answer["en"]
     assert help_text == SHELL_HELP
     assert platforms == "  1. Hong Kong/Chongqing Co-operation Conference"
     assert lang == "Language: zh-Hant"
-    assert answer.startswith("首次會議由行政長官與重慶市委書記帶領。")
+    assert answer.startswith("渝港合作會議由邊個主持？\n首次會議由行政長官與重慶市委書記帶領。")
     assert end == ""
 
 
@@ -290,18 +290,18 @@ def test_shell_number_picks_the_numbered_suggestion(shell: Shell) -> None:
     # The answer lists one related question; "1" picks it.
     replies = shell("who chairs the chongqing conference", "1")
     assert replies[0].endswith("  1. What is the Hong Kong/Chongqing Co-operation Conference?")
-    assert replies[1].startswith("A high-level co-operation mechanism")
+    assert replies[1].splitlines()[1].startswith("A high-level co-operation mechanism")
 
 
 def test_shell_number_after_platforms_picks_the_platform_overview(shell: Shell) -> None:
     replies = shell("/platforms", "1")
-    assert replies[1].startswith("A high-level co-operation mechanism")
+    assert replies[1].splitlines()[1].startswith("A high-level co-operation mechanism")
 
 
 def test_shell_picked_suggestion_answers_in_the_language_of_the_question(shell: Shell) -> None:
     replies = shell("渝港合作會議由邊個主持", "1")
     assert replies[0].splitlines()[-1] == "  1. 渝港合作會議是甚麼？"
-    assert replies[1].startswith("香港特區政府與重慶市之間的高層合作機制")
+    assert replies[1].splitlines()[1].startswith("香港特區政府與重慶市之間的高層合作機制")
 
 
 def test_shell_number_without_suggestions_is_a_question(shell: Shell) -> None:
@@ -312,7 +312,7 @@ def test_shell_number_without_suggestions_is_a_question(shell: Shell) -> None:
 def test_shell_lang_auto_follows_the_question_again(shell: Shell) -> None:
     replies = shell("/lang zh-Hans", "/lang auto", "What is CEPA?")
     assert replies[:2] == ["Language: zh-Hans", "Language: auto"]
-    assert replies[2].startswith("CEPA is the Mainland")
+    assert replies[2].startswith("What is CEPA?\nCEPA is the Mainland")
 
 
 def test_shell_rejects_an_unknown_language(shell: Shell) -> None:
@@ -330,7 +330,7 @@ def test_shell_lang_option_sets_the_reply_language(
 ) -> None:
     stdin("What is CEPA?\n")
     assert main(["--knowledge", str(fixture_kb_path), "shell", "--lang", "zh-Hant"]) == EXIT_OK
-    assert capsys.readouterr().out.startswith("CEPA即《內地與香港")
+    assert capsys.readouterr().out.startswith("CEPA是甚麼？\nCEPA即《內地與香港")
 
 
 def test_bare_coopbot_without_token_starts_the_shell_and_says_why(
@@ -345,4 +345,4 @@ def test_bare_coopbot_without_token_starts_the_shell_and_says_why(
     captured = capsys.readouterr()
     assert "TELEGRAM_BOT_TOKEN is not set" in captured.err
     assert "shell" in captured.err
-    assert captured.out.startswith("CEPA is the Mainland")
+    assert captured.out.startswith("What is CEPA?\nCEPA is the Mainland")

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from bot.knowledge import Entry, KnowledgeBase, Source, load_or_raise
 from bot.matcher import Matcher
-from bot.render import message_text, plain, to_json
+from bot.render import message_text, plain, title, to_json
 from bot.telegram.html import MESSAGE_LIMIT, entry_html, fit, outcome_html
 from bot.text import LANGS, Lang, detect_language, normalise
 from tests.support.fake_bot_api import parse_html, utf16_len
@@ -233,7 +233,14 @@ def test_plain_starts_with_the_main_message(
 ) -> None:
     kb, matcher = engine
     outcome = matcher.ask(question)
-    assert plain(outcome, kb).startswith(message_text(outcome, kb))
+    text = plain(outcome, kb)
+    if outcome.entry is None:
+        assert text.startswith(message_text(outcome, kb))
+    else:  # under the line saying what it answers, the whole answer, in short paragraphs
+        first, body = text.split("\n", 1)
+        entry = outcome.entry
+        assert first == title(entry, kb.topics.get(entry.topic), outcome.lang)
+        assert "".join(body.split()).startswith("".join(outcome.entry.answer[outcome.lang].split()))
 
 
 # --- rendering any entry, and cutting any message -------------------------------------------------

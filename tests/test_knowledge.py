@@ -409,6 +409,17 @@ def test_source_outside_allowed_domains_is_a_warning_not_an_error(make_kb: MakeK
     assert kb is not None
 
 
+def test_a_short_name_too_long_for_a_button_is_a_warning(make_kb: MakeKb) -> None:
+    name = "Hong Kong/Chongqing Co-operation Conference"  # 43 characters
+    overview = "  overview: chongqing-overview"
+    folder = make_kb(chongqing=(overview, f"  short: {{en: {name}, zh-Hant: 渝港}}\n{overview}"))
+    kb, found = load(folder)
+    assert [(p.severity, p.message) for p in found] == [
+        ("warning", "'short' (en) has 43 characters; a phone shows about 30 on a button")
+    ]
+    assert kb is not None and kb.topics["chongqing"].label("zh-Hant") == "渝港"
+
+
 def test_subdomain_of_an_allowed_domain_is_allowed_but_a_look_alike_is_not(
     make_kb: MakeKb,
 ) -> None:

@@ -389,6 +389,23 @@ async def test_purge_removes_old_feedback_and_declined_and_keeps_new(
     assert (stats.feedback_up, stats.feedback_down) == (1, 0)
 
 
+async def test_comments_after_a_vote_down_are_kept_with_their_entry_and_purged_by_age(
+    storage: Storage, clock: FakeClock
+) -> None:
+    clock.now = NOW - timedelta(days=200)
+    await storage.add_feedback_comment("cepa", "old wish")
+    clock.now = NOW
+    await storage.add_feedback_comment("cepa-zero-tariff", "tariff on wine\x00" + "x" * 2000)
+
+    assert await storage.purge(older_than_days=180) == 1
+
+    stats = await storage.stats()
+    [(entry, text, written)] = stats.recent_comments
+    assert (entry, written) == ("cepa-zero-tariff", "2025-06-01T12:00:00+00:00")
+    assert text.startswith("tariff on wine\ufffd") and len(text) == MAX_DECLINED_CHARS
+    assert stats.feedback_by_entry == []  # a comment is not a vote, and names no user
+
+
 async def test_purge_keeps_answer_counts_and_languages(storage: Storage, clock: FakeClock) -> None:
     clock.now = NOW - timedelta(days=200)
     await storage.set_language(USER, "en")

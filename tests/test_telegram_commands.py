@@ -22,13 +22,19 @@ from tests.support.running_bot import TELEGRAM_ADMIN_ID, RunningBot, button_data
 def test_start_welcomes_and_offers_the_main_topics(bot_each_mode: RunningBot) -> None:
     call = bot_each_mode.say("/start")
     assert "Hello" in call.params["text"]
-    assert button_data(call) == ["m|e|platforms", "t|e|cepa"]
+    assert button_data(call) == ["m|e|platforms", "m|e|policies", "m|e|howto", "m|e|lang"]
 
 
 def test_start_speaks_the_language_of_the_users_telegram_app(telegram_bot: RunningBot) -> None:
     call = telegram_bot.say("/start", language_code="zh-hk")
     assert call.params["text"].startswith("你好")
-    assert button_data(call) == ["m|t|platforms", "t|t|cepa"]
+    assert [label for label, _ in buttons(call)] == [
+        "🤝 合作平台",
+        "📋 政策主題",
+        "❓ 如何提問",
+        "🌐 語言",
+    ]
+    assert button_data(call) == ["m|t|platforms", "m|t|policies", "m|t|howto", "m|t|lang"]
 
 
 def test_help_lists_the_commands(bot_each_mode: RunningBot) -> None:
@@ -42,21 +48,31 @@ def test_help_lists_the_commands(bot_each_mode: RunningBot) -> None:
 
 def test_platforms_lists_each_platform_as_a_button(telegram_bot: RunningBot) -> None:
     call = telegram_bot.say("/platforms")
-    assert buttons(call) == [("Hong Kong/Chongqing Co-operation Conference", "t|e|chongqing")]
+    assert buttons(call) == [
+        ("HK/Chongqing Conference", "t|e|chongqing"),  # its short name
+        ("◀ Back", "m|e|start"),
+    ]
 
 
-def test_pressing_a_platform_shows_its_overview_and_its_other_questions(
+def test_pressing_a_platform_lists_its_questions_in_place_of_the_menu(
     telegram_bot: RunningBot,
 ) -> None:
     menu = telegram_bot.say("/platforms")
     mark = telegram_bot.api.mark()
     telegram_bot.press("t|e|chongqing", message=menu.result)
-    answer = telegram_bot.api.wait_for("sendMessage", after=mark)
-    assert "high-level co-operation mechanism" in answer.params["text"]
-    assert button_data(answer) == [
-        "e|e|chongqing-leaders",
-        "u|e|chongqing-overview",
-        "d|e|chongqing-overview",
+    page = telegram_bot.api.wait_for("editMessageText", after=mark)
+    assert page.params["message_id"] == menu.result["message_id"]
+    assert page.result["text"].splitlines() == [
+        "Hong Kong/Chongqing Co-operation Conference",
+        "Questions 1–2 of 2. Pick a number:",
+        "",
+        "1. What is the HK/Chongqing Conference?",
+        "2. Who leads the HK/Chongqing Conference?",
+    ]
+    assert buttons(page) == [
+        ("1", "e|e|chongqing-overview"),
+        ("2", "e|e|chongqing-leaders"),
+        ("◀ Back", "m|e|platforms"),
     ]
 
 
@@ -64,12 +80,13 @@ def test_the_platforms_button_of_start_opens_the_platforms_menu(telegram_bot: Ru
     welcome = telegram_bot.say("/start")
     mark = telegram_bot.api.mark()
     telegram_bot.press("m|e|platforms", message=welcome.result)
-    menu = telegram_bot.api.wait_for("sendMessage", after=mark)
-    assert button_data(menu) == ["t|e|chongqing"]
+    menu = telegram_bot.api.wait_for("editMessageText", after=mark)
+    assert menu.params["message_id"] == welcome.result["message_id"]
+    assert button_data(menu) == ["t|e|chongqing", "m|e|start"]
 
 
 def test_topics_lists_policies_then_platforms(telegram_bot: RunningBot) -> None:
-    assert button_data(telegram_bot.say("/topics")) == ["t|e|cepa", "t|e|chongqing"]
+    assert button_data(telegram_bot.say("/topics")) == ["t|e|cepa", "t|e|chongqing", "m|e|start"]
 
 
 # --- /lang ---------------------------------------------------------------------------------------
@@ -112,13 +129,16 @@ def test_lang_with_an_unknown_language_explains_and_offers_buttons(
 # --- /sources and /about -------------------------------------------------------------------------
 
 
-def test_sources_links_every_official_page(telegram_bot: RunningBot) -> None:
-    text = telegram_bot.say("/sources").params["text"]
-    for url in (
-        "https://www.info.gov.hk/gia/general/200306/29/0629129.htm",
-        "https://www.info.gov.hk/gia/general/202305/11/P2023051100454.htm",
-    ):
-        assert f'<a href="{url}">' in text
+def test_sources_links_every_official_page_a_topic_at_a_time(telegram_bot: RunningBot) -> None:
+    overview = telegram_bot.say("/sources")
+    assert button_data(overview) == ["s|e|cepa", "s|e|chongqing", "m|e|start"]
+    pages = []
+    for data in ("s|e|cepa", "s|e|chongqing"):
+        mark = telegram_bot.api.mark()
+        telegram_bot.press(data, message=overview.result)
+        pages.append(telegram_bot.api.wait_for("editMessageText", after=mark).params["text"])
+    assert '<a href="https://www.info.gov.hk/gia/general/200306/29/0629129.htm">' in pages[0]
+    assert '<a href="https://www.info.gov.hk/gia/general/202305/11/P2023051100454.htm">' in pages[1]
 
 
 def test_about_says_it_is_not_official_and_how_current_it_is(telegram_bot: RunningBot) -> None:
@@ -336,17 +356,25 @@ def test_platforms_of_the_real_knowledge_base_are_all_offered(
     real_kb_bot: tuple[RunningBot, KnowledgeBase],
 ) -> None:
     bot, kb = real_kb_bot
-    assert button_data(bot.say("/platforms")) == [f"t|e|{p.id}" for p in kb.platforms()]
+    platforms = [f"t|e|{p.id}" for p in kb.platforms()]
+    assert button_data(bot.say("/platforms")) == [*platforms, "t|e|platforms", "m|e|start"]
 
 
 def test_sources_of_the_real_knowledge_base_all_reach_telegram(
     real_kb_bot: tuple[RunningBot, KnowledgeBase],
 ) -> None:
     bot, kb = real_kb_bot
-    mark = bot.api.mark()
-    bot.say("/sources")
-    bot.settle()
-    texts = [c.params["text"] for c in bot.api.sent("sendMessage") if c.index >= mark][:-1]
+    overview = bot.say("/sources")
+    assert len(overview.result["text"].splitlines()) <= 15
+    texts = []
+    for topic in kb.topics.values():
+        data = f"s|e|{topic.id}"
+        while data:
+            mark = bot.api.mark()
+            bot.press(data, message=overview.result)
+            page = bot.api.wait_for("editMessageText", after=mark)
+            texts.append(page.params["text"])
+            data = next((d for label, d in buttons(page) if label == "More ▶"), "")
     assert all(len(text) <= 4096 for text in texts)
     for source in kb.all_sources():
         assert any(html.escape(source.url) in text for text in texts), source.url

@@ -191,7 +191,7 @@ def test_a_message_with_fields_unknown_to_the_bot_is_answered(
     mark = webhook_bot.api.mark()
     assert post_unchecked(webhook_bot, {"update_id": 1, "message": message}) == 200
     answer = webhook_bot.api.wait_for("sendMessage", after=mark)
-    assert answer.params["text"].startswith("CEPA is")
+    assert answer.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
     assert not errors_logged(caplog)
 
 

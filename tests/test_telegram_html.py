@@ -10,7 +10,8 @@ import pytest
 
 from bot.knowledge import Entry, KnowledgeBase, Source
 from bot.matcher import Matcher, chosen
-from bot.telegram.html import MESSAGE_LIMIT, entry_html, fit, outcome_html
+from bot.render import title
+from bot.telegram.html import MESSAGE_LIMIT, answer_html, entry_html, fit, outcome_html
 
 OFFICIAL_EN = "https://www.cmab.gov.hk/en/issues/regional_cooperation.htm"
 
@@ -66,7 +67,7 @@ def tricky_entry() -> Entry:
 def test_html_escapes_special_characters_of_the_answer(tricky_entry: Entry) -> None:
     html = entry_html(tricky_entry, "en")
     assert "Tariffs &lt; 5% &amp; &lt;b&gt;zero&lt;/b&gt; for CEPA goods." in html
-    assert "<b>" not in html
+    assert html.startswith("<b>Tariffs?</b>\n") and html.count("<b>") == 1  # the title only
 
 
 def test_html_links_sources_with_escaped_url_and_title(tricky_entry: Entry) -> None:
@@ -83,10 +84,13 @@ def test_html_shows_as_of_in_italics(tricky_entry: Entry) -> None:
     assert "<i>资料截至2024年7月12日。</i>" in entry_html(tricky_entry, "zh-Hans")
 
 
-def test_html_says_sources_in_the_plural_for_several(tricky_entry: Entry) -> None:
-    two = Entry(**{**tricky_entry.__dict__, "sources": tricky_entry.sources * 2})
-    assert "Sources: <a href=" in entry_html(two, "en")
-    assert entry_html(two, "en").count("<a href=") == 2
+def test_html_gives_each_source_a_line_and_holds_back_all_but_two(tricky_entry: Entry) -> None:
+    three = Entry(**{**tricky_entry.__dict__, "sources": tricky_entry.sources * 3})
+    view = answer_html(three, "en")
+    assert [line.split(":", 1)[0] for line in view.text.splitlines()[-3:-1]] == ["Source"] * 2
+    assert view.text.count("<a href=") == 2 and view.more_sources
+    everything = answer_html(three, "en", all_sources=True)
+    assert everything.text.count("<a href=") == 3 and not everything.more_sources
 
 
 def test_html_decline_links_the_official_page(matcher: Matcher, kb: KnowledgeBase) -> None:
@@ -96,9 +100,14 @@ def test_html_decline_links_the_official_page(matcher: Matcher, kb: KnowledgeBas
 
 
 def test_html_clarify_is_the_escaped_prompt(clarifying_matcher: Matcher, kb: KnowledgeBase) -> None:
-    assert outcome_html(clarifying_matcher.ask("chongqing"), kb) == (
-        "I am not sure which of these you mean. Pick one:"
-    )
+    outcome = clarifying_matcher.ask("chongqing")
+    lines = outcome_html(outcome, kb).splitlines()
+    assert lines[:2] == ["I am not sure which of these you mean. Pick one:", ""]
+    assert lines[2:] == [
+        f"{n}. {title(c.entry, kb.topics['chongqing'], 'en')}"
+        for n, c in enumerate(outcome.candidates, 1)
+    ]
+    assert lines[2] == "1. What is the HK/Chongqing Conference?"  # by its short name
 
 
 def test_html_of_an_answer_outcome_is_the_entry(kb: KnowledgeBase) -> None:

@@ -46,7 +46,9 @@ def test_a_bot_api_500_gets_an_apology_and_then_normal_service(telegram_bot: Run
     apology = api.wait_for("sendMessage", after=mark)
     assert apology.params["text"] == ERROR_NOTE
     assert [c.status for c in api.errors] == [500]
-    assert telegram_bot.say("What is CEPA?").params["text"].startswith("CEPA is")
+    assert (
+        telegram_bot.say("What is CEPA?").params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
+    )
 
 
 def test_a_429_is_retried_after_the_time_telegram_asks_for(
@@ -57,7 +59,7 @@ def test_a_429_is_retried_after_the_time_telegram_asks_for(
     answer = bot.say("What is CEPA?")
     refused = bot.api.errors[0]
     assert refused.status == 429
-    assert answer.params["text"].startswith("CEPA is")
+    assert answer.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
     assert answer.timestamp - refused.timestamp >= 1.0
     assert bot.say("/help").params["text"].startswith("Ask me")
 
@@ -66,7 +68,9 @@ def test_polling_carries_on_after_get_updates_fails(telegram_bot: RunningBot) ->
     telegram_bot.api.fail_next("getUpdates", 500)
     # The long poll already waiting is answered first; the failure hits the one after it.
     telegram_bot.say("/help")
-    assert telegram_bot.say("What is CEPA?").params["text"].startswith("CEPA is")
+    assert (
+        telegram_bot.say("What is CEPA?").params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
+    )
     assert [c.method for c in telegram_bot.api.errors] == ["getUpdates"]
 
 
@@ -131,7 +135,7 @@ class Asker:
         answered = [
             c.params["chat_id"]
             for c in self.bot.api.sent("sendMessage")
-            if c.params["text"].startswith("CEPA is")
+            if c.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
         ]
         failed = {
             int(match[1]): record.getMessage()
@@ -182,7 +186,7 @@ def test_under_send_faults_each_question_is_answered_once_or_logged_as_failed(
         outcomes.append(asker.wait_for_every_outcome().outcome(update_id))
     assert outcomes == [outcome for _, outcome in SEND_FAULTS]
     assert_each_answered_once_or_logged_as_failed(asker.tally())
-    assert asker.bot.say("What is CEPA?").params["text"].startswith("CEPA is")
+    assert asker.bot.say("What is CEPA?").params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
 
 
 def test_under_polling_faults_each_question_is_answered_once(asker: Asker) -> None:
@@ -264,7 +268,9 @@ def test_healthz_is_served_beside_the_webhook_without_disturbing_it(
     webhook_bot: RunningBot,
 ) -> None:
     health(webhook_bot)
-    assert webhook_bot.say("What is CEPA?").params["text"].startswith("CEPA is")
+    assert (
+        webhook_bot.say("What is CEPA?").params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
+    )
 
 
 # --- the token out of the logs -------------------------------------------------------------------
@@ -488,7 +494,7 @@ def cepa_answers(api: FakeBotApi, after: int = 0) -> list[int]:
     return [
         c.params["chat_id"]
         for c in api.sent("sendMessage")
-        if c.index >= after and c.params["text"].startswith("CEPA is")
+        if c.index >= after and c.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
     ]
 
 

@@ -21,10 +21,10 @@ def test_an_english_question_gets_the_answer_with_its_citation_as_a_link(
     bot_each_mode: RunningBot,
 ) -> None:
     call = bot_each_mode.say("What is CEPA?")
-    assert call.params["text"].startswith("CEPA is the Mainland and Hong Kong Closer")
+    assert call.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is the Mainland and Hong")
     link = '<a href="https://www.info.gov.hk/gia/general/200306/29/0629129.htm">'
     assert link in call.params["text"]
-    assert call.result["entities"][0]["type"] == "text_link"
+    assert [e["type"] for e in call.result["entities"]] == ["bold", "text_link"]
 
 
 def test_an_answer_carries_feedback_buttons(telegram_bot: RunningBot) -> None:
@@ -37,7 +37,9 @@ def test_a_traditional_chinese_question_is_answered_in_traditional(
 ) -> None:
     call = telegram_bot.say("渝港合作會議是甚麼？")
     assert "香港特區政府與重慶市之間的高層合作機制" in call.params["text"]
-    assert button_data(call)[0] == "e|t|chongqing-leaders"  # related questions in the same language
+    assert button_data(call)[0] == "o|t|chongqing"  # the topic's questions, in the same language
+    share = call.params["reply_markup"]["inline_keyboard"][-1][0]
+    assert share == {"text": "↗ 分享", "switch_inline_query": "渝港合作會議是甚麼？"}
 
 
 def test_a_simplified_chinese_question_is_answered_in_simplified(telegram_bot: RunningBot) -> None:
@@ -97,7 +99,9 @@ def test_pressing_a_candidate_answers_it(twins_bot: RunningBot) -> None:
     mark = twins_bot.api.mark()
     twins_bot.press("e|e|twins-west", message=options.result)
     answer = twins_bot.api.wait_for("sendMessage", after=mark)
-    assert answer.params["text"].startswith("The west half of the twin harbour plan.")
+    assert answer.result["text"].startswith(
+        "What is the twin harbour plan?\nThe west half of the twin harbour plan."
+    )
 
 
 def test_a_button_answers_in_the_language_it_was_shown_in(telegram_bot: RunningBot) -> None:
@@ -149,7 +153,7 @@ def test_a_5000_character_message_gets_an_answer_within_telegrams_limit(
 ) -> None:
     question = ("What is CEPA? " * 400)[:5000]
     call = telegram_bot.say(question)
-    assert call.params["text"].startswith("CEPA is")
+    assert call.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
     assert len(call.params["text"]) <= 4096
 
 
@@ -163,20 +167,17 @@ def test_a_bare_mention_asks_for_a_question(telegram_bot: RunningBot) -> None:
 # --- feedback ------------------------------------------------------------------------------------
 
 
-def test_a_vote_is_thanked_and_its_buttons_removed(telegram_bot: RunningBot) -> None:
+def test_a_vote_is_thanked_and_shown_on_its_row(telegram_bot: RunningBot) -> None:
     answer = telegram_bot.say("Who leads the Hong Kong/Chongqing Co-operation Conference?")
     mark = telegram_bot.api.mark()
     thanks = telegram_bot.press("u|e|chongqing-leaders", message=answer.result)
     assert thanks.params["text"] == "Thank you for your feedback!"
     edit = telegram_bot.api.wait_for("editMessageReplyMarkup", after=mark)
-    assert edit.params["reply_markup"]["inline_keyboard"] == [
-        [
-            {
-                "text": "What is the Hong Kong/Chongqing Co-operation Conference?",
-                "callback_data": "e|e|chongqing-overview",
-            }
-        ]
-    ]
+    rows = edit.params["reply_markup"]["inline_keyboard"]
+    assert rows[:-1] == answer.params["reply_markup"]["inline_keyboard"][:-1]
+    assert [b["text"] for b in rows[-1]] == ["↗ Share", "👍 ✓", "👎"]
+    again = telegram_bot.press("u|e|chongqing-leaders", message=edit.result)
+    assert again.params["text"] == "You have voted already. Thank you!"
 
 
 def test_feedback_is_saved_and_still_there_after_a_restart(
@@ -210,7 +211,7 @@ def test_a_storage_failure_is_logged_and_the_user_still_gets_the_answer(
     failing_storage_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     answer = failing_storage_bot.say("What is CEPA?")
-    assert answer.params["text"].startswith("CEPA is")
+    assert answer.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
     assert write_failure_logged(failing_storage_bot, caplog)
 
 
@@ -311,12 +312,16 @@ def test_an_inline_query_in_chinese_lists_chinese_answers(telegram_bot: RunningB
     assert results[0]["title"] == "渝港合作會議是甚麼？"
 
 
-def test_an_inline_query_without_a_match_offers_the_official_page(
+def test_an_inline_query_without_a_match_offers_popular_answers_and_the_private_chat(
     telegram_bot: RunningBot,
 ) -> None:
-    results = inline_answer(telegram_bot, "<b>weather</b> & rain").params["results"]
-    assert [r["title"] for r in results] == ["No answer found"]
-    assert "regional_cooperation.htm" in results[0]["input_message_content"]["message_text"]
+    call = inline_answer(telegram_bot, "<b>weather</b> & rain")
+    results = call.params["results"]
+    assert [r["id"] for r in results] == ["cepa-overview", "chongqing-overview"]
+    assert not any("Sorry" in r["input_message_content"]["message_text"] for r in results)
+    button = call.params["button"]
+    assert button["text"] == "Ask in private chat"
+    assert button["start_parameter"].startswith("q_")
 
 
 def test_a_language_choice_applies_to_the_question_sent_right_after_it(
@@ -329,4 +334,4 @@ def test_a_language_choice_applies_to_the_question_sent_right_after_it(
     api.wait_for(lambda c: c.method == "sendMessage" and "CEPA" in c.params["text"], after=mark)
     texts = [c.params["text"] for c in api.sent("sendMessage") if c.index >= mark]
     assert texts[0] == "我会以简体中文回答。"
-    assert texts[1].startswith("CEPA即《内地与香港")
+    assert texts[1].startswith("<b>CEPA是甚么？</b>\nCEPA即《内地与香港")

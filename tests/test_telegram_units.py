@@ -1,5 +1,5 @@
 """The Telegram layer's pure parts, without a Bot API server: callback data, flood gate, languages,
-log redaction, message packing and the run settings."""
+log redaction, the run settings, and the layout of answers, typos and comments awaited."""
 
 from __future__ import annotations
 
@@ -10,19 +10,21 @@ import re
 from pathlib import Path
 
 import pytest
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 
 from bot.config import ConfigError, Settings, check_webhook
 from bot.engine import Engine, short_ref
 from bot.knowledge import KnowledgeBase, built_in_path, load
-from bot.telegram import keyboards
-from bot.telegram.flood import FloodGate
+from bot.render import PARAGRAPH_WIDTH, paragraphs, sentences, title, width
+from bot.telegram import browse, keyboards
+from bot.telegram.feedback import TTL_SECONDS, AwaitingComment
+from bot.telegram.flood import PRESS_FACTOR, FloodGate
 from bot.telegram.handlers import parse_lang
-from bot.telegram.html import chunks
+from bot.telegram.inline import typo_distance_at_most_one
 from bot.telegram.keyboards import Press, callback_data, parse
 from bot.telegram.logs import REDACTED, redact, redact_in_logs
 from bot.telegram.processor import PerUserUpdateProcessor
-from bot.text import app_language
+from bot.text import Lang, app_language
 
 # --- callback data -------------------------------------------------------------------------------
 
@@ -63,18 +65,48 @@ def test_data_the_bot_never_makes_does_not_parse(data: str) -> None:
     assert parse(data) is None
 
 
-def test_every_button_of_the_real_knowledge_base_fits_telegrams_64_bytes() -> None:
+def test_a_page_number_rides_on_the_kind_of_a_paged_button() -> None:
+    data = callback_data(keyboards.TOPIC, "zh-Hans", "guangdong", page=2)
+    assert data == "t2|s|guangdong"
+    assert parse(data) == Press("t", "zh-Hans", "guangdong", 2)
+
+
+@pytest.mark.parametrize("data", ["e2|e|cepa-overview", "t02|e|cepa", "t100|e|cepa", "t٣|e|cepa"])
+def test_a_page_number_where_the_bot_puts_none_does_not_parse(data: str) -> None:
+    assert parse(data) is None
+
+
+def every_page(kb: KnowledgeBase, lang: Lang) -> list[InlineKeyboardMarkup | None]:
+    """The keyboard of every menu, topic page, sources page, answer and list of questions."""
+    markups = [browse.menu(kb, name, lang)[1] for name in keyboards.MENUS]
+    for topic in kb.topics.values():
+        for page in range(browse.pages(len(kb.topic_entries(topic.id)), browse.QUESTIONS_PER_PAGE)):
+            markups.append(browse.topic_page(kb, topic, lang, page)[1])
+        for page in range(
+            browse.pages(len(browse.topic_sources(kb, topic)), browse.SOURCES_PER_PAGE)
+        ):
+            markups.append(browse.topic_sources_page(kb, topic, lang, page)[1])
+    markups += [
+        keyboards.answer_keyboard(e, lang, more_text=True, more_sources=True)
+        for e in kb.entries.values()
+    ]
+    markups.append(keyboards.choices_keyboard(list(kb.entries.values()), lang))
+    return markups
+
+
+def test_every_button_of_the_real_knowledge_base_fits_telegram_and_a_phone() -> None:
     kb, problems = load(built_in_path())
     if kb is None:
         pytest.skip(f"the real knowledge base does not load right now: {problems[:1]}")
     for lang in ("en", "zh-Hant", "zh-Hans"):
-        markups = [keyboards.start_keyboard(kb, lang), keyboards.language_keyboard()]
-        markups.append(keyboards.topics_keyboard(kb.topics.values(), lang))
-        markups += [keyboards.answer_keyboard(e, [], lang) for e in kb.entries.values()]
-        markups.append(keyboards.entries_keyboard(kb.entries.values(), lang))
-        for markup in markups:
+        for markup in every_page(kb, lang):
+            assert markup is not None
             for row in markup.inline_keyboard:
                 for button in row:
+                    assert len(button.text) <= keyboards.MAX_LABEL_CHARS, button.text
+                    assert not button.text.endswith("…"), button.text  # never cut: short names
+                    if button.switch_inline_query is not None:
+                        continue
                     assert len(button.callback_data.encode()) <= 64, button.callback_data
                     assert parse(button.callback_data) is not None, button.callback_data
 
@@ -84,19 +116,26 @@ def test_long_button_labels_are_cut_with_an_ellipsis() -> None:
     assert len(label) <= keyboards.MAX_LABEL_CHARS and label.endswith("…")
 
 
-def test_voting_removes_only_the_feedback_row(kb: KnowledgeBase) -> None:
+def test_a_vote_marks_its_button_and_keeps_the_rest(kb: KnowledgeBase) -> None:
     entry = kb.entries["chongqing-overview"]
-    markup = keyboards.answer_keyboard(entry, [kb.entries["chongqing-leaders"]], "en")
-    remaining = keyboards.without_feedback(markup)
-    assert remaining == InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    markup.inline_keyboard[0][0].text, callback_data="e|e|chongqing-leaders"
-                )
-            ]
-        ]
-    )
+    markup = keyboards.answer_keyboard(entry, "en", more_text=True, more_sources=False)
+    voted = keyboards.with_vote(markup, up=False)
+    texts = [[b.text for b in row] for row in voted.inline_keyboard]
+    assert texts == [["📖 Read more"], ["📂 More questions"], ["↗ Share", "👍", "👎 ✓"]]
+    assert keyboards.vote_shown(voted, keyboards.DOWN)
+    assert not keyboards.vote_shown(voted, keyboards.UP)
+    changed = keyboards.with_vote(voted, up=True)
+    assert [b.text for b in changed.inline_keyboard[-1]] == ["↗ Share", "👍 ✓", "👎"]
+
+
+def test_a_pressed_read_more_leaves_the_keyboard_without_it(kb: KnowledgeBase) -> None:
+    entry = kb.entries["chongqing-overview"]
+    markup = keyboards.answer_keyboard(entry, "en", more_text=True, more_sources=True)
+    after = keyboards.without(markup, keyboards.READ_MORE)
+    assert after is not None
+    assert [b.text for b in after.inline_keyboard[0]] == ["🔗 More sources"]
+    assert not keyboards.has_button(after, keyboards.READ_MORE)
+    assert keyboards.has_button(after, keyboards.CITATIONS)
 
 
 # --- flood gate ----------------------------------------------------------------------------------
@@ -123,6 +162,13 @@ def test_flood_gate_serves_again_once_the_minute_has_passed() -> None:
         gate.check(1)
     clock.now += FloodGate.WINDOW
     assert [gate.check(1) for _ in range(4)] == ["serve", "serve", "warn", "drop"]
+
+
+def test_flood_gate_counts_presses_apart_and_allows_more_of_them() -> None:
+    gate = FloodGate(2, clock=Clock())
+    assert [gate.check(1) for _ in range(3)] == ["serve", "serve", "warn"]
+    presses = [gate.check(1, "press") for _ in range(2 * PRESS_FACTOR + 1)]
+    assert presses == ["serve"] * 2 * PRESS_FACTOR + ["warn"]
 
 
 def test_flood_gate_counts_each_user_apart() -> None:
@@ -195,16 +241,6 @@ def test_redaction_blanks_the_token_in_tracebacks(caplog: pytest.LogCaptureFixtu
 def test_redact_blanks_the_token_in_plain_text() -> None:
     redact_in_logs(SECRET)
     assert redact(f"error at /bot{SECRET}/x") == f"error at /bot{REDACTED}/x"
-
-
-# --- packing messages ----------------------------------------------------------------------------
-
-
-def test_chunks_pack_lines_into_messages_under_the_limit() -> None:
-    lines = [f"line {n} " + "x" * 90 for n in range(100)]
-    messages = chunks(lines, limit=1000)
-    assert all(len(m) <= 1000 for m in messages)
-    assert "\n".join(messages).split("\n") == lines
 
 
 # --- run settings --------------------------------------------------------------------------------
@@ -289,3 +325,63 @@ async def test_one_users_updates_run_in_order_and_other_users_alongside() -> Non
     )
     assert events.index("end first") < events.index("start second")
     assert events.index("end other") < events.index("end first")
+
+
+# --- laying out answers, typing inline, waiting for a comment ------------------------------------
+
+
+def test_sentences_do_not_end_at_an_abbreviation_or_an_initial() -> None:
+    text = "It meets No. 2 as U.S. President J. Doe said. Note: it is new! 第一句。第二句「引號」。Last?"
+    assert sentences(text) == [
+        "It meets No. 2 as U.S. President J. Doe said.",
+        "Note: it is new!",
+        "第一句。",
+        "第二句「引號」。",
+        "Last?",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_paragraphs_keep_every_sentence_in_order_within_the_width(lang: str) -> None:
+    sentence = (
+        "A sentence of some length about co-operation. " if lang == "en" else "一句關於合作的話。"
+    )
+    text = (sentence * 30).strip()
+    parts = paragraphs(text)
+    assert len(parts) > 1
+    assert all(width(p) <= PARAGRAPH_WIDTH for p in parts)
+    assert "".join("".join(parts).split()) == "".join(text.split())
+
+
+def test_a_title_names_the_topic_by_its_short_name(kb: KnowledgeBase) -> None:
+    entry, topic = kb.entries["chongqing-leaders"], kb.topics["chongqing"]
+    assert title(entry, topic, "en") == "Who leads the HK/Chongqing Conference?"
+    assert title(entry, None, "en") == entry.question("en")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "close"),
+    [
+        ("shenzen", "shenzhen", True),  # a letter left out
+        ("hubie", "hubei", True),  # two swapped
+        ("guangdomg", "guangdong", True),  # one wrong
+        ("guangdongg", "guangdong", True),  # one too many
+        ("gaungdogn", "guangdong", False),  # two typos
+    ],
+)
+def test_one_typo_is_forgiven_two_are_not(typed: str, meant: str, close: bool) -> None:
+    assert typo_distance_at_most_one(typed, meant) is close
+
+
+def test_a_comment_is_awaited_ten_minutes_taken_once_and_within_a_bound() -> None:
+    clock = Clock()
+    waiting = AwaitingComment(clock=clock, limit=2)
+    waiting.ask((1, 1), "cepa-overview")
+    assert waiting.take((1, 1)) == "cepa-overview"
+    assert waiting.take((1, 1)) is None  # taken with the reply
+    waiting.ask((1, 2), "cepa-overview")
+    clock.now += TTL_SECONDS + 1
+    assert waiting.take((1, 2)) is None  # too late: a new question, not a reply
+    for user in range(3, 6):
+        waiting.ask((1, user), "cepa-overview")
+    assert len(waiting) == 2 and waiting.take((1, 3)) is None  # the longest waiting went

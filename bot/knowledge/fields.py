@@ -18,6 +18,8 @@ TOPIC_KINDS = ("platform", "policy", "about")
 _SOURCE_FIELDS = frozenset({"title", "url", "lang", "kind", "read"})
 #: The longest answer any front end must show in one message (Telegram's limit is the smallest).
 MAX_ANSWER_CHARS = 4096
+#: The longest `short` name of a topic: about what a phone shows on a button before cutting it.
+MAX_SHORT_CHARS = 30
 
 
 class Checker:
@@ -203,13 +205,23 @@ def parse_topic(data: Any, checker: Checker) -> Topic | None:
     if "zh-Hant" in name and "zh-Hans" not in name:
         name["zh-Hans"] = to_simplified(name["zh-Hant"])
     overview = checker.text(data, "overview", topic_id) or ""
+    short = by_language_text(data, "short", topic_id, checker, required=False)
+    for lang, text in short.items():
+        if len(text) > MAX_SHORT_CHARS:
+            checker.warn(
+                data,
+                "short",
+                topic_id,
+                f"'short' ({lang}) has {len(text)} characters; a phone shows about "
+                f"{MAX_SHORT_CHARS} on a button",
+            )
     return Topic(
         id=topic_id,
         kind=kind or "policy",
         name=name,
         overview=overview,
         aliases=checker.string_list(data, "aliases", topic_id),
-        short=by_language_text(data, "short", topic_id, checker, required=False),
+        short=short,
         file=checker.display,
         line=line_of(data),
     )

@@ -14,9 +14,10 @@ and Telegram ids are few enough (about 10**10) to be recovered by trying them al
 only keeps ids from being read at a glance. Changing the key (or going from a generated key to a
 configured one) orphans the earlier rows: those users see the default language again, and their
 old votes can no longer be replaced or forgotten, only purged by age. Declined questions are kept
-without any user link, but their text is whatever the user typed, which is why it is purged.
+without any user link, but their text is whatever the user typed, which is why it is purged; so are
+the comments users write after a 👎 (what they were looking for), kept with the entry only.
 
-Retention: ``purge(days)`` deletes declined questions and feedback older than ``days``. Answer
+Retention: ``purge(days)`` deletes declined questions, feedback and comments older than ``days``. Answer
 counts (aggregates, no user link) and language choices (needed to serve the user) are kept; a user
 can delete theirs with ``forget_user``, which removes every row keyed by their hash.
 """
@@ -29,7 +30,7 @@ import re
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -61,6 +62,7 @@ _ADD_FEEDBACK = (
     "ON CONFLICT (user_hash, entry_id) DO UPDATE SET up = excluded.up, voted_at = excluded.voted_at"
 )
 _ADD_DECLINED = "INSERT INTO declined (text, asked_at) VALUES (?, ?)"
+_ADD_COMMENT = "INSERT INTO feedback_comment (entry_id, text, written_at) VALUES (?, ?, ?)"
 _COUNT_ANSWER = (
     "INSERT INTO answer_count (entry_id, count) VALUES (?, 1) "
     "ON CONFLICT (entry_id) DO UPDATE SET count = answer_count.count + 1"
@@ -74,6 +76,8 @@ _FEEDBACK_BY_ENTRY = (
 )
 _PURGE_DECLINED = "DELETE FROM declined WHERE asked_at < ?"
 _PURGE_FEEDBACK = "DELETE FROM feedback WHERE voted_at < ?"
+_PURGE_COMMENTS = "DELETE FROM feedback_comment WHERE written_at < ?"
+_RECENT_COMMENTS = "SELECT entry_id, text, written_at FROM feedback_comment ORDER BY written_at DESC, id DESC LIMIT ?"
 _FORGET_LANGUAGE = "DELETE FROM user_language WHERE user_hash = ?"
 _FORGET_FEEDBACK = "DELETE FROM feedback WHERE user_hash = ?"
 
@@ -103,6 +107,8 @@ class Stats:
     feedback_down: int
     feedback_by_entry: list[tuple[str, int, int]]
     """(entry id, up votes, down votes), most voted first."""
+    recent_comments: list[tuple[str, str, str]] = field(default_factory=list)
+    """(entry id, what the user was looking for, ISO time), newest first."""
 
 
 class Storage(Protocol):
@@ -115,6 +121,7 @@ class Storage(Protocol):
     async def set_language(self, user_id: int, lang: str) -> None: ...
     async def add_feedback(self, user_id: int, entry_id: str, up: bool) -> None: ...
     async def add_declined(self, text: str) -> None: ...
+    async def add_feedback_comment(self, entry_id: str, text: str) -> None: ...
     async def count_answer(self, entry_id: str) -> None: ...
     async def stats(self, limit: int = 10) -> Stats: ...
     async def purge(self, older_than_days: int) -> int: ...
@@ -193,18 +200,25 @@ class BackEnd(ABC):
         row = (_storable_text(text), self._now())
         await self._write("saving a declined question", (_ADD_DECLINED, row))
 
+    async def add_feedback_comment(self, entry_id: str, text: str) -> None:
+        """Keep what a user was looking for when an entry did not help, with the entry, cut to
+        MAX_DECLINED_CHARS and linked to no user."""
+        row = (entry_id, _storable_text(text), self._now())
+        await self._write("saving a comment", (_ADD_COMMENT, row))
+
     async def count_answer(self, entry_id: str) -> None:
         """Add one to the number of times the entry was given as an answer."""
         await self._write("counting an answer", (_COUNT_ANSWER, (entry_id,)))
 
     async def stats(self, limit: int = 10) -> Stats:
         """Summary for operators; each list holds at most `limit` items."""
-        top, declined, totals, by_entry = await self._read(
+        top, declined, totals, by_entry, comments = await self._read(
             "reading stats",
             (_TOP_ANSWERS, (limit,)),
             (_RECENT_DECLINED, (limit,)),
             (_FEEDBACK_TOTALS, ()),
             (_FEEDBACK_BY_ENTRY, (limit,)),
+            (_RECENT_COMMENTS, (limit,)),
         )
         [(up, down)] = totals
         return Stats(
@@ -215,16 +229,20 @@ class BackEnd(ABC):
             feedback_by_entry=[
                 (str(entry), int(ups), int(downs)) for entry, ups, downs in by_entry
             ],
+            recent_comments=[(str(entry), str(text), str(at)) for entry, text, at in comments],
         )
 
     async def purge(self, older_than_days: int) -> int:
-        """Delete declined questions and feedback older than `older_than_days`; return how many
-        rows went. Answer counts and language choices are kept (see the module docstring)."""
+        """Delete declined questions, feedback and comments older than `older_than_days`; return
+        how many rows went. Answer counts and language choices are kept (see the module docstring)."""
         if older_than_days < 0:
             raise ValueError(f"older_than_days must be 0 or more, not {older_than_days}")
         cutoff = (_iso(self._clock() - timedelta(days=older_than_days)),)
         return await self._write(
-            "purging old rows", (_PURGE_DECLINED, cutoff), (_PURGE_FEEDBACK, cutoff)
+            "purging old rows",
+            (_PURGE_DECLINED, cutoff),
+            (_PURGE_FEEDBACK, cutoff),
+            (_PURGE_COMMENTS, cutoff),
         )
 
     async def forget_user(self, user_id: int) -> None:

@@ -7,6 +7,7 @@ Layout (``settings.schema_version`` says which migration a database has reached)
     feedback       (user_hash, entry_id, up, voted_at, PRIMARY KEY (user_hash, entry_id))
     declined       (id PRIMARY KEY, text, asked_at)          -- not linked to any user
     answer_count   (entry_id PRIMARY KEY, count)
+    feedback_comment (id PRIMARY KEY, entry_id, text, written_at)  -- not linked to any user
 
 Times are UTC ISO 8601 text with whole seconds (``2025-01-31T12:00:00+00:00``), so they compare
 and sort correctly as text and stay readable in the ``sqlite3`` shell. Keys and times sort byte by
@@ -109,6 +110,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             """CREATE TABLE answer_count (
                 entry_id {sortable_text} PRIMARY KEY,
                 count {big_integer} NOT NULL)""",
+        ),
+    ),
+    # What a user was looking for, told after a 👎: kept with the entry for the curators, like a
+    # declined question linked to no one.
+    Migration(
+        2,
+        (
+            """CREATE TABLE feedback_comment (
+                id {serial_key},
+                entry_id {sortable_text} NOT NULL,
+                text TEXT NOT NULL,
+                written_at {sortable_text} NOT NULL)""",
+            "CREATE INDEX feedback_comment_written_at ON feedback_comment (written_at)",
         ),
     ),
 )

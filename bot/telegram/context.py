@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.engine import Engine
 from bot.storage import Storage
+from bot.telegram.feedback import AwaitingComment
 from bot.telegram.flood import FloodGate
 
 
@@ -41,6 +42,7 @@ class BotData:
         # answer sent was for (a reply to it continues from there); in memory, bounded.
         self.conversations = Conversations()
         self.answers = Conversations(ttl=24 * 3600)
+        self.awaiting_comment = AwaitingComment()  # asked "What were you looking for?" after 👎
 
     def setup(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings

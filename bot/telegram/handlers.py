@@ -1,8 +1,11 @@
 """The bot's handlers: one small async function per thing a user can do.
 
 Every message is Telegram HTML: the bot's own sentences are escaped here, knowledge-base strings by
-`bot.render`, and text users typed is never echoed back unescaped. Storage is a convenience, never a
-condition: a failed write is logged and the user still gets the answer.
+`bot.telegram.html`, and text users typed is never echoed back unescaped. Storage is a convenience,
+never a condition: a failed write is logged and the user still gets the answer.
+
+Browsing (menus, a topic's pages, "Read more") edits the message pressed in place; an answer is a
+new message, so the menu it came from stays where it was.
 """
 
 from __future__ import annotations
@@ -14,19 +17,11 @@ from collections.abc import Awaitable, Callable
 from telegram import (
     CallbackQuery,
     InlineKeyboardMarkup,
-    InlineQueryResultArticle,
-    InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     MessageEntity,
     Update,
 )
-from telegram.constants import (
-    ChatType,
-    InlineQueryLimit,
-    InlineQueryResultLimit,
-    ParseMode,
-)
+from telegram.constants import ChatType, InlineQueryLimit, ParseMode
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -38,29 +33,42 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop, filters
 
 from bot import __version__
-from bot.engine import short_ref
-from bot.knowledge import Entry, KnowledgeBase, Topic
+from bot.knowledge import Entry, KnowledgeBase
 from bot.messages import format_date, t
 from bot.outcome import Outcome, Turn
-from bot.render import official_page
+from bot.render import official_page, shorten
+from bot.resolve import language
 from bot.storage import Stats, Storage, StorageError
-from bot.telegram import keyboards
+from bot.telegram import browse, inline, links
+from bot.telegram import keyboards as kbd
 from bot.telegram.context import Context
-from bot.telegram.html import chunks, entry_html, esc, fit, link, outcome_html
+from bot.telegram.html import (
+    GROUP_COLUMNS,
+    PRIVATE_COLUMNS,
+    answer_html,
+    esc,
+    fit,
+    link,
+    numbered,
+    outcome_html,
+)
 from bot.telegram.keyboards import Press
-from bot.text import LANGS, Lang, app_language, detect_language
+from bot.text import LANGS, Lang, app_language
 
 logger = logging.getLogger(__name__)
 
-#: Buttons under an answer: enough to explore, few enough to read on a phone.
-MAX_MORE_BUTTONS = 4
-#: Entries offered for an empty inline query.
+#: Questions offered after a 👎: enough to find the right one, few enough to read on a phone.
+MAX_MORE_QUESTIONS = 4
+#: Entries offered for an empty inline query, or one that found nothing.
 MAX_POPULAR = 20
+#: What /stats shows of a text users typed, in columns.
+STATS_TEXT_COLUMNS = 60
 #: Problems listed in a refused /reload; the rest are counted.
 MAX_RELOAD_PROBLEMS = 15
-#: Seconds Telegram may cache an inline answer; short, as answers follow each user's language.
-INLINE_CACHE_SECONDS = 60
-_KIND_ORDER = {"policy": 0, "platform": 1, "about": 2}
+#: Seconds Telegram may cache an inline answer: short, as the most asked answers change.
+INLINE_CACHE_SECONDS = 30
+#: Commands the flood gate never holds back: the way out for a user who is confused or slowed.
+UNLIMITED_COMMANDS = ("help", "lang")
 # Passed on each call rather than set in Defaults: PTB would then add parse_mode to calls that
 # have no such parameter (editMessageReplyMarkup), which a strict Bot API server refuses.
 HTML = ParseMode.HTML
@@ -106,6 +114,13 @@ def in_group(message: Message) -> bool:
     return message.chat.type != ChatType.PRIVATE
 
 
+def columns_for(message: object) -> int:
+    """How much of an answer a chat shows before "Read more": less in a group, where the
+    answer is one message among the members' own."""
+    group = isinstance(message, Message) and in_group(message)
+    return GROUP_COLUMNS if group else PRIVATE_COLUMNS
+
+
 async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
     """Answer a message; in a group, quote it so everyone sees whom the answer is for."""
     return await message.reply_text(
@@ -114,12 +129,13 @@ async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None
 
 
 async def send_to(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """A new message in the chat where a button was pressed (also under an old message)."""
+    """A new message in the chat where a button was pressed (also under an old message); in a
+    group, quoting the message pressed, so everyone sees what it follows."""
     if query.message is None:  # a button on a shared inline message: no chat to answer in
         return
     if isinstance(query.message, Message):
         await query.message.reply_text(
-            fit(text), parse_mode=HTML, reply_markup=markup, do_quote=False
+            fit(text), parse_mode=HTML, reply_markup=markup, do_quote=in_group(query.message)
         )
     else:
         await query.get_bot().send_message(
@@ -127,37 +143,58 @@ async def send_to(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup 
         )
 
 
-def more_entries(kb: KnowledgeBase, entry: Entry) -> list[Entry]:
-    """What to offer after an entry: its related entries, else the rest of its topic."""
-    related = [kb.entries[i] for i in entry.related if i in kb.entries]
-    if not related:
-        related = [e for e in kb.topic_entries(entry.topic) if e.id != entry.id]
-    return related[:MAX_MORE_BUTTONS]
+async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Put a page in place of the message pressed; where that message can no longer be edited
+    (too old for Telegram to show it to the bot), post the page anew. Pressing the same button
+    twice changes nothing, which Telegram calls an error and which is none."""
+    if not isinstance(query.message, Message):
+        await send_to(query, text, markup)
+        return
+    try:
+        await query.edit_message_text(fit(text), parse_mode=HTML, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
 
 
-def outcome_message(outcome: Outcome, kb: KnowledgeBase) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The HTML and buttons for a matcher outcome: answer + feedback, options, or honest decline."""
+def answer_message(
+    entry: Entry, kb: KnowledgeBase, lang: Lang, columns: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """An answer as a new message shows it: what fits `columns`, and the buttons for the rest."""
+    view = answer_html(entry, lang, kb.topics.get(entry.topic), columns=columns)
+    markup = kbd.answer_keyboard(
+        entry, lang, more_text=view.more_text, more_sources=view.more_sources
+    )
+    return view.text, markup
+
+
+def outcome_message(
+    outcome: Outcome, kb: KnowledgeBase, group: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The HTML and buttons for an outcome: the answer, small talk with the menu (one short line
+    in a group), or the questions it could be, numbered, with a button per number."""
     lang = outcome.lang
-    text = outcome_html(outcome, kb)
     if outcome.entry is not None:
-        entry = outcome.entry
-        return text, keyboards.answer_keyboard(entry, more_entries(kb, entry), lang)
+        return answer_message(outcome.entry, kb, lang, GROUP_COLUMNS if group else PRIVATE_COLUMNS)
     if outcome.kind == "smalltalk":
-        return text, keyboards.start_keyboard(kb, lang)
+        if group:
+            return esc(t(f"smalltalk_group_{outcome.smalltalk}", lang)), None
+        return outcome_html(outcome, kb), kbd.start_keyboard(lang)
     options = [c.entry for c in outcome.candidates]
-    if outcome.kind == "decline" and options:
-        text += "\n\n" + esc(t("suggestions", lang))
-    return text, keyboards.entries_keyboard(options, lang)
+    return outcome_html(outcome, kb), kbd.choices_keyboard(options, lang)
 
 
 async def count_answer(context: Context, entry: Entry) -> None:
     await save(context, lambda store: store.count_answer(entry.id))
 
 
-def sorted_topics(kb: KnowledgeBase) -> list[Topic]:
-    """Policies first (what most ask about), then platforms, then the about-this-bot topic."""
-    topics = list(kb.topics.values())
-    return sorted(topics, key=lambda tp: _KIND_ORDER.get(tp.kind, 3))
+def more_entries(kb: KnowledgeBase, entry: Entry) -> list[Entry]:
+    """What to offer after an entry that did not help: its related entries, else the rest of
+    its topic."""
+    related = [kb.entries[i] for i in entry.related if i in kb.entries]
+    if not related:
+        related = [e for e in kb.topic_entries(entry.topic) if e.id != entry.id]
+    return related[:MAX_MORE_QUESTIONS]
 
 
 # --- filters -----------------------------------------------------------------------------------
@@ -197,10 +234,14 @@ NEW_MESSAGE = filters.UpdateType.MESSAGE
 
 
 def question_text(message: Message) -> str:
-    """The question in a message, without the @mention that addressed it to the bot."""
-    text = message.text or ""
+    """The question in a message, or in a photo's or a document's caption, without the @mention
+    that addressed it to the bot."""
+    text = message.text or message.caption or ""
     mention = f"@{message.get_bot().username}".lower()
-    for value in message.parse_entities([MessageEntity.MENTION]).values():
+    found = message.parse_entities([MessageEntity.MENTION]) if message.text else {}
+    if not message.text:
+        found = message.parse_caption_entities([MessageEntity.MENTION])
+    for value in found.values():
         if value.lower() == mention:
             text = text.replace(value, " ")
     return " ".join(text.split())
@@ -210,9 +251,20 @@ def question_text(message: Message) -> str:
 
 
 async def cmd_start(update: Update, context: Context) -> None:
+    """The main menu; with a deep link's payload (`/start cepa-overview`), what it opens: an
+    answer, or a question asked (see `bot.telegram.links`). An unknown payload gets the menu."""
+    message = update.effective_message
+    eng = context.bot_data.engine
     lang = await user_lang(update, context)
-    markup = keyboards.start_keyboard(context.bot_data.engine.kb, lang)
-    await reply(update.effective_message, esc(t("welcome", lang)), markup)
+    opened = links.opened(eng, context.args[0]) if context.args else None
+    if isinstance(opened, Entry):
+        await reply(message, *answer_message(opened, eng.kb, lang, columns_for(message)))
+        await count_answer(context, opened)
+        return
+    if isinstance(opened, str):
+        await answer_question(update, context, opened)
+        return
+    await reply(message, *browse.menu(eng.kb, kbd.START, lang))
 
 
 async def cmd_help(update: Update, context: Context) -> None:
@@ -220,29 +272,23 @@ async def cmd_help(update: Update, context: Context) -> None:
     await reply(update.effective_message, esc(t("help", lang)))
 
 
-def platforms_message(kb: KnowledgeBase, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
-    return esc(t("platforms", lang)), keyboards.topics_keyboard(kb.platforms(), lang)
-
-
-def topics_message(kb: KnowledgeBase, lang: Lang) -> tuple[str, InlineKeyboardMarkup]:
-    return esc(t("topics", lang)), keyboards.topics_keyboard(sorted_topics(kb), lang)
-
-
 async def cmd_platforms(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
-    await reply(update.effective_message, *platforms_message(context.bot_data.engine.kb, lang))
+    kb = context.bot_data.engine.kb
+    await reply(update.effective_message, *browse.menu(kb, kbd.PLATFORMS, lang))
 
 
 async def cmd_topics(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
-    await reply(update.effective_message, *topics_message(context.bot_data.engine.kb, lang))
+    kb = context.bot_data.engine.kb
+    await reply(update.effective_message, *browse.menu(kb, kbd.TOPICS, lang))
 
 
 def parse_lang(text: str) -> Lang | None:
     """`/lang` arguments as people type them: en, zh-hant, zh_Hans, English, 繁體中文, ..."""
     wanted = text.strip().lower().replace("_", "-")
     for lang in LANGS:
-        if wanted in (lang.lower(), keyboards.LANG_LABELS[lang].lower()):
+        if wanted in (lang.lower(), kbd.LANG_LABELS[lang].lower()):
             return lang
     return None
 
@@ -263,16 +309,16 @@ async def cmd_lang(update: Update, context: Context) -> None:
         return
     prompt = "lang_usage" if context.args else "lang_prompt"
     current = await user_lang(update, context)
-    await reply(message, esc(t(prompt, current)), keyboards.language_keyboard())
+    await reply(message, esc(t(prompt, current)), kbd.language_keyboard(current))
 
 
 async def cmd_sources(update: Update, context: Context) -> None:
+    """Where the answers come from, in one short message; in a private chat, with a button per
+    topic for its pages (in a group, the short message only)."""
     lang = await user_lang(update, context)
+    message = update.effective_message
     kb = context.bot_data.engine.kb
-    lines = [f"<b>{esc(t('sources_heading', lang))}</b>"]
-    lines += [f"• {link(source)}" for source in kb.all_sources()]
-    for text in chunks(lines):
-        await reply(update.effective_message, text)
+    await reply(message, *browse.sources_overview(kb, lang, buttons=not in_group(message)))
 
 
 def about_text(kb: KnowledgeBase, lang: Lang, operator: str | None) -> str:
@@ -333,7 +379,8 @@ async def cmd_stats(update: Update, context: Context) -> None:
 
 
 def stats_text(stats: Stats, lang: Lang) -> str:
-    """The operators' summary: most answered entries, recent declines, and the votes."""
+    """The operators' summary: most answered entries, recent declines, what users were looking
+    for when an answer did not help, and the votes."""
     none = f"  <i>{esc(t('stats_none', lang))}</i>"
     lines = [f"<b>{esc(t('stats_heading', lang))}</b>", ""]
     lines.append(f"<b>{esc(t('stats_top', lang))}</b>")
@@ -343,8 +390,14 @@ def stats_text(stats: Stats, lang: Lang) -> str:
     ] or [none]
     lines += ["", f"<b>{esc(t('stats_declined', lang))}</b>"]
     lines += [
-        f"  • {esc(keyboards.label(text))} <i>({esc(asked[:10])})</i>"
+        f"  • {esc(shorten(text, STATS_TEXT_COLUMNS))} <i>({esc(asked[:10])})</i>"
         for text, asked in stats.recent_declined
+    ] or [none]
+    lines += ["", f"<b>{esc(t('stats_comments', lang))}</b>"]
+    lines += [
+        f"  • <code>{esc(entry)}</code>: {esc(shorten(text, STATS_TEXT_COLUMNS))} "
+        f"<i>({esc(written[:10])})</i>"
+        for entry, text, written in stats.recent_comments
     ] or [none]
     votes = stats.feedback_up + stats.feedback_down
     share = f"{stats.feedback_up / votes:.0%}" if votes else "–"
@@ -398,10 +451,26 @@ async def cmd_reload(update: Update, context: Context) -> None:
 
 
 async def on_text(update: Update, context: Context) -> None:
-    """A question: the answer with related questions and 👍 / 👎, the options, or a decline."""
+    """A question typed (or forwarded): answered like any other."""
+    await answer_question(update, context, question_text(update.effective_message))
+
+
+async def on_non_text(update: Update, context: Context) -> None:
+    """A photo or a document with a caption: the caption is the question. Anything else (a
+    sticker, a voice message): one polite line saying the bot reads text."""
+    message = update.effective_message
+    if message.caption:
+        await answer_question(update, context, question_text(message))
+        return
+    lang = await user_lang(update, context)
+    await reply(message, esc(t("non_text", lang)))
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    """A question: the answer with its buttons, the options, or a decline. Right after a 👎,
+    the message is also what the user was looking for: kept for the curators, and thanked."""
     message = update.effective_message
     eng = context.bot_data.engine
-    question = question_text(message)
     user = update.effective_user
     app_lang = app_language(user and user.language_code)
     if not question:
@@ -412,7 +481,13 @@ async def on_text(update: Update, context: Context) -> None:
     previous = replied_turn(message, context) or data.conversations.get(key)
     lang = await chosen_lang(update, context)
     outcome = eng.ask(question, lang=lang, previous=previous, app=app_lang)
-    sent = await reply(message, *outcome_message(outcome, eng.kb))
+    wanted = data.awaiting_comment.take((message.chat_id, user.id)) if user else None
+    if wanted is not None:
+        await save(context, lambda store: store.add_feedback_comment(wanted, question))
+        await reply(message, esc(t("feedback_noted", outcome.lang)))
+        if outcome.kind not in ("answer", "clarify"):
+            return
+    sent = await reply(message, *outcome_message(outcome, eng.kb, in_group(message)))
     data.conversations.put(key, outcome.turn)
     if outcome.entry is not None:
         data.answers.put((sent.chat_id, sent.message_id), outcome.turn)
@@ -435,33 +510,13 @@ def replied_turn(message: Message, context: Context) -> Turn | None:
     return context.bot_data.answers.get((replied.chat_id, replied.message_id))
 
 
-async def on_non_text(update: Update, context: Context) -> None:
-    lang = await user_lang(update, context)
-    await reply(update.effective_message, esc(t("non_text", lang)))
-
-
 # --- buttons -----------------------------------------------------------------------------------
-
-
-async def show_entry(
-    query: CallbackQuery, context: Context, entry: Entry | None, lang: Lang
-) -> bool:
-    """Answer a press with `entry`; False, for the caller to call the button stale, when the
-    entry it named is gone (removed by a /reload since the button was sent)."""
-    if entry is None:
-        return False
-    await query.answer()
-    kb = context.bot_data.engine.kb
-    markup = keyboards.answer_keyboard(entry, more_entries(kb, entry), lang)
-    await send_to(query, entry_html(entry, lang), markup)
-    await count_answer(context, entry)
-    return True
 
 
 async def on_button(update: Update, context: Context) -> None:
     """Every button press; data the bot never made, or for an entry since removed, is stale."""
     query = update.callback_query
-    press = keyboards.parse(query.data)
+    press = kbd.parse(query.data)
     handler = _PRESS_HANDLERS.get(press.kind) if press else None
     if press is None or handler is None or not await handler(query, context, press):
         lang = press.lang if press else app_language(query.from_user.language_code)
@@ -469,83 +524,136 @@ async def on_button(update: Update, context: Context) -> None:
 
 
 async def _press_entry(query: CallbackQuery, context: Context, press: Press) -> bool:
-    return await show_entry(query, context, context.bot_data.engine.entry(press.arg), press.lang)
-
-
-async def _press_topic(query: CallbackQuery, context: Context, press: Press) -> bool:
+    """A question chosen: its answer, as a new message under the list it was chosen from."""
     eng = context.bot_data.engine
-    topic = eng.topic(press.arg)
-    overview = eng.kb.entries.get(topic.overview) if topic else None
-    return await show_entry(query, context, overview, press.lang)
-
-
-async def _press_feedback(query: CallbackQuery, context: Context, press: Press) -> bool:
-    entry = context.bot_data.engine.entry(press.arg)
+    entry = eng.entry(press.arg)
     if entry is None:
         return False
-    up = press.kind == keyboards.UP
-    await save(context, lambda store: store.add_feedback(query.from_user.id, entry.id, up))
-    await query.answer(t("feedback_thanks", press.lang))
-    if isinstance(query.message, Message) and query.message.reply_markup:
-        try:
-            await query.edit_message_reply_markup(
-                keyboards.without_feedback(query.message.reply_markup)
-            )
-        except TelegramError as exc:  # e.g. the message was deleted meanwhile: the vote counts
-            logger.info("could not remove the feedback buttons: %s", exc)
+    await query.answer()
+    await send_to(query, *answer_message(entry, eng.kb, press.lang, columns_for(query.message)))
+    await count_answer(context, entry)
     return True
 
 
-async def _press_language(query: CallbackQuery, context: Context, press: Press) -> bool:
-    await save(context, lambda store: store.set_language(query.from_user.id, press.lang))
+async def _press_topic(query: CallbackQuery, context: Context, press: Press) -> bool:
+    """A topic's page of questions: in place of a menu, or (from under an answer, which stays)
+    as a new message."""
+    eng = context.bot_data.engine
+    topic = eng.topic(press.arg)
+    if topic is None:
+        return False
     await query.answer()
-    text = esc(t("lang_set", press.lang))
-    if isinstance(query.message, Message):
-        await query.edit_message_text(text, parse_mode=HTML)
+    page = browse.topic_page(eng.kb, topic, press.lang, press.page)
+    if press.kind == kbd.TOPIC_NEW:
+        await send_to(query, *page)
     else:
-        await send_to(query, text, None)
+        await edit(query, *page)
+    return True
+
+
+async def _press_sources(query: CallbackQuery, context: Context, press: Press) -> bool:
+    eng = context.bot_data.engine
+    topic = eng.topic(press.arg)
+    if topic is None:
+        return False
+    await query.answer()
+    await edit(query, *browse.topic_sources_page(eng.kb, topic, press.lang, press.page))
     return True
 
 
 async def _press_menu(query: CallbackQuery, context: Context, press: Press) -> bool:
-    kb = context.bot_data.engine.kb
-    build = platforms_message if press.arg == "platforms" else topics_message
     await query.answer()
-    await send_to(query, *build(kb, press.lang))
+    await edit(query, *browse.menu(context.bot_data.engine.kb, press.arg, press.lang))
+    return True
+
+
+async def _press_expand(query: CallbackQuery, context: Context, press: Press) -> bool:
+    """ "Read more" or "More sources": the answer again, in place, with what was held back; the
+    other of the two stays as it was (pressed or not), and so do the votes."""
+    eng = context.bot_data.engine
+    entry = eng.entry(press.arg)
+    if entry is None:
+        return False
+    await query.answer()
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    if markup is None:  # no longer editable: the whole answer, anew, with its buttons
+        markup = kbd.answer_keyboard(entry, press.lang, more_text=False, more_sources=False)
+    whole = press.kind == kbd.READ_MORE or not kbd.has_button(markup, kbd.READ_MORE)
+    every = press.kind == kbd.CITATIONS or not kbd.has_button(markup, kbd.CITATIONS)
+    view = answer_html(
+        entry,
+        press.lang,
+        eng.kb.topics.get(entry.topic),
+        columns=None if whole else columns_for(message),
+        all_sources=every,
+    )
+    await edit(query, view.text, kbd.without(markup, press.kind))
+    return True
+
+
+async def _press_feedback(query: CallbackQuery, context: Context, press: Press) -> bool:
+    """A vote: saved, thanked, and shown on the vote row (which stays, so it can be changed).
+    A 👎 also asks what the user was looking for and offers other questions and the official
+    page; the reply, in their next message, is kept for the curators."""
+    eng = context.bot_data.engine
+    entry = eng.entry(press.arg)
+    if entry is None:
+        return False
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    if kbd.vote_shown(markup, press.kind):
+        await query.answer(t("feedback_voted", press.lang))
+        return True
+    up = press.kind == kbd.UP
+    await save(context, lambda store: store.add_feedback(query.from_user.id, entry.id, up))
+    await query.answer(t("feedback_thanks", press.lang))
+    if markup is not None:
+        try:
+            await query.edit_message_reply_markup(kbd.with_vote(markup, up))
+        except TelegramError as exc:  # e.g. the message was deleted meanwhile: the vote counts
+            logger.info("could not show the vote: %s", exc)
+    if not up:
+        await ask_what_was_missing(query, context, entry, press.lang)
+    return True
+
+
+async def ask_what_was_missing(
+    query: CallbackQuery, context: Context, entry: Entry, lang: Lang
+) -> None:
+    kb = context.bot_data.engine.kb
+    others = more_entries(kb, entry)
+    lines = [esc(t("feedback_wanted", lang))]
+    if others:
+        lines += ["", esc(t("feedback_related", lang)), numbered(others, kb, lang)]
+    lines += ["", f"{esc(t('official', lang))} {link(official_page(kb, lang))}"]
+    await send_to(query, "\n".join(lines), kbd.choices_keyboard(others, lang))
+    if query.message is not None:
+        context.bot_data.awaiting_comment.ask((query.message.chat.id, query.from_user.id), entry.id)
+
+
+async def _press_language(query: CallbackQuery, context: Context, press: Press) -> bool:
+    """A language chosen: saved, confirmed in it, and the main menu in it, to carry on."""
+    await save(context, lambda store: store.set_language(query.from_user.id, press.lang))
+    await query.answer()
+    await edit(query, esc(t("lang_set", press.lang)), kbd.start_keyboard(press.lang))
     return True
 
 
 _PRESS_HANDLERS: dict[str, Callable[[CallbackQuery, Context, Press], Awaitable[bool]]] = {
-    keyboards.ENTRY: _press_entry,
-    keyboards.TOPIC: _press_topic,
-    keyboards.UP: _press_feedback,
-    keyboards.DOWN: _press_feedback,
-    keyboards.LANGUAGE: _press_language,
-    keyboards.MENU: _press_menu,
+    kbd.ENTRY: _press_entry,
+    kbd.TOPIC: _press_topic,
+    kbd.TOPIC_NEW: _press_topic,
+    kbd.SOURCES: _press_sources,
+    kbd.MENU: _press_menu,
+    kbd.READ_MORE: _press_expand,
+    kbd.CITATIONS: _press_expand,
+    kbd.UP: _press_feedback,
+    kbd.DOWN: _press_feedback,
+    kbd.LANGUAGE: _press_language,
 }
 
 
 # --- inline mode -------------------------------------------------------------------------------
-
-
-def shared_message(text: str) -> InputTextMessageContent:
-    """What an inline result sends: Telegram HTML without link previews, like the bot's own
-    messages, so a shared answer looks as it does in the chat with the bot."""
-    return InputTextMessageContent(
-        text, parse_mode=HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-    )
-
-
-def inline_article(entry: Entry, lang: Lang) -> InlineQueryResultArticle:
-    """An answer to share: titled with its question, sent with its citation."""
-    fits = len(entry.id.encode()) <= InlineQueryResultLimit.MAX_ID_LENGTH
-    summary = " ".join(entry.answer[lang].split())
-    return InlineQueryResultArticle(
-        id=entry.id if fits else short_ref(entry.id),
-        title=entry.question(lang),
-        description=keyboards.label(summary) if summary else None,
-        input_message_content=shared_message(entry_html(entry, lang)),
-    )
 
 
 async def popular_entries(context: Context, kb: KnowledgeBase) -> list[Entry]:
@@ -557,61 +665,73 @@ async def popular_entries(context: Context, kb: KnowledgeBase) -> list[Entry]:
             ids = [entry_id for entry_id, _count in (await store.stats(limit=10)).top_answers]
         except StorageError as exc:
             logger.warning("popular entries unavailable: %s", exc)
-    ids += [topic.overview for topic in sorted_topics(kb)]
+    ids += [topic.overview for topic in browse.sorted_topics(kb)]
     unique = [kb.entries[i] for i in dict.fromkeys(ids) if i in kb.entries]
     return unique[:MAX_POPULAR]
 
 
 async def on_inline(update: Update, context: Context) -> None:
-    """`@bot question` in any chat: matching answers to share; no question: popular topics."""
+    """`@bot words` in any chat: answers to share, found from the first letters typed (see
+    `bot.telegram.inline`); nothing typed, or nothing found: the most asked answers, and then a
+    button to ask in the private chat. Personal (not cached for others) where the user's
+    language decides the results."""
     query = update.inline_query
     eng = context.bot_data.engine
-    text = query.query.strip()
+    text = " ".join(query.query.split())
     app_lang = app_language(query.from_user.language_code)
-    lang = await chosen_lang(update, context)
-    if not text:
-        entries = await popular_entries(context, eng.kb)
-        results = [inline_article(e, lang or app_lang) for e in entries]
-    else:
-        outcome = eng.matcher.ask(text, lang=lang or detect_language(text, default=app_lang))
-        entries = [c.entry for c in outcome.candidates if eng.matcher.good_enough(c)]
-        if outcome.kind == "decline" or not entries:
-            results = [decline_article(outcome, eng.kb)]
-        else:
-            results = [inline_article(e, outcome.lang) for e in entries]
+    chosen = await chosen_lang(update, context)
+    lang = language(text, chosen, None, app_lang) if text else chosen or app_lang
+    ids = inline.search(eng, text, chosen, app_lang) if text else []
+    button = None
+    if not ids:
+        ids = [entry.id for entry in await popular_entries(context, eng.kb)]
+        button = inline.ask_in_private(text, lang) if text else None
+    username = context.bot.username
+    results = [inline.article(eng.kb.entries[i], eng.kb, lang, username) for i in ids]
+    by_app = language(text, None, None, "zh-Hans") != language(text, None, None, "zh-Hant")
     await query.answer(
-        results[: InlineQueryLimit.RESULTS], cache_time=INLINE_CACHE_SECONDS, is_personal=True
-    )
-
-
-def decline_article(outcome: Outcome, kb: KnowledgeBase) -> InlineQueryResultArticle:
-    """Nothing matched: offer to share the official page rather than an empty list."""
-    lang = outcome.lang
-    return InlineQueryResultArticle(
-        id="none",
-        title=t("inline_none", lang),
-        description=t("inline_none_hint", lang),
-        input_message_content=shared_message(outcome_html(outcome, kb)),
+        results[: InlineQueryLimit.RESULTS],
+        cache_time=INLINE_CACHE_SECONDS,
+        is_personal=chosen is not None or not text or by_app,
+        button=button,
     )
 
 
 # --- flood and errors --------------------------------------------------------------------------
 
 
+def unlimited(message: Message | None) -> bool:
+    """/help and /lang: never held back, so a slowed or lost user always finds the way out."""
+    words = (message.text or "").split(maxsplit=1) if message else []
+    return bool(words) and words[0].lstrip("/").split("@")[0].lower() in UNLIMITED_COMMANDS
+
+
 async def flood_guard(update: Update, context: Context) -> None:
-    """Runs before every other handler: past the per-minute limit, one note, then silence."""
+    """Runs before every other handler: past the per-minute limit, one note, then silence.
+
+    Presses that only edit the message pressed (browsing) are not counted; other presses have a
+    budget of their own, larger than the messages' (`bot.telegram.flood`); /help and /lang are
+    always served.
+    """
     user = update.effective_user
     if user is None:
         return
-    verdict = context.bot_data.flood.check(user.id)
+    query = update.callback_query
+    if query is not None:
+        press = kbd.parse(query.data)
+        if press is not None and press.kind in kbd.EDITS_IN_PLACE:
+            return
+    elif unlimited(update.effective_message):
+        return
+    verdict = context.bot_data.flood.check(user.id, "press" if query else "message")
     if verdict == "serve":
         return
     if verdict == "warn":
         logger.info("flood limit reached by a user; slowing them down")
     lang = await user_lang(update, context)
-    if update.callback_query is not None:
+    if query is not None:
         # A press must always be answered, or the user's button keeps spinning.
-        await update.callback_query.answer(t("flood", lang) if verdict == "warn" else None)
+        await query.answer(t("flood_press", lang) if verdict == "warn" else None)
     elif verdict == "warn" and update.effective_message is not None:
         await reply(update.effective_message, esc(t("flood", lang)))
     raise ApplicationHandlerStop
