@@ -46,7 +46,7 @@ _LOOSE = frozenset({"what", "first", "list"})
 _LONG_FOREIGN_RUN = 4
 _LONG_FOREIGN_WORD = 5
 #: Unknown words it takes: one stray word ("cepa for dummies") is not yet another subject.
-_FOREIGN_WORDS = 2
+_FOREIGN_WORDS = 1
 
 
 def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang | None) -> Lang:
