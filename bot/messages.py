@@ -285,8 +285,12 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh-Hans": "我会以简体中文回答。",
     },
     "lang_usage": {
-        "en": "Use /lang en, /lang zh-Hant or /lang zh-Hans, or pick a button.",
-        "zh-Hant": "請用 /lang en、/lang zh-Hant 或 /lang zh-Hans，或按下按鈕。",
+        "en": "Use /lang en, /lang zh-Hant or /lang zh-Hans (or /lang auto), or pick a button.",
+        "zh-Hant": "請用 /lang en、/lang zh-Hant 或 /lang zh-Hans（或 /lang auto），或按下按鈕。",
+    },
+    "lang_auto": {
+        "en": "I will answer in the language of each question.",
+        "zh-Hant": "我會以每個問題所用的語言回答。",
     },
     "unknown_command": {
         "en": "Sorry, I don't know that command. /help lists the ones I have.",

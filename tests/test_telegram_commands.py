@@ -111,6 +111,16 @@ def test_the_language_chosen_applies_to_later_answers(telegram_bot: RunningBot) 
     assert "内地与香港关于建立更紧密经贸关系的安排" in answer.params["text"]
 
 
+def test_lang_auto_goes_back_to_the_language_of_each_question(telegram_bot: RunningBot) -> None:
+    telegram_bot.say("/lang zh-Hans")
+    assert (
+        telegram_bot.say("/lang auto").params["text"]
+        == "I will answer in the language of each question."
+    )
+    answer = telegram_bot.say("What is CEPA?")
+    assert "Closer Economic Partnership Arrangement" in answer.params["text"]
+
+
 def test_the_language_chosen_survives_a_restart(start_bot: Callable[..., RunningBot]) -> None:
     first = start_bot()
     first.say("/lang zh-Hant")

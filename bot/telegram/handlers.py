@@ -299,9 +299,20 @@ async def set_language(update: Update, context: Context, lang: Lang) -> None:
         await save(context, lambda store: store.set_language(user.id, lang))
 
 
+#: What `/lang auto` stores: no language chosen, so each reply follows the question's language.
+AUTO = "auto"
+
+
 async def cmd_lang(update: Update, context: Context) -> None:
-    """`/lang CODE` sets the language; bare `/lang`, or a code it cannot read, offers buttons."""
+    """`/lang CODE` sets the language; `/lang auto` goes back to following each question; bare
+    `/lang`, or a code it cannot read, offers buttons."""
     message = update.effective_message
+    if context.args and " ".join(context.args).strip().lower() == AUTO:
+        user = update.effective_user
+        if user is not None:
+            await save(context, lambda store: store.set_language(user.id, AUTO))
+        await reply(message, esc(t("lang_auto", await user_lang(update, context))))
+        return
     lang = parse_lang(" ".join(context.args)) if context.args else None
     if lang is not None:
         await set_language(update, context, lang)
