@@ -9,7 +9,7 @@ arguments; `bot.telegram.app.build_application` fills it in before any update is
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
@@ -17,6 +17,9 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.storage import Storage
 from bot.telegram.flood import FloodGate
+
+if TYPE_CHECKING:
+    from bot.telegram.intake import Intake
 
 
 class BotData:
@@ -29,6 +32,7 @@ class BotData:
     settings: Settings
     engine: Engine
     flood: FloodGate
+    intake: Intake  # set by build_application
 
     def __init__(self) -> None:
         self.storage: Storage | None = None  # opened when the bot starts, closed when it stops
@@ -36,6 +40,10 @@ class BotData:
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop serving, once it serves
         self.stopping = asyncio.Event()  # set by SIGTERM or `bot.telegram.app.request_stop`
         self.serving = asyncio.Event()  # set once updates are being taken in
+        self.tasks: list[asyncio.Task[None]] = []  # purge, heartbeat, intake upkeep
+        self.started: float | None = None  # time.time() when serving began
+        self.poll_timeout = 0  # seconds a long poll waits (polling mode)
+        self.token_rejected = False  # the Bot API refused the token while serving
 
     def setup(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings

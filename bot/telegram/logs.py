@@ -1,7 +1,10 @@
-"""Log lines that never hold a secret: the bot token, the webhook secret.
+"""Log lines that never hold a secret (the bot token, the webhook secret), nor above DEBUG what
+users wrote.
 
 httpx logs every request URL, and the Bot API's URLs hold the token; exceptions quote it too. A
-log-record factory blanks every registered secret before any handler sees a record.
+log-record factory blanks every registered secret before any handler sees a record. It also
+stands an update's id in for the update itself in every record above DEBUG: python-telegram-bot
+logs whole updates, names and messages included, at CRITICAL when it cannot handle one.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import logging
 import traceback
 from typing import Any
+
+from telegram import Update
 
 REDACTED = "[REDACTED]"
 
@@ -27,6 +32,8 @@ class _Redactor:
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
         record = self.previous(*args, **kwargs)
+        if record.levelno > logging.DEBUG and isinstance(record.args, tuple):
+            record.args = tuple(_without_content(arg) for arg in record.args)
         if self.secrets:
             self._scrub(record)
         return record
@@ -51,6 +58,11 @@ class _Redactor:
                 record.exc_text = clean  # formatters use this instead of formatting again
         if record.stack_info:
             record.stack_info = self.redact(record.stack_info)
+
+
+def _without_content(arg: object) -> object:
+    """An update as its id only: what users wrote stays out of the log above DEBUG."""
+    return f"update {arg.update_id}" if isinstance(arg, Update) else arg
 
 
 _redactor: _Redactor | None = None
