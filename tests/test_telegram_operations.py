@@ -28,7 +28,7 @@ from bot.storage import SQLiteStorage
 from bot.telegram import app as app_module
 from bot.telegram import retry
 from tests.support.data import FIXTURE_KB
-from tests.support.doubles import FailingStorage, SilentStorage
+from tests.support.doubles import BrokenBackEnd, HungBackEnd
 from tests.support.fake_bot_api import DEFAULT_USER_ID, FakeBotApi
 from tests.support.running_bot import TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET, RunningBot
 
@@ -260,27 +260,56 @@ def health(bot: RunningBot) -> tuple[int, dict]:
 
 
 def test_healthz_says_ok_with_the_number_of_entries(webhook_bot: RunningBot) -> None:
-    assert health(webhook_bot) == (200, {"status": "ok", "entries": 3, "storage": "ok"})
+    assert health(webhook_bot) == (
+        200,
+        {"status": "ok", "entries": 3, "storage": "ok", "waiting": 0},
+    )
 
 
-def test_healthz_is_503_while_storage_fails_and_the_log_says_why(
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_healthz_is_503_while_the_database_cannot_be_written_and_the_log_says_why(
     webhook_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bot_data = webhook_bot.app.bot_data
-    bot_data.storage = FailingStorage(bot_data.storage)
-    unavailable = {"status": "unavailable", "entries": 3, "storage": "failing"}
-    assert health(webhook_bot) == (503, unavailable)
-    assert "storage is not answering: coopbot.db: saving failed: database is locked" in caplog.text
+    guard = webhook_bot.app.bot_data.storage
+    guard.inner = BrokenBackEnd(guard.inner, "the disk is full")
+    assert webhook_bot.say("What is CEPA?").params["text"].startswith("CEPA is")
+    wait_until(lambda: guard.failing)  # the answer's count, written behind, failed
+    status, body = health(webhook_bot)
+    assert (status, body["status"], body["storage"]) == (503, "unavailable", "failing")
+    assert "health check: the database cannot be written" in caplog.text
+    assert "saving failed: the disk is full" in caplog.text
 
 
-def test_healthz_is_503_when_storage_does_not_answer_in_time(
-    webhook_bot: RunningBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_healthz_is_ok_again_once_the_database_is(
+    webhook_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "HEALTH_STORAGE_TIMEOUT", 0.2)
-    bot_data = webhook_bot.app.bot_data
-    bot_data.storage = SilentStorage(bot_data.storage)
+    guard = webhook_bot.app.bot_data.storage
+    real = guard.inner
+    guard.inner = BrokenBackEnd(real)
+    webhook_bot.say("What is CEPA?")
+    wait_until(lambda: guard.failing)
+    guard.inner = real
+    wait_until(lambda: not guard.failing)  # the probe, after its back-off
+    assert health(webhook_bot)[0] == 200
+
+
+def test_answers_keep_coming_within_a_second_while_the_database_hangs(
+    webhook_bot: RunningBot,
+) -> None:
+    guard = webhook_bot.app.bot_data.storage
+    guard.inner = HungBackEnd(guard.inner)
+    for user in (81_001, 81_002, 81_001, 81_003):
+        started = time.monotonic()
+        answer = webhook_bot.say("What is CEPA?", user_id=user)
+        assert answer.params["text"].startswith("CEPA is")
+        assert time.monotonic() - started < 1.0
     assert health(webhook_bot)[0] == 503
-    assert "storage is not answering: no answer within 0.2 s" in caplog.text
 
 
 def test_healthz_is_served_beside_the_webhook_without_disturbing_it(
