@@ -111,7 +111,8 @@ class GuardedStorage:
         self._task = asyncio.create_task(self._writer(), name="coopbot-storage-writer")
 
     async def close(self, timeout: float = 3.0) -> None:
-        """Write what is waiting (for at most `timeout` seconds), then release the database."""
+        """Write what is waiting (for at most `timeout` seconds), then release the database
+        (for at most as long again; a server that does not answer is left, logged)."""
         self._closing = True
         self._wake.set()
         try:
@@ -126,9 +127,10 @@ class GuardedStorage:
             await asyncio.gather(self._task, return_exceptions=True)
         closing = asyncio.ensure_future(self.inner.close())
         done, _ = await asyncio.wait({closing}, timeout=timeout)
-        if not done:
+        if not done:  # a hung server: the process stops all the same, its writes were tried
             self._abandon(closing)
-            raise StorageError(f"{self.inner.name}: closing failed: no answer within {timeout:g} s")
+            logger.error("%s: closing gave up after %g s", self.inner.name, timeout)
+            return
         closing.result()
 
     # --- reads: on the answer path, short deadlines ----------------------------------------------

@@ -351,6 +351,7 @@ class _Webhook:
         self.server = webhook.server(
             data.intake, path, settings.webhook_secret, lambda: health(data)
         )
+        data.webhook_server = self.server
         logger.info("webhook mode: listening on %s:%d/%s", settings.listen, settings.port, path)
 
     async def start(self) -> None:

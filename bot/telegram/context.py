@@ -44,6 +44,7 @@ class BotData:
         self.started: float | None = None  # time.time() when serving began
         self.poll_timeout = 0  # seconds a long poll waits (polling mode)
         self.token_rejected = False  # the Bot API refused the token while serving
+        self.webhook_server: Any = None  # webhook mode: our server (its open connections)
 
     def setup(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings

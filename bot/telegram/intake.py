@@ -68,12 +68,12 @@ class TokenRejected(Exception):
 class Intake:
     """Keeps, queues and tracks updates (see the module docstring); one per Application."""
 
-    def __init__(self, app: Application, capacity: int = MAX_IN_FLIGHT) -> None:
+    def __init__(self, app: Application, capacity: int | None = None) -> None:
         self.app = app
-        self.capacity = capacity
+        self.capacity = MAX_IN_FLIGHT if capacity is None else capacity
         self.storage: GuardedStorage | None = None
         self.take_over_after: timedelta = STALE_AFTER
-        self._places = asyncio.Semaphore(capacity)
+        self._places = asyncio.Semaphore(self.capacity)
         # update_id -> time.time() it arrived: queued or being handled.
         self._in_flight: dict[int, float] = {}
         # Handled, the done mark not written yet; kept so a replay is recognised meanwhile.

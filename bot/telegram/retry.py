@@ -75,7 +75,7 @@ class RetryingRequest(HTTPXRequest):
             except RetryAfter as exc:
                 wait, problem = seconds(exc.retry_after), exc
             except BadRequest as exc:
-                if method == "answerCallbackQuery" and QUERY_TOO_OLD in exc.message:
+                if method == "answerCallbackQuery" and QUERY_TOO_OLD in exc.message.lower():
                     logger.info("a button press was answered too late; sending its content anyway")
                     return True
                 raise

@@ -114,7 +114,7 @@ class _LimitedServer(tornado.httpserver.HTTPServer):
     ones a flood leaves open, while a delivery or a health check comes and goes in milliseconds.
     """
 
-    def initialize(self, *args: Any, max_connections: int = MAX_CONNECTIONS, **kwargs: Any) -> None:
+    def initialize(self, *args: Any, max_connections: int, **kwargs: Any) -> None:
         super().initialize(*args, **kwargs)
         self.max_connections = max_connections
         self.streams: OrderedDict[tornado.iostream.IOStream, None] = OrderedDict()
@@ -128,9 +128,7 @@ class _LimitedServer(tornado.httpserver.HTTPServer):
         super().handle_stream(stream, address)
 
 
-def server(
-    intake: Intake, path: str, secret: str, health: Health, max_connections: int = MAX_CONNECTIONS
-) -> tornado.httpserver.HTTPServer:
+def server(intake: Intake, path: str, secret: str, health: Health) -> _LimitedServer:
     """The server for deliveries at `/path`, handed to `intake`, and the health at HEALTH_PATH
     (not listening yet)."""
     routes = tornado.web.Application(
@@ -144,7 +142,7 @@ def server(
         max_body_size=MAX_BODY_BYTES,
         idle_connection_timeout=IDLE_TIMEOUT,
         body_timeout=BODY_TIMEOUT,
-        max_connections=max_connections,
+        max_connections=MAX_CONNECTIONS,
     )
 
 
