@@ -159,9 +159,7 @@ def inbox(db: Path) -> list[tuple[int, bool]]:
         return [(int(uid), bool(done)) for uid, done in rows]
 
 
-def test_every_update_is_kept_and_marked_handled(
-    telegram_bot: RunningBot, tmp_path: Path
-) -> None:
+def test_every_update_is_kept_and_marked_handled(telegram_bot: RunningBot, tmp_path: Path) -> None:
     first = telegram_bot.send(telegram_bot.api.make_message("What is CEPA?"))
     telegram_bot.settle()
     telegram_bot.stop()
@@ -206,7 +204,9 @@ def test_stopping_leaves_what_is_not_finished_in_time_for_the_next_start(
     again = start_bot()
     for user in (94_001, 94_002):
         api.wait_for(
-            lambda c, user=user: c.params["chat_id"] == user and c.params["text"].startswith("CEPA"),
+            lambda c, user=user: (
+                c.params["chat_id"] == user and c.params["text"].startswith("CEPA")
+            ),
             timeout=10,
         )
     again.stop()
@@ -253,4 +253,3 @@ def test_an_unreadable_update_is_skipped_without_its_content_in_the_log(
     webhook_bot.settle()
     assert "update 777000001 is not a readable update" in caplog.text
     assert "secret words" not in caplog.text
-

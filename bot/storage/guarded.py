@@ -25,7 +25,6 @@ most one short wait, never the answer itself:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import OrderedDict, deque
@@ -58,6 +57,20 @@ MAX_REMEMBERED = 10_000
 PROBE_INTERVAL = 10.0
 #: Back-off after a failure: first wait, and the longest.
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0
+
+
+async def wait_event(event: asyncio.Event, timeout: float) -> bool:
+    """Wait until `event` is set or `timeout` seconds pass; whether it is set.
+
+    Not `asyncio.wait_for`: in Python 3.11 it can swallow the cancellation of the task waiting
+    when the event is set at that very moment, and a loop built on it then never stops.
+    """
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait({waiter}, timeout=max(timeout, 0.0))
+    finally:
+        waiter.cancel()
+    return event.is_set()
 
 
 @dataclass
@@ -115,9 +128,7 @@ class GuardedStorage:
         (for at most as long again; a server that does not answer is left, logged)."""
         self._closing = True
         self._wake.set()
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except TimeoutError:
+        if not await wait_event(self._idle, timeout):
             lost = len(self._pending)
             logger.error("storage: %d write(s) not written before closing", lost)
             self.health.dropped_writes += lost
@@ -178,10 +189,10 @@ class GuardedStorage:
         self._languages.pop(user_id, None)
         self._behind("forgetting a user", "forget_user", (user_id,))
 
-    async def flush(self, timeout: float = 5.0) -> None:
-        """Wait until every write made so far has been tried (tests, and closing)."""
+    async def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every write made so far has been tried; whether they were in time."""
         self._wake.set()
-        await asyncio.wait_for(self._idle.wait(), timeout)
+        return await wait_event(self._idle, timeout)
 
     # --- the inbox --------------------------------------------------------------------------------
 
@@ -285,8 +296,7 @@ class GuardedStorage:
 
     async def _wait(self, seconds: float) -> None:
         """Sleep up to `seconds`, or until a write or `close` wakes the writer."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), max(seconds, 0.001))
+        await wait_event(self._wake, seconds)
         self._wake.clear()
 
     async def _probe(self) -> None:

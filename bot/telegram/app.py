@@ -26,7 +26,6 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.error import InvalidToken
-from telegram.request import HTTPXRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -39,6 +38,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings, check_webhook
 from bot.engine import Engine

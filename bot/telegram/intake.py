@@ -42,7 +42,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.storage import StorageError
-from bot.storage.guarded import GuardedStorage
+from bot.storage.guarded import GuardedStorage, wait_event
 from bot.telegram.retry import seconds
 
 logger = logging.getLogger(__name__)
@@ -195,12 +195,9 @@ class Intake:
                 logger.warning("update %d is not a readable update: skipped", update_id)
                 self._mark(update_id)
             return update is not None
-        try:
-            if wait is None:
-                await self._places.acquire()
-            else:
-                await asyncio.wait_for(self._places.acquire(), max(wait, 0.001))
-        except TimeoutError:
+        if wait is None:
+            await self._places.acquire()
+        elif not await self._take_place(wait):
             return False
         if self._stopped or self._known(update_id):
             self._places.release()
@@ -208,6 +205,21 @@ class Intake:
         self._in_flight[update_id] = time.time()
         self.app.update_queue.put_nowait(update)
         return True
+
+    async def _take_place(self, wait: float) -> bool:
+        """Take a place within `wait` seconds; False, holding none, if none came free."""
+        acquire = asyncio.ensure_future(self._places.acquire())
+        done, _ = await asyncio.wait({acquire}, timeout=max(wait, 0.0))
+        if done:
+            return True
+        acquire.cancel()
+
+        def give_back(future: asyncio.Future[bool]) -> None:
+            if not future.cancelled():  # it got a place after all, just too late
+                self._places.release()
+
+        acquire.add_done_callback(give_back)
+        return False
 
     # --- what the processor reports ------------------------------------------------------------------
 
@@ -227,7 +239,7 @@ class Intake:
         self._places.release()
         if completed:
             self._mark(update_id)
-        elif self._backlog and self._free() > self.capacity // 2:
+        elif self._backlog and not self._stopped and self._free() > self.capacity // 2:
             self._wake.set()
 
     def _mark(self, update_id: int) -> None:
@@ -240,16 +252,17 @@ class Intake:
     # --- the background work: done marks and recovery ------------------------------------------------
 
     async def maintain(self) -> None:
-        """Write done marks as they come, and look for kept updates every RECOVER_INTERVAL."""
+        """Write done marks as they come, and look for kept updates every RECOVER_INTERVAL (at
+        once when places free up after a recovery that found more than it had places for)."""
         next_recovery = time.monotonic() + RECOVER_INTERVAL
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(next_recovery - time.monotonic(), 0))
+            await wait_event(self._wake, max(next_recovery - time.monotonic(), 0.01))
             self._wake.clear()
             await self.write_marks()
             backlog = self._backlog and self._free() > self.capacity // 2
-            if (backlog or time.monotonic() >= next_recovery) and not self._stopped:
-                await self.recover()
+            if backlog or time.monotonic() >= next_recovery:
+                if not self._stopped:
+                    await self.recover()
                 next_recovery = time.monotonic() + RECOVER_INTERVAL
 
     async def write_marks(self) -> None:
@@ -387,5 +400,4 @@ class Poller:
 
     @staticmethod
     async def _pause(delay: float, stopping: asyncio.Event) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stopping.wait(), delay)
+        await wait_event(stopping, delay)

@@ -102,7 +102,7 @@ class TcpProxy:
                     if not data:
                         return
                     ends[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # closed under us by down() or close()
             return
         finally:
             for sock in ends:
