@@ -83,7 +83,8 @@ def redact(text: str) -> str:
 
 
 def configure_logging(level: str) -> None:
-    """Plain one-line records; httpx and httpcore (every request URL, at INFO) only on trouble."""
+    """Plain one-line records; httpx, httpcore and tornado's access log (a line for every
+    request, at INFO) only on trouble."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for noisy in ("httpx", "httpcore"):
+    for noisy in ("httpx", "httpcore", "tornado.access"):  # a line per request
         logging.getLogger(noisy).setLevel(logging.WARNING)
