@@ -5,8 +5,11 @@ with kill -9, or stopped by a revoked token, are in tests/test_crash.py."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import sqlite3
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -15,10 +18,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from telegram import Update
 
 from bot.telegram import app as app_module
 from bot.telegram import intake as intake_module
 from bot.telegram import webhook
+from bot.telegram.logs import redact_in_logs
+from tests.support.fake_bot_api import FakeBotApi
 from tests.support.postgres_server import fresh_schema, server_url
 from tests.support.running_bot import TELEGRAM_WEBHOOK_SECRET, RunningBot
 from tests.support.tcp_proxy import TcpProxy
@@ -253,3 +259,30 @@ def test_an_unreadable_update_is_skipped_without_its_content_in_the_log(
     webhook_bot.settle()
     assert "update 777000001 is not a readable update" in caplog.text
     assert "secret words" not in caplog.text
+
+
+def test_no_log_record_above_debug_holds_what_a_user_wrote(
+    fake_api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    redact_in_logs()  # the record factory, as the bot installs it
+    raw = fake_api.make_message("my secret question")
+    raw["update_id"] = 42
+    update = Update.de_json(raw, None)
+    logger = logging.getLogger("telegram.ext.Application")
+    with caplog.at_level(logging.DEBUG):
+        logger.critical("Error while building CallbackContext for update %s.", update)
+        logger.debug("Processing update %s", update)
+    critical, debug = caplog.records
+    assert critical.getMessage() == "Error while building CallbackContext for update update 42."
+    assert "my secret question" in debug.getMessage()  # DEBUG may show it: the operator chose
+
+
+def test_coopbot_ask_in_english_never_builds_the_traditional_converter() -> None:
+    probe = (
+        "import bot.text as t; from bot.cli import main; main(['ask', 'what is cepa']); "
+        "print('BUILT', t._to_traditional_hk.cache_info().currsize)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip().endswith("BUILT 0")

@@ -25,20 +25,6 @@ class FailingStorage:
         await self.real.close()
 
 
-class SilentStorage:
-    """Storage that never answers a read, as a database locked for long would not."""
-
-    def __init__(self, real: Storage) -> None:
-        self.real = real
-
-    async def get_language(self, user_id: int) -> str | None:
-        await asyncio.sleep(3600)
-        return None
-
-    async def close(self) -> None:
-        await self.real.close()
-
-
 class BrokenBackEnd:
     """A back end whose every call fails, as a full disk or a stopped server would; it still
     builds statements and names itself like the real one, and closing reaches the real one.
