@@ -7,6 +7,7 @@ in a script.
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import subprocess
 import sys
@@ -28,8 +29,8 @@ def loaded_memory(knowledge: str) -> None:
 
 
 def cold_start(knowledge: Path, runs: int, progress: Progress) -> dict:
-    """Process start to the first answer of `python -m bot ask`, and resident memory after
-    loading, each the median of `runs` fresh processes."""
+    """Process start to the first answer of `python -m bot ask` and that process's peak memory,
+    and resident memory after loading, each the median of `runs` fresh processes."""
     root = Path(__file__).resolve().parent.parent
     ask = [sys.executable, "-m", "bot", "--knowledge", str(knowledge), "ask", COLD_QUESTION]
     probe = [
@@ -40,15 +41,20 @@ def cold_start(knowledge: Path, runs: int, progress: Progress) -> dict:
         "import benchmarks.__main__; from benchmarks.cold import loaded_memory; "
         f"loaded_memory({str(knowledge)!r})",
     ]
-    seconds, memory = [], []
+    seconds, memory, peaks = [], [], []
     for run in range(runs):
         progress(f"cold start: run {run + 1} of {runs}")
         start = time.perf_counter()
-        with subprocess.Popen(ask, cwd=root, stdout=subprocess.PIPE, text=True) as process:
-            assert process.stdout is not None
-            first = process.stdout.readline()
-            seconds.append(time.perf_counter() - start)
-            process.stdout.read()
+        process = subprocess.Popen(ask, cwd=root, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        seconds.append(time.perf_counter() - start)
+        process.stdout.read()
+        process.stdout.close()
+        # The process's own peak resident memory, as the kernel counted it (KB on Linux).
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        peaks.append(usage.ru_maxrss / 1024)
         if process.returncode or not first.strip():
             raise RuntimeError(f"cold start: {' '.join(ask)} failed")
         output = subprocess.run(probe, cwd=root, capture_output=True, text=True, check=True)
@@ -56,5 +62,6 @@ def cold_start(knowledge: Path, runs: int, progress: Progress) -> dict:
     return {
         "runs": runs,
         "first_answer_s": round(statistics.median(seconds), 3),
+        "ask_peak_rss_mb": round(statistics.median(peaks), 1),
         "rss_mb": round(statistics.median(memory), 1),
     }
