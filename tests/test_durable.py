@@ -23,6 +23,7 @@ from telegram import Update
 from bot.telegram import app as app_module
 from bot.telegram import intake as intake_module
 from bot.telegram import webhook
+from bot.telegram.intake import TokenRejected
 from bot.telegram.logs import redact_in_logs
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.postgres_server import fresh_schema, server_url
@@ -286,3 +287,13 @@ def test_coopbot_ask_in_english_never_builds_the_traditional_converter() -> None
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip().endswith("BUILT 0")
+
+
+def test_a_token_revoked_in_webhook_mode_stops_the_bot(webhook_bot: RunningBot) -> None:
+    api = webhook_bot.api
+    api.token_check = "111111111:SomeOtherTokenThatTheServerKnows_abcde"  # revoked
+    webhook_bot.send(api.make_message("What is CEPA?"))  # its answer meets the 401
+    wait_until(lambda: not webhook_bot.app.bot_data.serving.is_set())
+    with pytest.raises(TokenRejected):
+        webhook_bot.stop()
+    webhook_bot.failure = None  # seen: the fixture's own stop need not raise it again
