@@ -29,7 +29,7 @@ import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -90,7 +90,6 @@ class StorageHealth:
     failed_writes: int = 0
     dropped_writes: int = 0
     pending_writes: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 class GuardedStorage:
@@ -113,6 +112,7 @@ class GuardedStorage:
         self._closing = False
         self._backoff = 0.0
         self._retry_at = 0.0  # monotonic time of the next probe while failing
+        # Calls past their deadline, referenced until they end: asyncio keeps only weak ones.
         self._abandoned: set[asyncio.Future[Any]] = set()
         self.health = StorageHealth()
         self.probe_interval = PROBE_INTERVAL
@@ -188,11 +188,6 @@ class GuardedStorage:
     async def forget_user(self, user_id: int) -> None:
         self._languages.pop(user_id, None)
         self._behind("forgetting a user", "forget_user", (user_id,))
-
-    async def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every write made so far has been tried; whether they were in time."""
-        self._wake.set()
-        return await wait_event(self._idle, timeout)
 
     # --- the inbox --------------------------------------------------------------------------------
 
