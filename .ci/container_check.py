@@ -9,6 +9,11 @@ COOPBOT_TEST_DATABASE_URL is set), and the start command, which without a token 
 the one-line error about TELEGRAM_BOT_TOKEN (exit 2), proving it reads its settings from the
 environment; and `coopbot eval` of an operator's own labelled file. Exit 0 when all hold; 1 with the reason otherwise.
 
+Without Docker it also checks what it can of the image's supply chain: every FROM is the
+digest-pinned base named once in `ARG BASE`; requirements.lock pins every runtime dependency with
+a hash and names no package index, lists exactly the packages the README's install brings, and its
+hashes match the files the index serves (`pip install --dry-run --require-hashes`).
+
 Run from the repository root: python .ci/container_check.py
 """
 
@@ -27,8 +32,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README_SECTION = "## Running in a container"
-# The official slim image, pinned by version, optionally naming a stage.
-BASE_IMAGE = re.compile(r"python:3\.11\.\d+-slim-bookworm( AS \w+)?", re.IGNORECASE)
+# The official slim image, pinned by version and by digest, named once as `ARG BASE=...`.
+BASE_IMAGE = re.compile(r"BASE=python:3\.11\.\d+-slim-bookworm@sha256:[0-9a-f]{64}")
+# Every stage starts from it, optionally naming the stage.
+FROM_BASE = re.compile(r"\$\{BASE\}( AS \w+)?", re.IGNORECASE)
+LOCK = ROOT / "requirements.lock"
+# What a lock must not hold: an index or a place to fetch from, which would override the builder's.
+INDEX_OPTIONS = re.compile(
+    r"^\s*(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host)\b"
+)
+# Installed by the virtual environment itself, not by coopbot.
+NOT_DEPENDENCIES = {"pip", "setuptools", "wheel", "coopbot"}
 
 
 # An operator's own labelled questions, in both formats `coopbot eval` reads.
@@ -74,11 +88,20 @@ def exec_form(arguments: str) -> list[str]:
 def from_dockerfile(text: str) -> tuple[str, list[str], list[str], list[str]]:
     """(requirement, files copied into the build, start command, health command)."""
     requirement, copied, entrypoint, cmd, health = None, [], [], [], []
-    for instruction, arguments in dockerfile_instructions(text):
-        if instruction == "FROM" and not BASE_IMAGE.fullmatch(arguments):
-            raise Mismatch(f"Dockerfile: FROM {arguments}: use python:3.11.N-slim-bookworm")
+    instructions = dockerfile_instructions(text)
+    if not any(i == "ARG" and BASE_IMAGE.fullmatch(a) for i, a in instructions):
+        raise Mismatch(
+            "Dockerfile: no `ARG BASE=python:3.11.N-slim-bookworm@sha256:DIGEST`: pin the base "
+            "image by digest"
+        )
+    for instruction, arguments in instructions:
+        if instruction == "FROM" and not FROM_BASE.fullmatch(arguments):
+            raise Mismatch(f"Dockerfile: FROM {arguments}: every stage starts FROM ${{BASE}}")
         if instruction == "COPY" and not arguments.startswith("--from"):
             copied += shlex.split(arguments)[:-1]
+        elif instruction == "RUN" and "pip download" in arguments:
+            if "--require-hashes" not in arguments or "requirements.lock" not in arguments:
+                raise Mismatch("Dockerfile: dependencies must come from requirements.lock, hashed")
         elif instruction == "RUN" and "pip wheel" in arguments:
             requirement = shlex.split(arguments)[-1]
         elif instruction == "ENTRYPOINT":
@@ -104,10 +127,36 @@ def from_readme(text: str) -> tuple[str, list[str]]:
     return requirement, shlex.split(match[2])
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str], expect: int = 0) -> str:
+def check_lock(text: str) -> set[str]:
+    """The names the lock pins; Mismatch unless each has a hash and no line names an index."""
+    names = set()
+    for line in text.replace("\\\n", " ").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if INDEX_OPTIONS.match(line):
+            raise Mismatch(f"requirements.lock names a package index: {line.strip()}")
+        requirement = line.split()[0]
+        if "==" not in requirement or "--hash=sha256:" not in line:
+            raise Mismatch(f"requirements.lock: {requirement} is not pinned with a hash")
+        names.add(requirement.split("==")[0].lower().replace("_", "-"))
+    return names
+
+
+def installed(env: dict[str, str], cwd: Path) -> set[str]:
+    """The packages of the virtual environment on env's PATH, less its own tools."""
+    listing = run(["pip", "list", "--format=json"], cwd, env, quiet=True)
+    names = {p["name"].lower().replace("_", "-") for p in json.loads(listing)}
+    return names - NOT_DEPENDENCIES
+
+
+def run(
+    command: list[str], cwd: Path, env: dict[str, str], expect: int = 0, quiet: bool = False
+) -> str:
     """Run `command`, print it with its output, and check its exit code."""
     print(f"$ {shlex.join(command)}", flush=True)
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    if quiet and done.returncode == expect:
+        return done.stdout
     output = (done.stdout + done.stderr).strip()
     for line in output.splitlines()[-15:]:
         print(f"  {line}", flush=True)
@@ -146,6 +195,30 @@ def main() -> int:
             env["PATH"] = f"{work / 'venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
             env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
             run(["pip", "install", "-qq", requirement], context, env)
+            locked = check_lock(LOCK.read_text(encoding="utf-8"))
+            needed = installed(env, context)
+            if locked != needed:
+                raise Mismatch(
+                    f"requirements.lock does not list what {requirement} installs: missing "
+                    f"{sorted(needed - locked)}, extra {sorted(locked - needed)}; run .ci/lock.py"
+                )
+            lock_copy = work / "requirements.lock"
+            shutil.copy2(LOCK, lock_copy)
+            run(
+                [
+                    "pip",
+                    "install",
+                    "-qq",
+                    "--dry-run",
+                    "--ignore-installed",
+                    "--no-deps",
+                    "--require-hashes",
+                    "-r",
+                    str(lock_copy),
+                ],
+                context,
+                env,
+            )
 
             empty = work / "elsewhere"
             empty.mkdir()
@@ -160,7 +233,7 @@ def main() -> int:
             labelled = empty / "my-questions.yaml"
             labelled.write_text(OPERATOR_QUESTIONS, encoding="utf-8")
             output = run(["coopbot", "eval", labelled.name], empty, env)
-            if not re.search(r"in scope, answered right\s+2/2", output):
+            if not re.search(r"in scope, answered right:?\s+2/2", output, re.IGNORECASE):
                 raise Mismatch("`coopbot eval` of an operator's own file did not answer both")
             output = run(["coopbot", "eval"], empty, env, expect=2)
             if "tests/data/tuning" not in output:

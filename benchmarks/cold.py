@@ -28,10 +28,19 @@ def loaded_memory(knowledge: str) -> None:
 
 
 def cold_start(knowledge: Path, runs: int, progress: Progress) -> dict:
-    """Process start to the first answer of `python -m bot ask`, and resident memory after
-    loading, each the median of `runs` fresh processes."""
+    """Process start to the first answer of `python -m bot ask` and that process's peak memory,
+    and resident memory after loading, each the median of `runs` fresh processes."""
     root = Path(__file__).resolve().parent.parent
-    ask = [sys.executable, "-m", "bot", "--knowledge", str(knowledge), "ask", COLD_QUESTION]
+    # `python -m bot ask`, which reports its own peak resident memory (VmHWM) as it exits: the
+    # kernel's figure for the process itself, not counting what it shared with its parent before
+    # exec, as getrusage and wait4 do.
+    report_peak = (
+        "import atexit, runpy, sys; atexit.register(lambda: print(next(line.split()[1] for line "
+        "in open('/proc/self/status') if line.startswith('VmHWM')), file=sys.stderr)); "
+        f"sys.argv = ['bot', '--knowledge', {str(knowledge)!r}, 'ask', {COLD_QUESTION!r}]; "
+        "runpy.run_module('bot', run_name='__main__')"
+    )
+    ask = [sys.executable, "-c", report_peak]
     probe = [
         sys.executable,
         "-c",
@@ -40,21 +49,25 @@ def cold_start(knowledge: Path, runs: int, progress: Progress) -> dict:
         "import benchmarks.__main__; from benchmarks.cold import loaded_memory; "
         f"loaded_memory({str(knowledge)!r})",
     ]
-    seconds, memory = [], []
+    seconds, memory, peaks = [], [], []
     for run in range(runs):
         progress(f"cold start: run {run + 1} of {runs}")
         start = time.perf_counter()
-        with subprocess.Popen(ask, cwd=root, stdout=subprocess.PIPE, text=True) as process:
-            assert process.stdout is not None
-            first = process.stdout.readline()
-            seconds.append(time.perf_counter() - start)
-            process.stdout.read()
+        process = subprocess.Popen(
+            ask, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        seconds.append(time.perf_counter() - start)
+        _rest, err = process.communicate()
         if process.returncode or not first.strip():
-            raise RuntimeError(f"cold start: {' '.join(ask)} failed")
+            raise RuntimeError(f"cold start: `coopbot ask` failed: {err.strip()[-300:]}")
+        peaks.append(int(err.split()[-1]) / 1024)  # VmHWM, in kB
         output = subprocess.run(probe, cwd=root, capture_output=True, text=True, check=True)
         memory.append(float(output.stdout.split()[-1]))
     return {
         "runs": runs,
         "first_answer_s": round(statistics.median(seconds), 3),
+        "ask_peak_rss_mb": round(statistics.median(peaks), 1),
         "rss_mb": round(statistics.median(memory), 1),
     }

@@ -1,8 +1,13 @@
-"""End to end: the real Telegram Application against the test fake Bot API server on loopback.
+"""End to end: the real Telegram Application against the test fake Bot API server on loopback,
+beside its ceiling, a bare python-telegram-bot echo bot in the same set-up.
 
 The bot runs as `coopbot run` serves it, in a process of its own; the fake server
 (`tests/support/fake_bot_api.py`) and the simulated users share this one. So the figures include
-python-telegram-bot, HTTP and storage: what a user would wait for, less the network.
+python-telegram-bot, HTTP and storage: what a user would wait for, less the network. The echo bot
+(python-telegram-bot's echobot example: one handler replying with the text, the Application's
+own polling) is driven the same way, right before, so `ratio_to_echo` compares the two on the
+same machine in the same minute: what coopbot's matching, durable intake and storage cost over
+the least any python-telegram-bot bot does.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import queue
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +42,23 @@ def serve_bot(settings: Settings) -> None:
     run(build_application(settings, engine, rate_limiter=False), settings, poll_timeout=1)
 
 
+def serve_echo(settings: Settings) -> None:
+    """The ceiling: a bare python-telegram-bot echo bot (its echobot example), polling the same
+    fake with the same one-second long poll."""
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None and message.text:
+            await message.reply_text(message.text)
+
+    assert settings.token is not None
+    app = ApplicationBuilder().token(settings.token).base_url(f"{settings.api_url}/bot").build()
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.run_polling(timeout=1, allowed_updates=[Update.MESSAGE])
+
+
 def _cpu_seconds(pid: int) -> float | None:
     """User plus system CPU time of a process (Linux), for the bot's cost per update."""
     try:
@@ -48,27 +71,43 @@ def _cpu_seconds(pid: int) -> float | None:
 def end_to_end(
     knowledge: Path, users: int, per_user: int, questions: list[str], progress: Progress
 ) -> dict:
-    """N users asking at once, each asking its next question when the last one is answered.
+    """N users asking at once, each asking its next question when the last one is answered: the
+    echo bot first, then coopbot, each against a fake of its own; coopbot's figures, with the
+    echo bot's under "echo" and coopbot's throughput as a share of it."""
+    ceiling = _one_bot(serve_echo, "echo bot", knowledge, users, per_user, questions, progress)
+    figures = _one_bot(serve_bot, "coopbot", knowledge, users, per_user, questions, progress)
+    figures["echo"] = ceiling
+    figures["ratio_to_echo"] = round(figures["updates_per_s"] / ceiling["updates_per_s"], 3)
+    return figures
 
-    Latency runs from the moment a user's update is queued at the fake server to the moment the
-    server receives the bot's reply. The fake server and the users share this process; the bot
-    runs in another, as it would in production.
-    """
+
+def _one_bot(
+    target: Callable[[Settings], None],
+    name: str,
+    knowledge: Path,
+    users: int,
+    per_user: int,
+    questions: list[str],
+    progress: Progress,
+) -> dict:
+    """Latency runs from the moment a user's update is queued at the fake server to the moment
+    the server receives the bot's reply. The fake server and the users share this process; the
+    bot runs in another, as it would in production."""
     # Imported here, not at the top: the bot's process and the scale workers need none of it.
     from tests.support.fake_bot_api import FakeBotApi
 
-    progress(f"end to end: starting the bot for {users} users")
+    progress(f"end to end: starting the {name} for {users} users")
     with tempfile.TemporaryDirectory(prefix="coopbot-bench-") as folder, FakeBotApi() as api:
         settings = Settings(
             token=BENCH_TOKEN,
             api_url=api.root,
             knowledge=knowledge,
             db_path=Path(folder) / "bench.db",
-            user_hash_key=b"bench",
+            user_hash_key=b"bench-key-not-secret-0123456789ab",
             flood_limit=1_000_000,  # the flood gate would slow the simulated users, not the bot
         )
         bot = multiprocessing.get_context("spawn").Process(
-            target=serve_bot, args=(settings,), daemon=True
+            target=target, args=(settings,), daemon=True
         )
         bot.start()
         try:

@@ -49,10 +49,18 @@ def targets(result: dict) -> list[dict]:
         rate = e2e["updates_per_s"]
         checks.append(("end to end >= 300 updates/s", rate, rate >= 300))
         checks.append(("end to end p99 < 50 ms", e2e["p99_ms"], e2e["p99_ms"] < 50))
+    if "ratio_to_echo" in e2e:
+        ratio = e2e["ratio_to_echo"]
+        checks.append(("end to end >= 0.8 of the echo bot's", ratio, ratio >= 0.8))
     cold = result.get("cold_start")
     if cold:
         checks.append(("cold start < 1 s", cold["first_answer_s"], cold["first_answer_s"] < 1))
         checks.append(("resident memory < 120 MB", cold["rss_mb"], cold["rss_mb"] < 120))
+        if "ask_peak_rss_mb" in cold:
+            first = cold["first_answer_s"]
+            checks.append(("coopbot ask: first answer <= 0.3 s", first, first <= 0.3))
+            peak = cold["ask_peak_rss_mb"]
+            checks.append(("coopbot ask: peak memory <= 45 MB", peak, peak <= 45))
     return [{"target": name, "value": value, "met": met} for name, value, met in checks]
 
 
@@ -119,12 +127,20 @@ def format_table(result: dict) -> str:
             f"p99 {e2e['p99_ms']:.1f} ms, bot CPU {_cell(e2e, 'bot_cpu_ms_per_update', '.2f')} "
             f"ms per update, {e2e['rejected_calls']} calls rejected"
         )
+        echo = e2e.get("echo")
+        if echo is not None:
+            lines.append(
+                f"  ceiling, a bare python-telegram-bot echo bot: {echo['updates_per_s']:.0f} "
+                f"updates/s, reply p50 {echo['p50_ms']:.1f} ms, p99 {echo['p99_ms']:.1f} ms; "
+                f"coopbot reaches {e2e['ratio_to_echo']:.2f} of it"
+            )
     cold = result.get("cold_start")
     if cold is not None:
         lines += [
             "",
-            f"Cold start (median of {cold['runs']}): first answer after "
-            f"{cold['first_answer_s']:.2f} s; resident memory {cold['rss_mb']:.0f} MB",
+            f"Cold start (median of {cold['runs']}): `coopbot ask` answers after "
+            f"{cold['first_answer_s']:.2f} s, peak memory {_cell(cold, 'ask_peak_rss_mb', '.0f')} "
+            f"MB; resident memory after loading {cold['rss_mb']:.0f} MB",
         ]
     if result["targets"]:
         lines += ["", "Targets"]

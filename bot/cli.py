@@ -263,15 +263,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.storage import StorageError
     from bot.telegram.app import build_application, run
+    from bot.telegram.intake import TokenRejected
     from bot.telegram.logs import configure_logging, redact
 
     configure_logging(settings.log_level)
     app = build_application(settings, Engine.load(settings.knowledge))
     try:
         run(app, settings)
-    except InvalidToken:  # its message quotes the token, so it is never printed
+    except (InvalidToken, TokenRejected):  # its message quotes the token: never printed
         print(
-            f"coopbot run: the Bot API server at {settings.api_url} rejected TELEGRAM_BOT_TOKEN",
+            f"coopbot run: the Bot API server at {settings.api_url} rejected TELEGRAM_BOT_TOKEN "
+            "(401: revoked or wrong); stopped",
             file=sys.stderr,
         )
         return EXIT_USAGE

@@ -20,6 +20,9 @@ TELEGRAM_API_ROOT = "https://api.telegram.org"
 _TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,60}$")
 # What Telegram accepts as a webhook secret_token (sent back in X-Telegram-Bot-Api-Secret-Token).
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+#: Shortest COOPBOT_USER_HASH_KEY accepted: 32 characters (`openssl rand -hex 32` gives 64). A
+#: short key can be found by trying, and with it every user id behind the hashes.
+MIN_HASH_KEY_CHARS = 32
 
 
 class ConfigError(ValueError):
@@ -69,6 +72,23 @@ def _admin_ids(raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+def _hash_key(raw: str | None) -> bytes | None:
+    """COOPBOT_USER_HASH_KEY: unset means a key generated and kept in the database (README,
+    Privacy); set, it must be a real key. A blank one is an error, never a quiet fallback to the
+    generated key: whoever set it meant to keep the key out of the database."""
+    if raw is None:
+        return None
+    key = raw.strip()
+    if len(key) < MIN_HASH_KEY_CHARS:
+        problem = "is blank" if not key else f"has {len(key)} characters"
+        raise ConfigError(
+            f"COOPBOT_USER_HASH_KEY {problem}; it needs at least {MIN_HASH_KEY_CHARS} "
+            "(make one with `openssl rand -hex 32`), or leave it unset for a key kept in the "
+            "database"
+        )
+    return key.encode()
+
+
 def _log_level(raw: str) -> str:
     level = raw.strip().upper() or "INFO"
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
@@ -97,7 +117,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
-        key = env.get("COOPBOT_USER_HASH_KEY", "").strip()
+        key = _hash_key(env.get("COOPBOT_USER_HASH_KEY"))
         return cls(
             token=bot_token(env),
             api_url=(env.get("TELEGRAM_API_URL", "").strip() or TELEGRAM_API_ROOT).rstrip("/"),
@@ -109,7 +129,7 @@ class Settings:
             db_path=Path(env["COOPBOT_DB"]) if env.get("COOPBOT_DB") else default_db_path(env),
             database_url=env.get("COOPBOT_DATABASE_URL", "").strip() or None,
             admin_ids=_admin_ids(env.get("ADMIN_USER_IDS", "")),
-            user_hash_key=key.encode() if key else None,
+            user_hash_key=key,
             retention_days=_int(env, "COOPBOT_RETENTION_DAYS", 180, 1, 36500),
             flood_limit=_int(env, "COOPBOT_FLOOD_LIMIT", 20, 1, 10000),
             log_level=_log_level(env.get("LOG_LEVEL", "")),

@@ -249,6 +249,7 @@ def test_cold_start_measures_a_real_process() -> None:
     figures = cold.cold_start(FIXTURE_KB, runs=1, progress=measure.Progress(False))
     assert figures["runs"] == 1
     assert figures["first_answer_s"] > 0 and figures["rss_mb"] > 0
+    assert 10 < figures["ask_peak_rss_mb"] < 1000  # a Python process's, in MB
 
 
 def test_end_to_end_against_the_fake_bot_api() -> None:
@@ -258,3 +259,6 @@ def test_end_to_end_against_the_fake_bot_api() -> None:
     assert figures["rejected_calls"] == 0
     assert figures["updates_per_s"] > 0
     assert set(figures) >= LATENCY and set(figures["one_user"]) >= LATENCY
+    echo = figures["echo"]  # the ceiling, measured the same way
+    assert echo["updates"] == 4 and echo["rejected_calls"] == 0
+    assert figures["ratio_to_echo"] == round(figures["updates_per_s"] / echo["updates_per_s"], 3)

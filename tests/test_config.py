@@ -10,6 +10,7 @@ from bot.config import TELEGRAM_API_ROOT, ConfigError, Settings, check_token, kn
 from bot.knowledge import built_in_path
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+HASH_KEY = "5f0c3e9a1b7d4c2e8a6f0b3d9c1e7a4f"  # 32 characters, as `openssl rand -hex 16` gives
 
 
 def test_defaults_with_an_empty_environment(tmp_path: Path) -> None:
@@ -54,7 +55,7 @@ def test_values_are_read_and_trimmed(tmp_path: Path) -> None:
             "PORT": " 8443 ",
             "COOPBOT_KNOWLEDGE": str(tmp_path),
             "COOPBOT_DB": str(tmp_path / "x.db"),
-            "COOPBOT_USER_HASH_KEY": "k3y",
+            "COOPBOT_USER_HASH_KEY": f" {HASH_KEY} ",
             "COOPBOT_RETENTION_DAYS": "30",
             "LOG_LEVEL": "debug",
         }
@@ -64,7 +65,7 @@ def test_values_are_read_and_trimmed(tmp_path: Path) -> None:
     assert settings.port == 8443
     assert settings.knowledge == tmp_path
     assert settings.db_path == tmp_path / "x.db"
-    assert settings.user_hash_key == b"k3y"
+    assert settings.user_hash_key == HASH_KEY.encode()
     assert settings.retention_days == 30
     assert settings.log_level == "DEBUG"
 
@@ -125,3 +126,25 @@ def test_knowledge_path_follows_coopbot_knowledge(fixture_kb_path: Path) -> None
 def test_knowledge_path_defaults_to_the_built_in_knowledge_base() -> None:
     assert knowledge_path({}) == built_in_path()
     assert (built_in_path() / "meta.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("", "is blank"),
+        ("   ", "is blank"),
+        ("k3y-s3cret", "has 10 characters"),
+        ("x" * 31, "has 31"),
+    ],
+)
+def test_a_hash_key_set_blank_or_short_is_refused_without_echoing_it(
+    raw: str, problem: str
+) -> None:
+    with pytest.raises(ConfigError, match=f"COOPBOT_USER_HASH_KEY {problem}") as refused:
+        Settings.from_env({"COOPBOT_USER_HASH_KEY": raw})
+    assert "at least 32" in str(refused.value)
+    assert raw.strip() == "" or raw not in str(refused.value)
+
+
+def test_an_unset_hash_key_means_the_key_kept_in_the_database() -> None:
+    assert Settings.from_env({}).user_hash_key is None

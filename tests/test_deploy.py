@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from bot.telegram.app import CLOSE_SECONDS, DRAIN_SECONDS
+
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 
 
@@ -65,3 +67,20 @@ def test_load_balancer_sends_the_webhook_path_to_every_replica(
 
 def test_load_balancer_checks_each_replicas_healthz(caddyfile: str) -> None:
     assert re.search(r"^\s*health_uri /healthz$", caddyfile, re.MULTILINE)
+
+
+def test_the_load_balancer_refuses_large_bodies_and_slow_clients(caddyfile: str) -> None:
+    body = re.search(r"request_body \{\s*max_size (\S+)\s*\}", caddyfile)
+    assert body is not None and body[1] == "1MB"  # bot/telegram/webhook.py's MAX_BODY_BYTES
+    for timeout in ("read_header", "read_body", "idle"):
+        assert re.search(rf"^\s*{timeout} \d+s$", caddyfile, re.MULTILINE), timeout
+    assert re.search(r"^\s*max_conns_per_host \d+$", caddyfile, re.MULTILINE)
+
+
+def test_each_replica_has_a_memory_limit_and_time_to_stop(services: dict[str, dict]) -> None:
+    bots = [s for s in services.values() if s.get("image") == "coopbot:local"]
+    for service in bots:
+        assert service["mem_limit"] == "256m"
+        seconds = int(service["stop_grace_period"].removesuffix("s"))
+        assert seconds > DRAIN_SECONDS + CLOSE_SECONDS * 2  # drain, then the database closed
+    assert all("mem_limit" in service for service in services.values())

@@ -3,16 +3,22 @@ answers its own question and the database opens."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-import bot.health
 from bot.cli import EXIT_OK, EXIT_PROBLEMS, main
-from bot.knowledge import KnowledgeBase
-from bot.matcher import Matcher, Thresholds
+from bot.engine import Engine
+from bot.health import Heartbeat, write_heartbeat
+from bot.outcome import Outcome
+from bot.text import Lang
 from tests.support.postgres_server import fresh_schema, server_url
+from tests.support.running_bot import RunningBot
 
 SETTINGS = ["COOPBOT_DB", "COOPBOT_DATABASE_URL", "COOPBOT_KNOWLEDGE", "COOPBOT_USER_HASH_KEY"]
 
@@ -74,13 +80,13 @@ def test_healthy_installation_says_ok_in_one_line(health: Health, tmp_path: Path
     assert str(tmp_path / "data" / "coopbot.db") in line
 
 
-def test_health_fails_when_the_matcher_answers_nothing(
+def test_health_fails_when_the_bot_would_not_answer_its_probe_question(
     failing_health: FailingHealth, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def never_sure(kb: KnowledgeBase) -> Matcher:
-        return Matcher(kb, Thresholds(answer=10.0))
+    def declines(self: Engine, question: str, lang: Lang | None = None, **_: object) -> Outcome:
+        return Outcome("decline", question, lang or "en", 0.0, ())
 
-    monkeypatch.setattr(bot.health, "Matcher", never_sure)
+    monkeypatch.setattr(Engine, "ask", declines)
     line = failing_health()
     assert line.startswith("coopbot health: FAIL: ")
     assert "should be answered by chongqing-overview" in line
@@ -118,3 +124,131 @@ def test_health_opens_postgresql_when_a_database_url_is_set(
     code, [line] = health(COOPBOT_DATABASE_URL=postgres_url)
     assert code == EXIT_OK
     assert "database postgresql://" in line
+
+
+# --- the running bot's heartbeat ---------------------------------------------------------------------
+
+
+def beat(**changes: object) -> Heartbeat:
+    now = time.time()
+    fields: dict[str, Any] = {
+        "pid": 4321,
+        "mode": "polling",
+        "beat": now,
+        "started": now - 100,
+        "poll_timeout": 10.0,
+        "received": now - 1,
+        "written": now - 2,
+        "failing_since": None,
+        "error": "",
+        "waiting": 0,
+        "oldest": None,
+        "memory_only": 0,
+        "entries": 3,
+    }
+    return Heartbeat(**{**fields, **changes})
+
+
+@pytest.fixture
+def heartbeat_file(tmp_path: Path) -> Callable[..., None]:
+    """Write the heartbeat the bot would, beside the test's database."""
+
+    def write(**changes: object) -> None:
+        path = tmp_path / "data" / "coopbot.db.heartbeat"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_heartbeat(path, beat(**changes))
+
+    return write
+
+
+def test_health_reads_a_serving_bots_heartbeat(
+    health: Health, heartbeat_file: Callable[..., None], tmp_path: Path
+) -> None:
+    heartbeat_file()
+    code, [line] = health()
+    assert code == EXIT_OK
+    assert "bot serving (polling, pid 4321): last getUpdates 1.0 s ago" in line
+    assert not (tmp_path / "data" / "coopbot.db").exists()  # the database was not even opened
+
+
+#: Times as seconds before the check, so they hold whenever the test runs.
+AGO = ("beat", "received", "started", "failing_since", "oldest")
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"beat": 60}, "it is stopped or stuck"),
+        ({"received": 300}, "polling has stopped"),
+        ({"received": None, "started": 300}, "polling has stopped"),
+        (
+            {"failing_since": 30, "error": "coopbot.db: the disk is full"},
+            "the database cannot be written (for 30 s): coopbot.db: the disk is full",
+        ),
+        ({"waiting": 7, "oldest": 120}, "7 update(s) waiting, the oldest for 120 s"),
+    ],
+    ids=["stale", "polling-stopped", "never-polled", "database-failing", "unserved"],
+)
+def test_health_fails_on_what_the_heartbeat_tells(
+    failing_health: FailingHealth,
+    heartbeat_file: Callable[..., None],
+    changes: dict[str, Any],
+    problem: str,
+) -> None:
+    now = time.time()
+    heartbeat_file(**{k: now - v if k in AGO and v is not None else v for k, v in changes.items()})
+    assert problem in failing_health()
+
+
+def test_a_webhook_bot_is_not_unhealthy_for_want_of_deliveries(
+    health: Health, heartbeat_file: Callable[..., None]
+) -> None:
+    heartbeat_file(mode="webhook", received=None, started=time.time() - 3600)
+    assert health()[0] == EXIT_OK
+
+
+def test_health_never_creates_the_database(health: Health, tmp_path: Path) -> None:
+    code, [line] = health()
+    assert code == EXIT_OK
+    assert "not created yet" in line
+    assert not (tmp_path / "data").exists()
+
+
+def test_health_neither_waits_for_nor_stalls_a_writer(health: Health, tmp_path: Path) -> None:
+    db = tmp_path / "data" / "coopbot.db"
+    health(COOPBOT_DB=str(db))
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(db, isolation_level=None)) as writer:
+        writer.execute("PRAGMA journal_mode = WAL")
+        writer.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)")
+        writer.execute("INSERT INTO settings VALUES ('schema_version', '2')")
+        writer.execute("BEGIN IMMEDIATE")  # a write in progress, as the bot's
+        writer.execute("INSERT INTO settings VALUES ('other', 'x')")
+        started = time.monotonic()
+        code, [line] = health()
+        assert time.monotonic() - started < 1.5
+        writer.execute("COMMIT")  # not stalled: the check took no lock
+    assert code == EXIT_OK
+    assert "reads (schema version 2)" in line
+
+
+def test_health_on_postgresql_creates_no_schema(health: Health, postgres_url: str) -> None:
+    import psycopg
+
+    code, [line] = health(COOPBOT_DATABASE_URL=postgres_url)
+    assert code == EXIT_OK
+    assert "schema version none yet" in line
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT to_regclass('settings')").fetchone() == (None,)
+
+
+def test_health_reads_the_heartbeat_of_the_bot_running_here(
+    start_bot: Callable[..., RunningBot], health: Health, tmp_path: Path
+) -> None:
+    bot = start_bot(db_path=tmp_path / "data" / "coopbot.db")
+    bot.say("What is CEPA?")
+    code, [line] = health()
+    assert code == EXIT_OK
+    assert "bot serving (polling" in line
+    bot.stop()
+    assert not (tmp_path / "data" / "coopbot.db.heartbeat").exists()  # gone with the bot

@@ -36,6 +36,7 @@ from bot.storage import (
     open_storage,
     schema,
 )
+from bot.storage.base import BackEnd
 from bot.storage.schema import MIGRATIONS, Migration
 from tests.support.postgres_server import (
     fresh_schema,
@@ -689,6 +690,93 @@ async def test_failed_step_is_undone_whole_and_the_steps_before_it_kept(
     assert settings_of(version_1)["schema_version"] == str(NEXT)
     assert sorted(rows["answer_count"]) == [("cepa", 3, None), ("gba-youth", 1, None)]
     assert [len(row) for row in rows["declined"]] == [3]  # no column `source`
+
+
+# --- the inbox (migration 2): updates kept from arrival to answer, both back ends ------------------
+
+
+def updates(*ids: int) -> list[tuple[int, str]]:
+    return [(i, f'{{"update_id": {i}, "message": {{"text": "question {i}"}}}}') for i in ids]
+
+
+async def test_inbox_keeps_updates_until_they_are_handled(storage: BackEnd) -> None:
+    assert await storage.inbox_add("host-a", updates(3, 1, 2)) == set()
+    await storage.inbox_done([2])
+    pending = await storage.inbox_pending("host-a", 10)
+    assert [uid for uid, _ in pending] == [1, 3]  # oldest first
+    assert "question 1" in pending[0][1]
+
+
+async def test_inbox_recognises_a_replay_of_a_handled_update(storage: BackEnd) -> None:
+    await storage.inbox_add("host-a", updates(1, 2))
+    await storage.inbox_done([1])
+    # Telegram sends 1 and 2 again (the offset was never confirmed): 1 was answered.
+    assert await storage.inbox_add("host-a", updates(1, 2, 3)) == {1}
+    assert [uid for uid, _ in await storage.inbox_pending("host-a", 10)] == [2, 3]
+
+
+async def test_a_handled_update_keeps_no_text(storage: BackEnd, backend: Backend) -> None:
+    await storage.inbox_add("host-a", updates(7))
+    await storage.inbox_done([7])
+    with backend.connection() as conn:
+        assert conn.execute("SELECT body FROM inbox").fetchall() == [("",)]
+
+
+async def test_inbox_gives_each_process_its_own_and_stale_ones_to_anyone(
+    storage: BackEnd, clock: FakeClock
+) -> None:
+    await storage.inbox_add("host-a", updates(1))
+    clock.now = NOW + timedelta(minutes=5)
+    await storage.inbox_add("host-b", updates(2))
+    assert [u for u, _ in await storage.inbox_pending("host-b", 10)] == [2]
+    taken = await storage.inbox_pending("host-b", 10, stale_after=timedelta(minutes=2))
+    assert [u for u, _ in taken] == [1, 2]  # host-a's, left for 5 minutes, taken over
+    assert await storage.inbox_pending("host-a", 10) == []
+
+
+async def test_purge_forgets_handled_updates_after_a_day_and_keeps_pending_ones(
+    storage: BackEnd, clock: FakeClock
+) -> None:
+    await storage.inbox_add("host-a", updates(1, 2))
+    await storage.inbox_done([1])
+    clock.now = NOW + timedelta(days=2)
+    await storage.purge(180)
+    assert await storage.inbox_add("host-a", updates(1)) == set()  # forgotten: new again
+    assert [u for u, _ in await storage.inbox_pending("host-a", 10)] == [1, 2]
+
+
+async def test_writes_gathered_from_several_calls_go_in_one_transaction(
+    storage: BackEnd,
+) -> None:
+    statements = [
+        *storage.statements("set_language", USER, "zh-Hans"),
+        *storage.statements("count_answer", "cepa"),
+        *storage.statements("count_answer", "cepa"),
+    ]
+    await storage.write_behind("writing 3 changes", statements)
+    assert await storage.get_language(USER) == "zh-Hans"
+    assert (await storage.stats()).top_answers == [("cepa", 2)]
+
+
+async def test_probe_writes_and_fails_on_a_database_that_cannot_be_written(
+    backend: Backend,
+) -> None:
+    opened = await backend.open(KEY)
+    await opened.probe("host-a")
+    backend.execute("DROP TABLE settings")
+    with pytest.raises(StorageError, match="checking the database is writable failed"):
+        await opened.probe("host-a")
+
+
+async def test_sqlite_probe_notices_the_file_was_deleted(tmp_path: Path) -> None:
+    path = tmp_path / "coopbot.db"
+    opened = await SQLiteStorage.open(path, KEY)
+    try:
+        path.unlink()
+        with pytest.raises(StorageError, match="the database file is gone"):
+            await opened.probe("host-a")
+    finally:
+        await opened.close()
 
 
 # --- SQLite only: the file -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.data import CEPA_ANSWER
 from tests.support.doubles import FailingStorage
 from tests.support.fake_bot_api import Call
 from tests.support.running_bot import TELEGRAM_ADMIN_ID, RunningBot, button_data
@@ -153,7 +154,7 @@ def test_a_5000_character_message_gets_an_answer_within_telegrams_limit(
 ) -> None:
     question = ("What is CEPA? " * 400)[:5000]
     call = telegram_bot.say(question)
-    assert call.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
+    assert call.params["text"].startswith(CEPA_ANSWER)
     assert len(call.params["text"]) <= 4096
 
 
@@ -211,7 +212,7 @@ def test_a_storage_failure_is_logged_and_the_user_still_gets_the_answer(
     failing_storage_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     answer = failing_storage_bot.say("What is CEPA?")
-    assert answer.params["text"].startswith("<b>What is CEPA?</b>\nCEPA is")
+    assert answer.params["text"].startswith(CEPA_ANSWER)
     assert write_failure_logged(failing_storage_bot, caplog)
 
 

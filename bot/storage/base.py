@@ -80,6 +80,26 @@ _PURGE_COMMENTS = "DELETE FROM feedback_comment WHERE written_at < ?"
 _RECENT_COMMENTS = "SELECT entry_id, text, written_at FROM feedback_comment ORDER BY written_at DESC, id DESC LIMIT ?"
 _FORGET_LANGUAGE = "DELETE FROM user_language WHERE user_hash = ?"
 _FORGET_FEEDBACK = "DELETE FROM feedback WHERE user_hash = ?"
+# The inbox (bot/storage/schema.py, migration 2): updates kept from their arrival to their answer.
+_INBOX_ADD = (
+    "INSERT INTO inbox (update_id, body, owner, received_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (update_id) DO NOTHING"
+)
+# A handled update keeps only its id and time, so a replay is recognised; the text goes at once.
+_INBOX_DONE = "UPDATE inbox SET done_at = ?, body = '' WHERE update_id = ? AND done_at IS NULL"
+_INBOX_CLAIM = "UPDATE inbox SET owner = ? WHERE done_at IS NULL AND owner <> ? AND received_at < ?"
+_INBOX_PENDING = (
+    "SELECT update_id, body FROM inbox WHERE done_at IS NULL AND owner = ? "
+    "ORDER BY update_id LIMIT ?"
+)
+_INBOX_PURGE = "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?"
+_HEARTBEAT = (
+    "INSERT INTO settings (key, value) VALUES (?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+#: Handled updates are remembered this long, so Telegram's replays of them are recognised:
+#: Telegram keeps an unconfirmed update for 24 hours.
+INBOX_KEEP = timedelta(hours=26)
 
 #: One SQL statement with its parameters.
 Statement = tuple[str, tuple[object, ...]]
@@ -167,6 +187,11 @@ class BackEnd(ABC):
         self._clock = clock
         self._closed = False
 
+    @property
+    def name(self) -> str:
+        """The file or database, as messages name it (never a password)."""
+        return self._name
+
     @abstractmethod
     async def _write(self, action: str, *statements: Statement) -> int:
         """Run `statements` in one transaction; the number of rows they changed."""
@@ -174,6 +199,12 @@ class BackEnd(ABC):
     @abstractmethod
     async def _read(self, action: str, *queries: Statement) -> list[Rows]:
         """The rows of each of `queries`, all from the same snapshot."""
+
+    @abstractmethod
+    async def _write_then_read(
+        self, action: str, statements: list[Statement], query: Statement
+    ) -> Rows:
+        """Run `statements`, then `query`, in one write transaction; the query's rows."""
 
     @abstractmethod
     async def _release(self) -> None:
@@ -186,29 +217,105 @@ class BackEnd(ABC):
 
     async def set_language(self, user_id: int, lang: str) -> None:
         """Remember the user's language choice, replacing any earlier one."""
-        row = (self._hash(user_id), lang, self._now())
-        await self._write("saving the language", (_SET_LANGUAGE, row))
+        await self._write("saving the language", *self.statements("set_language", user_id, lang))
 
     async def add_feedback(self, user_id: int, entry_id: str, up: bool) -> None:
         """Record a vote on an entry; a user's new vote on the same entry replaces the old one,
         so pressing the button twice (or on two replicas) does not count twice."""
-        row = (self._hash(user_id), entry_id, int(up), self._now())
-        await self._write("saving feedback", (_ADD_FEEDBACK, row))
+        statements = self.statements("add_feedback", user_id, entry_id, up)
+        await self._write("saving feedback", *statements)
 
     async def add_declined(self, text: str) -> None:
         """Keep a question the bot declined, cut to MAX_DECLINED_CHARS and linked to no user."""
-        row = (_storable_text(text), self._now())
-        await self._write("saving a declined question", (_ADD_DECLINED, row))
+        await self._write("saving a declined question", *self.statements("add_declined", text))
 
     async def add_feedback_comment(self, entry_id: str, text: str) -> None:
         """Keep what a user was looking for when an entry did not help, with the entry, cut to
         MAX_DECLINED_CHARS and linked to no user."""
-        row = (entry_id, _storable_text(text), self._now())
-        await self._write("saving a comment", (_ADD_COMMENT, row))
+        statements = self.statements("add_feedback_comment", entry_id, text)
+        await self._write("saving a comment", *statements)
 
     async def count_answer(self, entry_id: str) -> None:
         """Add one to the number of times the entry was given as an answer."""
-        await self._write("counting an answer", (_COUNT_ANSWER, (entry_id,)))
+        await self._write("counting an answer", *self.statements("count_answer", entry_id))
+
+    def statements(self, call: str, *args: Any) -> list[Statement]:
+        """The statements of the write `call` (a method's name) with its arguments, so a caller
+        can gather the writes of many calls into one transaction (`write_behind`).
+
+        Rows are keyed and timed now, when the call is made, not when the batch is written.
+        """
+        if call == "set_language":
+            user_id, lang = args
+            return [(_SET_LANGUAGE, (self._hash(user_id), lang, self._now()))]
+        if call == "add_feedback":
+            user_id, entry_id, up = args
+            return [(_ADD_FEEDBACK, (self._hash(user_id), entry_id, int(up), self._now()))]
+        if call == "add_declined":
+            (text,) = args
+            return [(_ADD_DECLINED, (_storable_text(text), self._now()))]
+        if call == "add_feedback_comment":
+            entry_id, text = args
+            return [(_ADD_COMMENT, (entry_id, _storable_text(text), self._now()))]
+        if call == "count_answer":
+            (entry_id,) = args
+            return [(_COUNT_ANSWER, (entry_id,))]
+        if call == "forget_user":
+            (user_id,) = args
+            user = (self._hash(user_id),)
+            return [(_FORGET_LANGUAGE, user), (_FORGET_FEEDBACK, user)]
+        if call == "inbox_done":
+            (update_ids,) = args
+            now = self._now()
+            return [(_INBOX_DONE, (now, update_id)) for update_id in update_ids]
+        raise ValueError(f"no such write: {call}")
+
+    async def write_behind(self, action: str, statements: list[Statement]) -> int:
+        """Run statements gathered from several calls in one transaction."""
+        return await self._write(action, *statements)
+
+    # --- the inbox: updates from their arrival to their answer (README, "Never lose a question")
+
+    async def inbox_add(self, owner: str, updates: list[tuple[int, str]]) -> set[int]:
+        """Keep received updates, (update_id, JSON) pairs, in one transaction, before they are
+        confirmed to Telegram; return the ids of those already handled (replays), which must
+        not be answered again. An update already kept and not yet handled is left as it is.
+        `owner` names the process that will handle them (`inbox_pending`)."""
+        if not updates:
+            return set()
+        now = self._now()
+        rows = [(_INBOX_ADD, (uid, body, owner, now)) for uid, body in updates]
+        marks = ",".join("?" * len(updates))
+        query = f"SELECT update_id FROM inbox WHERE done_at IS NOT NULL AND update_id IN ({marks})"
+        found = await self._write_then_read(
+            "keeping received updates", rows, (query, tuple(uid for uid, _ in updates))
+        )
+        return {int(uid) for (uid,) in found}
+
+    async def inbox_done(self, update_ids: list[int]) -> None:
+        """Mark updates handled: their text is dropped, their id kept for INBOX_KEEP."""
+        if update_ids:
+            statements = self.statements("inbox_done", update_ids)
+            await self._write("marking updates handled", *statements)
+
+    async def inbox_pending(
+        self, owner: str, limit: int, stale_after: timedelta | None = None
+    ) -> list[tuple[int, str]]:
+        """Updates kept for `owner` and not handled yet, oldest first: what a process finishes
+        after a restart. With `stale_after`, those any other process received longer ago are
+        taken over first (a replica that stopped for good leaves its updates to the others)."""
+        if stale_after is not None:
+            cutoff = _iso(self._clock() - stale_after)
+            await self._write("taking over updates", (_INBOX_CLAIM, (owner, owner, cutoff)))
+        [rows] = await self._read("reading kept updates", (_INBOX_PENDING, (owner, limit)))
+        return [(int(uid), str(body)) for uid, body in rows]
+
+    async def probe(self, owner: str) -> None:
+        """A small real write, so a database that can no longer be written (disk full, file
+        deleted, read-only) shows in the health check even when no user is writing."""
+        await self._write(
+            "checking the database is writable", (_HEARTBEAT, (f"alive:{owner}", self._now()))
+        )
 
     async def stats(self, limit: int = 10) -> Stats:
         """Summary for operators; each list holds at most `limit` items."""
@@ -238,17 +345,18 @@ class BackEnd(ABC):
         if older_than_days < 0:
             raise ValueError(f"older_than_days must be 0 or more, not {older_than_days}")
         cutoff = (_iso(self._clock() - timedelta(days=older_than_days)),)
+        handled = (_iso(self._clock() - INBOX_KEEP),)
         return await self._write(
             "purging old rows",
             (_PURGE_DECLINED, cutoff),
             (_PURGE_FEEDBACK, cutoff),
             (_PURGE_COMMENTS, cutoff),
+            (_INBOX_PURGE, handled),
         )
 
     async def forget_user(self, user_id: int) -> None:
         """Delete everything keyed by the user: their language choice and their votes."""
-        user = (self._hash(user_id),)
-        await self._write("forgetting a user", (_FORGET_LANGUAGE, user), (_FORGET_FEEDBACK, user))
+        await self._write("forgetting a user", *self.statements("forget_user", user_id))
 
     async def close(self) -> None:
         """Release the database once the calls already made are done.

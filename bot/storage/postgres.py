@@ -53,6 +53,10 @@ from bot.storage.schema import POSTGRES, next_migration
 DEFAULT_CONNECT_TIMEOUT = 10
 #: Connections per process: writes are single short statements, so a few serve 64 updates at once.
 DEFAULT_POOL_SIZE = 4
+#: Seconds a call waits for a free connection of the pool, and the server may spend on one
+#: statement, once the bot runs: the bot's own deadlines (bot/storage/guarded.py) are shorter
+#: still, so these only bound what a call abandoned by them keeps holding.
+CALL_TIMEOUT = 5.0
 #: Key of the advisory lock that makes replicas migrate the schema one at a time ("coop").
 _SCHEMA_LOCK = 0x636F6F70
 
@@ -125,6 +129,7 @@ class PostgresStorage(BackEnd):
 
         async def configure(new: Connection) -> None:
             await _set_lock_timeout(new, busy_timeout)
+            await new.execute(f"SET statement_timeout = {round(CALL_TIMEOUT * 1000)}")
 
         pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             url,
@@ -134,7 +139,7 @@ class PostgresStorage(BackEnd):
             open=False,
             configure=configure,
             check=AsyncConnectionPool.check_connection,
-            timeout=busy_timeout + connect_timeout,
+            timeout=CALL_TIMEOUT,
             name="coopbot",
         )
         try:
@@ -161,6 +166,21 @@ class PostgresStorage(BackEnd):
                 changed += (await conn.execute(_pg(sql), params)).rowcount
             return changed
 
+        return await self._run(action, write)
+
+    async def _write_then_read(
+        self, action: str, statements: list[Statement], query: Statement
+    ) -> Rows:
+        async def write(conn: Connection) -> Rows:
+            async with conn.cursor() as cursor:
+                await cursor.executemany(
+                    _pg(statements[0][0]), [params for _sql, params in statements]
+                )
+                await cursor.execute(_pg(query[0]), query[1])
+                return await cursor.fetchall()
+
+        if len({sql for sql, _params in statements}) != 1:
+            raise ValueError("_write_then_read takes statements of one SQL text")
         return await self._run(action, write)
 
     async def _read(self, action: str, *queries: Statement) -> list[Rows]:

@@ -7,7 +7,13 @@ Layout (``settings.schema_version`` says which migration a database has reached)
     feedback       (user_hash, entry_id, up, voted_at, PRIMARY KEY (user_hash, entry_id))
     declined       (id PRIMARY KEY, text, asked_at)          -- not linked to any user
     answer_count   (entry_id PRIMARY KEY, count)
-    feedback_comment (id PRIMARY KEY, entry_id, text, written_at)  -- not linked to any user
+    inbox          (update_id PRIMARY KEY, body, owner, received_at, done_at)  -- migration 2
+    feedback_comment (id PRIMARY KEY, entry_id, text, written_at)  -- migration 3, no user
+
+The inbox holds each update Telegram sent from its arrival (written before Telegram is told it
+was received) to its answer (``done_at`` set, the body emptied); ``owner`` names the process
+that received it, so a replica finishes its own updates after a restart. Handled rows are kept
+a day, long enough to recognise Telegram's replays, then purged.
 
 Times are UTC ISO 8601 text with whole seconds (``2025-01-31T12:00:00+00:00``), so they compare
 and sort correctly as text and stay readable in the ``sqlite3`` shell. Keys and times sort byte by
@@ -30,7 +36,7 @@ is refused, as this bot may not understand its tables.
 Adding a migration: append a step with the next number; never edit a step that has shipped, as
 databases have already run it. To keep when an entry was first given as an answer::
 
-    Migration(2, ("ALTER TABLE answer_count ADD COLUMN first_answered_at {sortable_text}",)),
+    Migration(3, ("ALTER TABLE answer_count ADD COLUMN first_answered_at {sortable_text}",)),
 
 then use the column in `BackEnd`'s statements (bot/storage/base.py). SCHEMA_VERSION follows the
 list. A new column must be nullable or have a default, as the rows already there get it too;
@@ -112,10 +118,24 @@ MIGRATIONS: tuple[Migration, ...] = (
                 count {big_integer} NOT NULL)""",
         ),
     ),
+    Migration(
+        2,
+        (
+            """CREATE TABLE inbox (
+                update_id {big_integer} PRIMARY KEY,
+                body TEXT NOT NULL,
+                owner {sortable_text} NOT NULL,
+                received_at {sortable_text} NOT NULL,
+                done_at {sortable_text})""",
+            # What a start finishes, and the health check counts: the updates not handled yet.
+            "CREATE INDEX inbox_pending ON inbox (owner, update_id) WHERE done_at IS NULL",
+            "CREATE INDEX inbox_done_at ON inbox (done_at) WHERE done_at IS NOT NULL",
+        ),
+    ),
     # What a user was looking for, told after a 👎: kept with the entry for the curators, like a
     # declined question linked to no one.
     Migration(
-        2,
+        3,
         (
             """CREATE TABLE feedback_comment (
                 id {serial_key},

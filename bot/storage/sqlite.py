@@ -57,6 +57,9 @@ class SQLiteStorage(BackEnd):
         """Wrap an open connection; `open` is the way in, as the connection must be made on
         the executor's thread."""
         super().__init__(str(path), hash_key, clock)
+        self._path = path
+        opened = path.stat()
+        self._identity = (opened.st_dev, opened.st_ino)
         self._executor = executor
         self._conn = conn
         self._busy_timeout = busy_timeout
@@ -108,12 +111,37 @@ class SQLiteStorage(BackEnd):
 
         return await self._run(action, write)
 
+    async def _write_then_read(
+        self, action: str, statements: list[Statement], query: Statement
+    ) -> Rows:
+        def write(conn: sqlite3.Connection) -> Rows:
+            with _transaction(conn):
+                conn.executemany(statements[0][0], [params for _sql, params in statements])
+                return conn.execute(*query).fetchall()
+
+        if len({sql for sql, _params in statements}) != 1:
+            raise ValueError("_write_then_read takes statements of one SQL text")
+        return await self._run(action, write)
+
     async def _read(self, action: str, *queries: Statement) -> list[Rows]:
         def read(conn: sqlite3.Connection) -> list[Rows]:
             with _transaction(conn, "DEFERRED"):
                 return [conn.execute(sql, params).fetchall() for sql, params in queries]
 
         return await self._run(action, read)
+
+    async def probe(self, owner: str) -> None:
+        """A real write, after checking that the file is still the one opened: SQLite writes on
+        happily into a file deleted or replaced under it, and every write would then be lost."""
+        try:
+            now = self._path.stat()
+        except OSError as exc:
+            problem = f"the database file is gone ({exc.strerror or exc})"
+            raise failed(self._name, "checking the database is writable", problem) from None
+        if (now.st_dev, now.st_ino) != self._identity:
+            problem = "the database file was replaced since the bot opened it"
+            raise failed(self._name, "checking the database is writable", problem)
+        await super().probe(owner)
 
     async def _run(self, action: str, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` on the connection's thread; SQLite errors become StorageError."""

@@ -1,10 +1,13 @@
 """The Telegram Application, built in one place, and served by long polling or a webhook.
 
-Everything the bot does is wired here: the Bot API address, the rate limiter, the handlers in the
-order they are tried, storage opened at start and closed at stop, the command menu, and the order
-of stopping (intake first, then the updates in progress, then storage). The life cycle is ours
-rather than `run_polling`/`run_webhook`'s so that the webhook server can be our own
-(`bot.telegram.webhook`) and both modes stop the same way.
+Everything the bot does is wired here: the Bot API address and its retries (`retry.py`), the rate
+limiter, the handlers in the order they are tried, storage opened at start (behind its deadlines,
+`bot/storage/guarded.py`) and closed at stop, the durable intake (`intake.py`), the heartbeat the
+health check reads, the command menu, and the order of stopping: intake first, then the updates
+in progress for at most DRAIN_SECONDS (what is left stays in the inbox for the next start), then
+storage. The life cycle is ours rather than `run_polling`/`run_webhook`'s so that updates are kept
+before Telegram is told they arrived, the webhook server can be our own (`webhook.py`), and both
+modes stop the same way.
 """
 
 from __future__ import annotations
@@ -12,11 +15,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
+import time
 from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -29,35 +38,44 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings, check_webhook
 from bot.engine import Engine
-from bot.storage import Storage, StorageError, database_label, open_storage
+from bot.health import HEARTBEAT_INTERVAL, Heartbeat, heartbeat_path, verdict, write_heartbeat
+from bot.storage import StorageError, database_label, open_storage
+from bot.storage.guarded import GuardedStorage
 from bot.telegram import handlers as h
 from bot.telegram import webhook
 from bot.telegram.context import CONTEXT_TYPES, BotData
+from bot.telegram.intake import Intake, Poller, TokenRejected
 from bot.telegram.logs import redact_in_logs
 from bot.telegram.menus import register_commands
 from bot.telegram.processor import PerUserUpdateProcessor
+from bot.telegram.retry import RetryingRequest
 
 logger = logging.getLogger(__name__)
 
 #: Only what the bot answers: edits and channel posts are never even delivered.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
-#: Retries of a request Telegram refused with 429, after waiting the retry_after it asked for.
-#: Nothing else is retried: a call that failed or timed out may have reached Telegram all the
-#: same, and sending an answer again could answer twice.
-RATE_LIMIT_RETRIES = 2
 #: Seconds to wait for the Bot API's answer to a call (for a long poll, on top of its timeout);
-#: past that the call has failed, and the update is logged as failed.
+#: past that the call has failed, is not retried (it may have reached Telegram), and the update
+#: is logged as failed. Other failures are retried (bot/telegram/retry.py).
 BOT_API_TIMEOUT = 5.0
 #: Seconds a long poll waits for updates before asking again.
 POLL_TIMEOUT = 10
-#: Seconds the health check waits for storage to answer: less than load balancers wait for it.
-HEALTH_STORAGE_TIMEOUT = 2.0
+#: Seconds SIGTERM leaves the updates in progress to finish: with the rest of stopping, within
+#: docker stop's default 10 s (README: "Running in a container").
+DRAIN_SECONDS = 5.0
+#: Seconds the done marks, and the writes waiting, may take at stop.
+CLOSE_SECONDS = 2.0
+#: HTTP connections to the Bot API for calls other than getUpdates.
+CONNECTION_POOL = 256
 PURGE_INTERVAL_SECONDS = 24 * 3600
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
+
+# --- handlers ----------------------------------------------------------------------------------
 
 # --- handlers ----------------------------------------------------------------------------------
 
@@ -93,6 +111,19 @@ def flood_handlers() -> list[BaseHandler]:
     return [MessageHandler(counted, h.flood_guard), CallbackQueryHandler(h.flood_guard)]
 
 
+class CoopApplication(Application):
+    """python-telegram-bot's Application, less its memory of every user and chat it has seen.
+
+    For its persistence feature, Application adds the user and the chat of each update to two
+    sets that only `update_persistence` empties, which never runs without persistence: they grew
+    by every new user, for good. The bot has no persistence, so nothing is recorded.
+    """
+
+    def _mark_for_persistence_update(self, *, update: object = None, job: Any = None) -> None:
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
+
+
 def build_application(
     settings: Settings, engine: Engine, *, rate_limiter: bool = True
 ) -> Application:
@@ -102,8 +133,21 @@ def build_application(
     """
     assert settings.token, "check the token before building the application"
     redact_in_logs(settings.token, settings.webhook_secret)
+    processor = PerUserUpdateProcessor()
+    built: list[Application] = []  # the application, once built, for the callback below
+
+    def token_rejected() -> None:
+        if built:
+            token_was_rejected(built[0])
+
+    request = RetryingRequest(
+        connection_pool_size=CONNECTION_POOL,
+        read_timeout=BOT_API_TIMEOUT,
+        on_token_rejected=token_rejected,
+    )
     builder = (
         ApplicationBuilder()
+        .application_class(CoopApplication)
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
@@ -114,16 +158,19 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
-        .read_timeout(BOT_API_TIMEOUT)
-        .get_updates_read_timeout(BOT_API_TIMEOUT)
-        .concurrent_updates(PerUserUpdateProcessor())
+        .request(request)
+        .get_updates_request(HTTPXRequest(read_timeout=BOT_API_TIMEOUT))
+        .concurrent_updates(processor)
+        .updater(None)  # our own polling (intake.Poller), or deliveries to our own server
     )
-    if settings.webhook_url:
-        builder = builder.updater(None)  # deliveries come to our own server
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        # Its retries would repeat ours (retry.py), which handle 429 too.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
     app = builder.build()
-    bot_data(app).setup(settings, engine)
+    built.append(app)
+    data = bot_data(app)
+    data.setup(settings, engine)
+    data.intake = processor.intake = Intake(app)
     app.add_handlers(flood_handlers(), group=-1)
     app.add_handlers(handler_list(settings), group=0)
     app.add_error_handler(h.on_error)
@@ -138,94 +185,159 @@ def bot_data(app: Application) -> BotData:
 # --- health ------------------------------------------------------------------------------------
 
 
+def heartbeat(data: BotData) -> Heartbeat:
+    """What the running bot knows of its health, for /healthz and the heartbeat file."""
+    storage = data.storage.health if isinstance(data.storage, GuardedStorage) else None
+    intake = data.intake
+    return Heartbeat(
+        pid=os.getpid(),
+        mode="webhook" if data.settings.webhook_url else "polling",
+        beat=time.time(),
+        started=data.started or time.time(),
+        poll_timeout=float(data.poll_timeout),
+        received=intake.last_received,
+        written=storage.last_write_ok if storage else None,
+        failing_since=storage.failing_since if storage else None,
+        error=storage.last_error if storage else "",
+        waiting=intake.waiting,
+        oldest=intake.oldest,
+        memory_only=intake.memory_only,
+        entries=len(data.engine.kb.entries),
+    )
+
+
 async def health(data: BotData) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, JSON body) for `GET /healthz`: 200 when the knowledge base is loaded and
-    storage answers, else 503, so a load balancer stops sending updates to a replica that
-    could not serve them. The body names no file, host or error: the port may be reachable
-    from outside; the log says what failed."""
-    entries = len(data.engine.kb.entries)
-    storage_ok = False
-    if data.storage is not None:
-        try:
-            # A read by primary key: what any working database answers at once.
-            await asyncio.wait_for(data.storage.get_language(0), HEALTH_STORAGE_TIMEOUT)
-            storage_ok = True
-        except (StorageError, TimeoutError) as exc:
-            problem = str(exc) or f"no answer within {HEALTH_STORAGE_TIMEOUT:g} s"
-            logger.warning("health check: storage is not answering: %s", problem)
-    ok = entries > 0 and storage_ok
+    """(HTTP status, JSON body) for `GET /healthz`: 200 when the bot is serving (the verdict of
+    bot/health.py: knowledge base loaded, database writable, no update waiting unserved), else
+    503, so a load balancer stops sending updates to a replica that could not serve them. The
+    body names no file, host or error: the port may be reachable from outside; the log says
+    what failed."""
+    beat = heartbeat(data)
+    problems = verdict(beat)
+    for problem in problems:
+        logger.warning("health check: %s", problem)
     body = {
-        "status": "ok" if ok else "unavailable",
-        "entries": entries,
-        "storage": "ok" if storage_ok else "failing",
+        "status": "unavailable" if problems else "ok",
+        "entries": beat.entries,
+        "storage": "failing" if beat.failing_since is not None else "ok",
+        "waiting": beat.waiting,
     }
-    return (200 if ok else 503), body
+    return (503 if problems else 200), body
+
+
+async def _beat_forever(data: BotData, path: Path) -> None:
+    """Write the heartbeat file every HEARTBEAT_INTERVAL, for `coopbot health`."""
+    warned = False
+    while True:
+        try:
+            write_heartbeat(path, heartbeat(data))
+            warned = False
+        except OSError as exc:
+            if not warned:
+                logger.warning("cannot write the heartbeat %s: %s", path, exc.strerror or exc)
+                warned = True
+        await asyncio.sleep(HEARTBEAT_INTERVAL)
 
 
 # --- life cycle --------------------------------------------------------------------------------
 
 
-async def _purge_forever(storage: Storage, days: int) -> None:
+async def _purge_forever(storage: GuardedStorage, days: int) -> None:
     """Delete feedback and declined questions past retention, now and once a day."""
     while True:
         try:
             removed = await storage.purge(days)
             if removed:
                 logger.info("purged %d row(s) older than %d days", removed, days)
-        except Exception:
-            logger.exception("purging old rows failed")
+        except StorageError as exc:
+            logger.warning("purging old rows failed: %s", exc)
         await asyncio.sleep(PURGE_INTERVAL_SECONDS)
 
 
+def owner_name() -> str:
+    """The name the inbox keeps this process's updates under: the same after a restart (the
+    host's name, which a container keeps across restarts), so a replica finishes its own."""
+    return socket.gethostname() or "coopbot"
+
+
 async def _open(app: Application) -> None:
-    """Before the first update: storage, the daily purge, the command menu."""
+    """Before the first update: storage behind its guard, the background tasks, the command
+    menu."""
     data = bot_data(app)
-    data.storage = await open_storage(data.settings)
-    data.purge_task = asyncio.create_task(
-        _purge_forever(data.storage, data.settings.retention_days), name="coopbot-purge"
-    )
-    await register_commands(app.bot, data.settings)
+    settings = data.settings
+    inner = await open_storage(settings)
+    storage = GuardedStorage(inner, owner_name())  # type: ignore[arg-type]
+    storage.start()
+    data.storage = storage
+    data.intake.storage = storage
+    if not settings.webhook_url:
+        data.intake.take_over_after = timedelta(0)  # one poller at a time: every update is ours
+    data.started = time.time()
+    data.tasks = [
+        asyncio.create_task(_purge_forever(storage, settings.retention_days), name="coopbot-purge"),
+        asyncio.create_task(_beat_forever(data, heartbeat_path(settings)), name="coopbot-beat"),
+        asyncio.create_task(data.intake.maintain(), name="coopbot-intake"),
+    ]
+    if settings.user_hash_key is None:
+        logger.warning(
+            "COOPBOT_USER_HASH_KEY is not set: user ids are hashed with a key kept in the "
+            "database, so anyone with a copy of it can recover them (README, Privacy)"
+        )
+    await register_commands(app.bot, settings)
     logger.info(
         "serving %d entries as @%s; database %s",
         len(data.engine.kb.entries),
         app.bot.username,
-        database_label(data.settings),
+        database_label(settings),
     )
 
 
 async def _close(app: Application) -> None:
-    """After the last update: stop the purge, flush and close the database."""
+    """After the last update: the done marks, the background tasks, the heartbeat, storage."""
     data = bot_data(app)
-    if data.purge_task is not None:
-        data.purge_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await data.purge_task
-        data.purge_task = None
-    if data.storage is not None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(data.intake.write_marks(), CLOSE_SECONDS)
+    for task in data.tasks:
+        task.cancel()
+    await asyncio.gather(*data.tasks, return_exceptions=True)
+    data.tasks = []
+    with contextlib.suppress(OSError):
+        heartbeat_path(data.settings).unlink()
+    if isinstance(data.storage, GuardedStorage):
         storage, data.storage = data.storage, None
-        await storage.close()
-        logger.info("storage closed")
+        try:
+            await storage.close(CLOSE_SECONDS)
+        finally:
+            logger.info("storage closed")
 
 
 class _Polling:
-    """Long polling with python-telegram-bot's Updater (which also removes any webhook)."""
+    """Long polling of our own (intake.Poller): each batch kept before it is confirmed."""
 
     def __init__(self, app: Application, timeout: int) -> None:
-        self.app, self.timeout = app, timeout
+        self.app = app
+        data = bot_data(app)
+        self.poller = Poller(app, data.intake, timeout, BOT_API_TIMEOUT, ALLOWED_UPDATES)
+        self.task: asyncio.Task[None] | None = None
+        self.halt = asyncio.Event()
 
     async def start(self) -> None:
-        def on_error(exc: Exception) -> None:
-            self.app.create_task(self.app.process_error(error=exc, update=None))
+        data = bot_data(self.app)
 
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(
-            timeout=self.timeout, allowed_updates=ALLOWED_UPDATES, error_callback=on_error
-        )
+        async def poll() -> None:
+            try:
+                await self.poller.run(self.halt)
+            except TokenRejected:
+                token_was_rejected(self.app)
+            finally:
+                data.stopping.set()  # polling never ends on its own: stop the bot
+
+        self.task = asyncio.create_task(poll(), name="coopbot-polling")
 
     async def stop(self) -> None:
-        assert self.app.updater is not None
-        if self.app.updater.running:
-            await self.app.updater.stop()
+        self.halt.set()
+        if self.task is not None:
+            await asyncio.gather(self.task, return_exceptions=True)
 
 
 class _Webhook:
@@ -235,22 +347,35 @@ class _Webhook:
         self.app, self.settings = app, settings
         path = check_webhook(settings.webhook_url, settings.webhook_secret)
         assert settings.webhook_secret is not None
+        data = bot_data(app)
         self.server = webhook.server(
-            app, path, settings.webhook_secret, lambda: health(bot_data(app))
+            data.intake, path, settings.webhook_secret, lambda: health(data)
         )
+        data.webhook_server = self.server
         logger.info("webhook mode: listening on %s:%d/%s", settings.listen, settings.port, path)
 
     async def start(self) -> None:
+        webhook.raise_open_files_limit()
         self.server.listen(self.settings.port, address=self.settings.listen)
-        await self.app.bot.set_webhook(
-            url=self.settings.webhook_url,
-            allowed_updates=ALLOWED_UPDATES,
-            secret_token=self.settings.webhook_secret,
-        )
+        try:
+            await self.app.bot.set_webhook(
+                url=self.settings.webhook_url,
+                allowed_updates=ALLOWED_UPDATES,
+                secret_token=self.settings.webhook_secret,
+            )
+        except InvalidToken:
+            token_was_rejected(self.app)
 
     async def stop(self) -> None:
         self.server.stop()
         await self.server.close_all_connections()
+
+
+def token_was_rejected(app: Application) -> None:
+    """The Bot API refused the token (401): stop now; `serve` then raises TokenRejected."""
+    data = bot_data(app)
+    data.token_rejected = True
+    data.stopping.set()
 
 
 def request_stop(app: Application) -> None:
@@ -267,9 +392,13 @@ async def serve(
     poll_timeout: int = POLL_TIMEOUT,
 ) -> None:
     """Serve until a stop signal or `request_stop`; then stop taking updates, let the ones in
-    progress finish, and close storage."""
+    progress finish (for at most DRAIN_SECONDS), and close storage.
+
+    Raises TokenRejected when the Bot API refuses the token while serving (revoked).
+    """
     data = bot_data(app)
     data.loop = asyncio.get_running_loop()
+    data.poll_timeout = poll_timeout
     for sig in stop_signals:
         data.loop.add_signal_handler(sig, data.stopping.set)
     intake = _Webhook(app, settings) if settings.webhook_url else _Polling(app, poll_timeout)
@@ -277,6 +406,7 @@ async def serve(
         await app.initialize()  # getMe: a rejected token stops here, with InvalidToken
         await _open(app)
         await app.start()
+        await data.intake.recover()  # what an earlier run left, before anything new
         await intake.start()
         if not settings.webhook_url:
             logger.info("polling mode: %s", settings.api_url)
@@ -284,13 +414,17 @@ async def serve(
         await data.stopping.wait()
     finally:
         data.serving.clear()
+        data.intake.stop()
         await intake.stop()
+        await data.intake.drain(0.5 if data.token_rejected else DRAIN_SECONDS)
         if app.running:
-            await app.stop()  # waits for every update in progress
+            await app.stop()
         await _close(app)
         await app.shutdown()
         for sig in stop_signals:
             data.loop.remove_signal_handler(sig)
+    if data.token_rejected:
+        raise TokenRejected("the Bot API server refused the token (401 Unauthorized)")
 
 
 def run(app: Application, settings: Settings, **options: Any) -> None:

@@ -9,7 +9,7 @@ arguments; `bot.telegram.app.build_application` fills it in before any update is
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
@@ -19,6 +19,9 @@ from bot.engine import Engine
 from bot.storage import Storage
 from bot.telegram.feedback import AwaitingComment
 from bot.telegram.flood import FloodGate
+
+if TYPE_CHECKING:
+    from bot.telegram.intake import Intake
 
 
 class BotData:
@@ -31,6 +34,7 @@ class BotData:
     settings: Settings
     engine: Engine
     flood: FloodGate
+    intake: Intake  # set by build_application
 
     def __init__(self) -> None:
         self.storage: Storage | None = None  # opened when the bot starts, closed when it stops
@@ -43,6 +47,11 @@ class BotData:
         self.conversations = Conversations()
         self.answers = Conversations(ttl=24 * 3600)
         self.awaiting_comment = AwaitingComment()  # asked "What were you looking for?" after 👎
+        self.tasks: list[asyncio.Task[None]] = []  # purge, heartbeat, intake upkeep
+        self.started: float | None = None  # time.time() when serving began
+        self.poll_timeout = 0  # seconds a long poll waits (polling mode)
+        self.token_rejected = False  # the Bot API refused the token while serving
+        self.webhook_server: Any = None  # webhook mode: our server (its open connections)
 
     def setup(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings

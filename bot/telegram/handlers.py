@@ -784,6 +784,8 @@ async def on_error(update: object, context: Context) -> None:
     else:
         logger.error("error outside any update: %s", error, exc_info=error)
         return
+    if isinstance(error, TimedOut):  # the answer may yet arrive: no apology after it
+        return
     lang = await user_lang(update, context)
     try:
         if update.callback_query is not None:

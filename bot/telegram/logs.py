@@ -1,7 +1,10 @@
-"""Log lines that never hold a secret: the bot token, the webhook secret.
+"""Log lines that never hold a secret (the bot token, the webhook secret), nor above DEBUG what
+users wrote.
 
 httpx logs every request URL, and the Bot API's URLs hold the token; exceptions quote it too. A
-log-record factory blanks every registered secret before any handler sees a record.
+log-record factory blanks every registered secret before any handler sees a record. It also
+stands an update's id in for the update itself in every record above DEBUG: python-telegram-bot
+logs whole updates, names and messages included, at CRITICAL when it cannot handle one.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import logging
 import traceback
 from typing import Any
+
+from telegram import Update
 
 REDACTED = "[REDACTED]"
 
@@ -27,6 +32,8 @@ class _Redactor:
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
         record = self.previous(*args, **kwargs)
+        if record.levelno > logging.DEBUG and isinstance(record.args, tuple):
+            record.args = tuple(_without_content(arg) for arg in record.args)
         if self.secrets:
             self._scrub(record)
         return record
@@ -53,6 +60,11 @@ class _Redactor:
             record.stack_info = self.redact(record.stack_info)
 
 
+def _without_content(arg: object) -> object:
+    """An update as its id only: what users wrote stays out of the log above DEBUG."""
+    return f"update {arg.update_id}" if isinstance(arg, Update) else arg
+
+
 _redactor: _Redactor | None = None
 
 
@@ -71,7 +83,8 @@ def redact(text: str) -> str:
 
 
 def configure_logging(level: str) -> None:
-    """Plain one-line records; httpx and httpcore (every request URL, at INFO) only on trouble."""
+    """Plain one-line records; httpx, httpcore and tornado's access log (a line for every
+    request, at INFO) only on trouble."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for noisy in ("httpx", "httpcore"):
+    for noisy in ("httpx", "httpcore", "tornado.access"):  # a line per request
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -9,6 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.telegram.intake import Intake
+
 #: Updates handled at once (across users); one user's updates still go one at a time.
 MAX_CONCURRENT_UPDATES = 64
 
@@ -30,8 +32,25 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, _UserLock] = {}
+        self.intake: Intake | None = None  # told when each update is handled (its done mark)
 
     async def process_update(self, update: object, coroutine: Any) -> None:
+        """Handle `update`; the intake hears when it is done, or that it was cancelled at stop
+        (then it is not marked done, and the next start handles it)."""
+        if self.intake is None:
+            await self._in_order(update, coroutine)
+            return
+        self.intake.started(update)
+        completed = False
+        try:
+            await self._in_order(update, coroutine)
+            completed = True
+        finally:
+            if not completed:
+                coroutine.close()  # cancelled before its turn: never started, never to start
+            self.intake.finished(update, completed)
+
+    async def _in_order(self, update: object, coroutine: Any) -> None:
         user = update.effective_user if isinstance(update, Update) else None
         if user is None:
             await super().process_update(update, coroutine)

@@ -1,10 +1,18 @@
 """The webhook server: Telegram's deliveries and `GET /healthz`, on one port, with our own limits.
 
 python-telegram-bot's `run_webhook` builds its web server itself and offers no way to add a route,
-so, as in its customwebhookbot example, the bot runs a server of its own and puts each update on
-the Application's queue. That also lets a delivery be refused early and cheaply: the secret and
-content type are checked from the headers before the body is read, the body is capped (Telegram's
-updates are a few kilobytes), and slow or idle connections are closed.
+so, as in its customwebhookbot example, the bot runs a server of its own and hands each update to
+the intake (bot/telegram/intake.py), which keeps it in the inbox before the 200 goes back. That
+also lets a delivery be refused early and cheaply, so no one can exhaust the process's memory or
+connections:
+
+- the secret and content type are checked from the headers, before the body is read;
+- the body is capped at MAX_BODY_BYTES (Telegram's updates are a few kilobytes): a larger
+  Content-Length is refused before a byte of it is read;
+- headers and body must arrive within IDLE_TIMEOUT and BODY_TIMEOUT, and an idle connection is
+  closed after IDLE_TIMEOUT;
+- at most MAX_CONNECTIONS are open at once: a new one beyond that closes the oldest, so a flood of
+  idle connections cannot starve Telegram's deliveries or the load balancer's /healthz.
 """
 
 from __future__ import annotations
@@ -12,14 +20,17 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import resource
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
 import tornado.httpserver
+import tornado.iostream
 import tornado.web
-from telegram import Update
-from telegram.ext import Application
+
+from bot.telegram.intake import DELIVERY_WAIT, Intake
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +41,10 @@ MAX_BODY_BYTES = 1_000_000
 #: Seconds a connection may stay idle, and a request take to send its body, before it is closed.
 IDLE_TIMEOUT = 30.0
 BODY_TIMEOUT = 10.0
+#: Connections open at once; Telegram itself uses at most 40 (setWebhook's max_connections).
+MAX_CONNECTIONS = 500
+#: Open files the process asks for (up to the hard limit), above the connections it may hold.
+OPEN_FILES = 4096
 
 Health = Callable[[], Awaitable[tuple[int, dict[str, Any]]]]
 
@@ -40,8 +55,8 @@ class _DeliveryHandler(tornado.web.RequestHandler):
 
     SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
 
-    def initialize(self, app: Application, secret: str) -> None:
-        self.app = app
+    def initialize(self, intake: Intake, secret: str) -> None:
+        self.intake = intake
         self.secret = secret
         self.chunks: list[bytes] = []
 
@@ -61,11 +76,15 @@ class _DeliveryHandler(tornado.web.RequestHandler):
     async def post(self) -> None:
         try:
             data = json.loads(b"".join(self.chunks))
-            update = Update.de_json(data, self.app.bot)
-        except Exception:  # what Telegram would never send: refused, and its content not logged
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("no update_id")
+        except ValueError:  # what Telegram would never send: refused, and its content not logged
             logger.warning("webhook: refused a delivery that is not a readable update")
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST, reason="Not an update") from None
-        await self.app.update_queue.put(update)
+        self.chunks = []
+        if not await self.intake.receive([data], wait=DELIVERY_WAIT):
+            # Neither kept nor queued: Telegram delivers it again later.
+            raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, reason="Busy")
         self.set_status(HTTPStatus.OK)
 
     def log_exception(self, *args: Any) -> None:
@@ -88,19 +107,49 @@ class _HealthHandler(tornado.web.RequestHandler):
         self.finish(json.dumps(body))
 
 
-def server(
-    app: Application, path: str, secret: str, health: Health
-) -> tornado.httpserver.HTTPServer:
-    """The server for `app`'s deliveries at `/path` and its health at HEALTH_PATH (not listening yet)."""
+class _LimitedServer(tornado.httpserver.HTTPServer):
+    """An HTTPServer that keeps at most `max_connections` open, closing the oldest for a new one.
+
+    Closing the oldest rather than refusing the newest: the oldest are the idle or half-sent
+    ones a flood leaves open, while a delivery or a health check comes and goes in milliseconds.
+    """
+
+    def initialize(self, *args: Any, max_connections: int, **kwargs: Any) -> None:
+        super().initialize(*args, **kwargs)
+        self.max_connections = max_connections
+        self.streams: OrderedDict[tornado.iostream.IOStream, None] = OrderedDict()
+
+    def handle_stream(self, stream: tornado.iostream.IOStream, address: Any) -> None:
+        self.streams[stream] = None
+        stream.set_close_callback(lambda: self.streams.pop(stream, None))
+        while len(self.streams) > self.max_connections:
+            oldest, _ = self.streams.popitem(last=False)
+            oldest.close()
+        super().handle_stream(stream, address)
+
+
+def server(intake: Intake, path: str, secret: str, health: Health) -> _LimitedServer:
+    """The server for deliveries at `/path`, handed to `intake`, and the health at HEALTH_PATH
+    (not listening yet)."""
     routes = tornado.web.Application(
         [
-            (f"/{path}", _DeliveryHandler, {"app": app, "secret": secret}),
+            (f"/{path}", _DeliveryHandler, {"intake": intake, "secret": secret}),
             (HEALTH_PATH, _HealthHandler, {"health": health}),
         ]
     )
-    return tornado.httpserver.HTTPServer(
+    return _LimitedServer(
         routes,
         max_body_size=MAX_BODY_BYTES,
         idle_connection_timeout=IDLE_TIMEOUT,
         body_timeout=BODY_TIMEOUT,
+        max_connections=MAX_CONNECTIONS,
     )
+
+
+def raise_open_files_limit() -> None:
+    """Ask for OPEN_FILES open files (the soft limit, up to the hard one): the default 1,024
+    leaves little beside MAX_CONNECTIONS for the database and the Bot API's connections."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))

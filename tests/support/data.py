@@ -21,3 +21,6 @@ ASK_JSON_FIELDS = [
     "sources",
     "suggestions",
 ]
+
+#: How the Telegram answer to "What is CEPA?" begins: the entry's question in bold, then the text.
+CEPA_ANSWER = "<b>What is CEPA?</b>\nCEPA is"

@@ -1022,6 +1022,8 @@ class FakeBotApi:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._menu_buttons: dict[int | str | None, dict[str, Any]] = {}
         self._webhook: dict[str, Any] = {}
+        self._held: set[str] = set()  # methods whose calls wait for `release`
+        self.holding = 0  # calls waiting now
         self.webhook_deliveries: list[tuple[str, dict[str, Any], int]] = []
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -1262,6 +1264,38 @@ class FakeBotApi:
             raise ValueError(f"unknown fault {status!r}; use an HTTP status, 'drop' or 'delay'")
         with self._cond:
             self._faults.append(_Fault(canonical, status, count, retry_after, delay, description))
+
+    def hold(self, method: str) -> None:
+        """Make calls of ``method`` wait, unanswered and unrecorded, until `release`: as if they
+        had not reached Telegram yet. A call whose client goes away meanwhile (a bot killed)
+        is dropped, never recorded: it never reached Telegram."""
+        canonical = self.spec.canonical_method(method)
+        if canonical is None:
+            raise ValueError(f"{method!r} is not a Bot API {self.spec.version} method")
+        with self._cond:
+            self._held.add(canonical)
+
+    def release(self) -> None:
+        """Let held calls through, and stop holding."""
+        with self._cond:
+            self._held.clear()
+            self._cond.notify_all()
+
+    def _wait_while_held(self, method: str) -> None:
+        connection = getattr(self._local, "connection", None)
+        with self._cond:
+            if method not in self._held:
+                return
+            self.holding += 1
+            self._cond.notify_all()
+            try:
+                while method in self._held and not self._stopping.is_set():
+                    self._cond.wait(0.05)
+                    if _client_disconnected(connection):
+                        raise _ClientGone
+            finally:
+                self.holding -= 1
+                self._cond.notify_all()
 
     def faults_pending(self, method: str | None = None) -> int:
         """Injected failures not used yet, of one method or of all."""
@@ -1623,6 +1657,8 @@ class FakeBotApi:
                 raise BotApiError(404, "Not Found")
             method = canonical
             raw, files, content_type = _parse_request_params(handler, body)
+            self._local.connection = handler.connection
+            self._wait_while_held(method)
             fault = self._take_fault(method)
             if fault is not None and fault.kind == "drop":
                 raise _DropConnection
