@@ -1,18 +1,17 @@
 """What a conversation remembers: the last turn of each chat, for a while, within a bound.
 
 "and Shanghai?" or "邊個主持？" only make sense after the question before; the resolver reads them
-against the previous `Turn`. Turns live in memory only: a restart forgets them, which costs a user
-one question spelt out in full, and nothing about anyone is kept on disk. The store is bounded (the
-least recently used conversation goes first) and a turn older than `ttl` is forgotten.
+against the previous `Turn`. Turns live in memory only (`bot.recent`): a restart forgets them,
+which costs a user one question spelt out in full.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from bot.outcome import Turn
+from bot.recent import Recent
 
 #: A conversation is forgotten after this long without a message: half an hour.
 TTL_SECONDS = 30 * 60
@@ -20,7 +19,7 @@ TTL_SECONDS = 30 * 60
 MAX_CONVERSATIONS = 20_000
 
 
-class Conversations:
+class Conversations(Recent[Hashable, Turn]):
     """The last turn per key (a chat, or a user in a group chat), with a time to live."""
 
     def __init__(
@@ -29,28 +28,9 @@ class Conversations:
         limit: int = MAX_CONVERSATIONS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.ttl = ttl
-        self.limit = limit
-        self._clock = clock
-        self._turns: OrderedDict[Hashable, tuple[float, Turn]] = OrderedDict()
+        super().__init__(ttl, limit, clock)
 
-    def get(self, key: Hashable) -> Turn | None:
-        found = self._turns.get(key)
-        if found is None:
-            return None
-        at, turn = found
-        if self._clock() - at > self.ttl:
-            del self._turns[key]
-            return None
-        return turn
-
-    def put(self, key: Hashable, turn: Turn | None) -> None:
-        if turn is None:
-            return
-        self._turns[key] = (self._clock(), turn)
-        self._turns.move_to_end(key)
-        while len(self._turns) > self.limit:
-            self._turns.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._turns)
+    def put(self, key: Hashable, value: Turn | None) -> None:
+        """Remember the turn; an outcome with nothing to lean on (None) leaves the last one."""
+        if value is not None:
+            super().put(key, value)

@@ -22,6 +22,10 @@ CORE = (
     "bot.understanding",
     "bot.render",
     "bot.messages",
+    "bot.outcome",
+    "bot.resolve",
+    "bot.conversation",
+    "bot.recent",
 )
 #: What the core may never import, directly.
 NOT_FOR_THE_CORE = (

@@ -80,11 +80,11 @@ def every_page(kb: KnowledgeBase, lang: Lang) -> list[InlineKeyboardMarkup | Non
     """The keyboard of every menu, topic page, sources page, answer and list of questions."""
     markups = [browse.menu(kb, name, lang)[1] for name in keyboards.MENUS]
     for topic in kb.topics.values():
-        for page in range(browse.pages(len(kb.topic_entries(topic.id)), browse.QUESTIONS_PER_PAGE)):
+        entries = kb.topic_entries(topic.id)
+        for page in range(browse.window(entries, browse.QUESTIONS_PER_PAGE, 0).total):
             markups.append(browse.topic_page(kb, topic, lang, page)[1])
-        for page in range(
-            browse.pages(len(browse.topic_sources(kb, topic)), browse.SOURCES_PER_PAGE)
-        ):
+        sources = browse.topic_sources(kb, topic)
+        for page in range(browse.window(sources, browse.SOURCES_PER_PAGE, 0).total):
             markups.append(browse.topic_sources_page(kb, topic, lang, page)[1])
     markups += [
         keyboards.answer_keyboard(e, lang, more_text=True, more_sources=True)
@@ -376,12 +376,12 @@ def test_one_typo_is_forgiven_two_are_not(typed: str, meant: str, close: bool) -
 def test_a_comment_is_awaited_ten_minutes_taken_once_and_within_a_bound() -> None:
     clock = Clock()
     waiting = AwaitingComment(clock=clock, limit=2)
-    waiting.ask((1, 1), "cepa-overview")
-    assert waiting.take((1, 1)) == "cepa-overview"
-    assert waiting.take((1, 1)) is None  # taken with the reply
-    waiting.ask((1, 2), "cepa-overview")
+    waiting.put((1, 1), "cepa-overview")
+    assert waiting.pop((1, 1)) == "cepa-overview"
+    assert waiting.pop((1, 1)) is None  # taken with the reply
+    waiting.put((1, 2), "cepa-overview")
     clock.now += TTL_SECONDS + 1
-    assert waiting.take((1, 2)) is None  # too late: a new question, not a reply
+    assert waiting.pop((1, 2)) is None  # too late: a new question, not a reply
     for user in range(3, 6):
-        waiting.ask((1, user), "cepa-overview")
-    assert len(waiting) == 2 and waiting.take((1, 3)) is None  # the longest waiting went
+        waiting.put((1, user), "cepa-overview")
+    assert len(waiting) == 2 and waiting.pop((1, 3)) is None  # the longest waiting went

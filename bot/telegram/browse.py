@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from telegram import InlineKeyboardMarkup
 
@@ -27,6 +30,7 @@ SOURCES_PER_PAGE = 6
 _KIND_ORDER = {"policy": 0, "platform": 1, "about": 2}
 
 Page = tuple[str, InlineKeyboardMarkup | None]
+T = TypeVar("T")
 
 
 def heading(text: str) -> str:
@@ -75,28 +79,41 @@ def menu(kb: KnowledgeBase, name: str, lang: Lang) -> Page:
     return esc(t("welcome", lang)), kbd.start_keyboard(lang)
 
 
-def pages(count: int, per_page: int) -> int:
-    return max(1, math.ceil(count / per_page))
+@dataclass(frozen=True)
+class Window(Generic[T]):
+    """The items one page shows, where they start (0-based), the page, the number of pages and
+    of items."""
+
+    shown: Sequence[T]
+    first: int
+    page: int
+    total: int
+    items: int
+
+    def counts(self, key: str, lang: Lang) -> str:
+        """The line "Questions 9–16 of 20", in the words of message `key`."""
+        last = self.first + len(self.shown)
+        return t(key, lang, first=str(self.first + 1), last=str(last), total=str(self.items))
+
+
+def window(items: Sequence[T], per_page: int, page: int) -> Window[T]:
+    """Page `page` of `items`; a page past the end (the list shrank on a reload) is the last."""
+    total = max(1, math.ceil(len(items) / per_page))
+    page = min(page, total - 1)
+    first = page * per_page
+    return Window(items[first : first + per_page], first, page, total, len(items))
 
 
 def topic_page(kb: KnowledgeBase, topic: Topic, lang: Lang, page: int = 0) -> Page:
     """All of a topic's questions, a page at a time, its overview first."""
     entries = sorted(kb.topic_entries(topic.id), key=lambda e: e.id != topic.overview)
-    total = pages(len(entries), QUESTIONS_PER_PAGE)
-    page = min(page, total - 1)
-    first = page * QUESTIONS_PER_PAGE
-    shown = entries[first : first + QUESTIONS_PER_PAGE]
-    counts = t(
-        "topic_questions",
-        lang,
-        first=str(first + 1),
-        last=str(first + len(shown)),
-        total=str(len(entries)),
-    )
-    text = f"{heading(topic.name[lang])}\n{esc(counts)}\n\n{numbered(shown, kb, lang, first + 1)}"
-    rows = kbd.numbers(shown, lang, first + 1)
+    at = window(entries, QUESTIONS_PER_PAGE, page)
+    counts = at.counts("topic_questions", lang)
+    listed = numbered(at.shown, kb, lang, at.first + 1)
+    text = f"{heading(topic.name[lang])}\n{esc(counts)}\n\n{listed}"
+    rows = kbd.numbers(at.shown, lang, at.first + 1)
     parent = kbd.back(lang, kbd.MENU, parent_menu(topic))
-    rows.append(kbd.pages_row(lang, kbd.TOPIC, topic.id, page, total, parent))
+    rows.append(kbd.pages_row(lang, kbd.TOPIC, topic.id, at.page, at.total, parent))
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -113,21 +130,12 @@ def topic_sources(kb: KnowledgeBase, topic: Topic) -> list[Source]:
 def topic_sources_page(kb: KnowledgeBase, topic: Topic, lang: Lang, page: int = 0) -> Page:
     """A topic's sources, a page at a time, as links."""
     sources = topic_sources(kb, topic)
-    total = pages(len(sources), SOURCES_PER_PAGE)
-    page = min(page, total - 1)
-    first = page * SOURCES_PER_PAGE
-    shown = sources[first : first + SOURCES_PER_PAGE]
-    counts = t(
-        "sources_range",
-        lang,
-        first=str(first + 1),
-        last=str(first + len(shown)),
-        total=str(len(sources)),
-    )
+    at = window(sources, SOURCES_PER_PAGE, page)
+    counts = at.counts("sources_range", lang)
     lines = [heading(t("sources_topic", lang, name=topic.label(lang))), esc(counts), ""]
-    lines += [f"• {link(s)}" for s in shown]
+    lines += [f"• {link(s)}" for s in at.shown]
     parent = kbd.back(lang, kbd.MENU, kbd.SOURCES_MENU)
-    row = kbd.pages_row(lang, kbd.SOURCES, topic.id, page, total, parent)
+    row = kbd.pages_row(lang, kbd.SOURCES, topic.id, at.page, at.total, parent)
     return "\n".join(lines), InlineKeyboardMarkup([row])
 
 

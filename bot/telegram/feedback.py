@@ -8,8 +8,9 @@ costs at most one comment, and nothing about anyone is kept on disk but the comm
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+
+from bot.recent import Recent
 
 #: How long the question waits for its reply: a few minutes, as "your next message" means.
 TTL_SECONDS = 10 * 60
@@ -20,8 +21,9 @@ MAX_WAITING = 10_000
 Key = tuple[int, int]
 
 
-class AwaitingComment:
-    """The entry each (chat, user) was asked about, until they reply or the time runs out."""
+class AwaitingComment(Recent[Key, str]):
+    """The entry each (chat, user) was asked about, until they reply (`pop`, so the reply is
+    taken once) or the time runs out."""
 
     def __init__(
         self,
@@ -29,23 +31,4 @@ class AwaitingComment:
         limit: int = MAX_WAITING,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.ttl = ttl
-        self.limit = limit
-        self._clock = clock
-        self._waiting: OrderedDict[Key, tuple[float, str]] = OrderedDict()
-
-    def ask(self, key: Key, entry_id: str) -> None:
-        self._waiting[key] = (self._clock(), entry_id)
-        self._waiting.move_to_end(key)
-        while len(self._waiting) > self.limit:
-            self._waiting.popitem(last=False)
-
-    def take(self, key: Key) -> str | None:
-        """The entry `key` was asked about, once: the reply is taken with it."""
-        found = self._waiting.pop(key, None)
-        if found is None or self._clock() - found[0] > self.ttl:
-            return None
-        return found[1]
-
-    def __len__(self) -> int:
-        return len(self._waiting)
+        super().__init__(ttl, limit, clock)

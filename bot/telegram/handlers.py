@@ -492,7 +492,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     previous = replied_turn(message, context) or data.conversations.get(key)
     lang = await chosen_lang(update, context)
     outcome = eng.ask(question, lang=lang, previous=previous, app=app_lang)
-    wanted = data.awaiting_comment.take((message.chat_id, user.id)) if user else None
+    wanted = data.awaiting_comment.pop((message.chat_id, user.id)) if user else None
     if wanted is not None:
         await save(context, lambda store: store.add_feedback_comment(wanted, question))
         await reply(message, esc(t("feedback_noted", outcome.lang)))
@@ -639,7 +639,7 @@ async def ask_what_was_missing(
     lines += ["", f"{esc(t('official', lang))} {link(official_page(kb, lang))}"]
     await send_to(query, "\n".join(lines), kbd.choices_keyboard(others, lang))
     if query.message is not None:
-        context.bot_data.awaiting_comment.ask((query.message.chat.id, query.from_user.id), entry.id)
+        context.bot_data.awaiting_comment.put((query.message.chat.id, query.from_user.id), entry.id)
 
 
 async def _press_language(query: CallbackQuery, context: Context, press: Press) -> bool:
