@@ -317,10 +317,11 @@ class Resolver:
         if reading.year is not None and "setup" not in aspects:
             return self._meeting_in(subject, reading.year) or entries[f"{subject}-meetings"], False
         details = aspects & {"agreed", "areas", "where"}
-        about_a_meeting = "where" not in details or _MEETING_WORDS.search(reading.text)
+        about_a_meeting = details == {"agreed"} or _MEETING_WORDS.search(reading.text)
         if (
             details
             and about_a_meeting
+            and "setup" not in aspects
             and not any(self._by_aspect.get((subject, a)) for a in details)
         ):
             return entries[f"{subject}-latest"], False

@@ -24,6 +24,8 @@ def answered(outcome: Outcome) -> str | None:
         ("when is the next hong kong shanghai conference", "shanghai-next"),
         ("粵港合作框架協議幾時簽㗎", "guangdong-framework-agreement"),
         ("which office covers yunnan", "offices-chengdu"),
+        ("what was agreed at the hubei conference", "hubei-latest"),
+        ("which agreement set up the hong kong shenzhen co-operation meeting", "shenzhen-setup"),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
@@ -131,3 +133,8 @@ def test_the_one_before_is_the_meeting_numbered_one_less(shipped: Engine) -> Non
         shipped, "when was the latest hk guangdong plenary", "and the one before that?"
     )
     assert answered(before) == "guangdong-plenary-23"
+
+
+def test_what_a_platform_covers_is_not_taken_for_its_latest_meeting(shipped: Engine) -> None:
+    answer = answered(shipped.ask("what places does the pan-prd cover"))
+    assert answer in {"pprd-overview", "pprd-members"}
