@@ -244,7 +244,13 @@ class Understanding:
         year = next((int(m.group(1)) for m in _YEAR.finditer(text)), None)
         if number == 1 and "first" not in aspects:
             aspects = ("first", *aspects)
-        wrapping = [(a, b) for a, b, _ in talk + self._cues(text, self._filler_cues)]
+        # A wrapping word inside a name stays: "bot" wraps "bot, what is CEPA?" but is part of
+        # "this bot".
+        wrapping = [
+            (a, b)
+            for a, b, _ in talk + self._cues(text, self._filler_cues)
+            if not any(n.start <= a and b <= n.end for n in names)
+        ]
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
         rest = self._rest(text, covered + wrapping)
         leftover = _without(text, wrapping)

@@ -26,6 +26,8 @@ def answered(outcome: Outcome) -> str | None:
         ("which office covers yunnan", "offices-chengdu"),
         ("what was agreed at the hubei conference", "hubei-latest"),
         ("which agreement set up the hong kong shenzhen co-operation meeting", "shenzhen-setup"),
+        ("so what's this bot for", "about-bot"),
+        ("bot, what is cepa", "cepa-overview"),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
