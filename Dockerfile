@@ -26,7 +26,7 @@ RUN pip wheel --no-deps --wheel-dir /wheels '.[postgres]'
 # --- runtime
 FROM ${BASE}
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONUNBUFFERED=1 \
-    COOPBOT_DB=/data/coopbot.db
+    COOPBOT_DB=/data/coopbot.db COOPBOT_CACHE_DIR=/tmp/coopbot-cache
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-index --no-deps /wheels/*.whl \
     && groupadd --system --gid 10001 coopbot \

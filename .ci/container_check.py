@@ -223,6 +223,7 @@ def main() -> int:
             empty = work / "elsewhere"
             empty.mkdir()
             env["COOPBOT_DB"] = str(work / "data" / "coopbot.db")  # as the image's /data volume
+            env["COOPBOT_CACHE_DIR"] = str(work / "cache")  # as the image's, a folder of its own
             run(["coopbot", "--version"], empty, env)
             run(health, empty, env)
             test_url = os.environ.get("COOPBOT_TEST_DATABASE_URL", "").strip()

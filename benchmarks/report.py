@@ -54,7 +54,8 @@ def targets(result: dict) -> list[dict]:
         checks.append(("end to end >= 0.8 of the echo bot's", ratio, ratio >= 0.8))
     cold = result.get("cold_start")
     if cold:
-        checks.append(("cold start < 1 s", cold["first_answer_s"], cold["first_answer_s"] < 1))
+        first_start = cold.get("first_answer_built_s", cold["first_answer_s"])
+        checks.append(("cold start, engine built, < 1 s", first_start, first_start < 1))
         checks.append(("resident memory < 120 MB", cold["rss_mb"], cold["rss_mb"] < 120))
         if "ask_peak_rss_mb" in cold:
             first = cold["first_answer_s"]
@@ -140,7 +141,9 @@ def format_table(result: dict) -> str:
             "",
             f"Cold start (median of {cold['runs']}): `coopbot ask` answers after "
             f"{cold['first_answer_s']:.2f} s, peak memory {_cell(cold, 'ask_peak_rss_mb', '.0f')} "
-            f"MB; resident memory after loading {cold['rss_mb']:.0f} MB",
+            f"MB (engine cached); after {_cell(cold, 'first_answer_built_s', '.2f')} s, peak "
+            f"{_cell(cold, 'ask_built_peak_rss_mb', '.0f')} MB, when it builds the engine first; "
+            f"resident memory after loading {cold['rss_mb']:.0f} MB",
         ]
     if result["targets"]:
         lines += ["", "Targets"]

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import __version__
-from bot.config import ConfigError, Settings, bot_token, check_token, check_webhook, knowledge_path
+from bot.config import (
+    ConfigError,
+    Settings,
+    bot_token,
+    check_token,
+    check_webhook,
+    engine_cache_dir,
+    knowledge_path,
+)
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError, load_or_raise
 from bot.matcher import chosen
@@ -31,7 +39,7 @@ def _knowledge_path(args: argparse.Namespace) -> Path:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    return Engine.load(_knowledge_path(args))
+    return Engine.load(_knowledge_path(args), engine_cache_dir())
 
 
 def _questions(args: list[str], stdin: TextIO) -> Iterator[str]:
@@ -267,7 +275,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram.logs import configure_logging, redact
 
     configure_logging(settings.log_level)
-    app = build_application(settings, Engine.load(settings.knowledge))
+    app = build_application(settings, Engine.load(settings.knowledge, settings.engine_cache))
     try:
         run(app, settings)
     except (InvalidToken, TokenRejected):  # its message quotes the token: never printed

@@ -43,6 +43,18 @@ def knowledge_path(env: Mapping[str, str] | None = None) -> Path:
     return Path(configured) if configured else built_in_path()
 
 
+def engine_cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
+    """COOPBOT_CACHE_DIR, where a built engine is kept for the next start (`bot.engine_cache`):
+    under XDG_CACHE_HOME (or ~/.cache) unless set; `off` builds the engine at every start."""
+    env = os.environ if env is None else env
+    configured = env.get("COOPBOT_CACHE_DIR", "").strip()
+    if configured.lower() == "off":
+        return None
+    if configured:
+        return Path(configured)
+    return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coopbot"
+
+
 def bot_token(env: Mapping[str, str] | None = None) -> str | None:
     """TELEGRAM_BOT_TOKEN, unchecked: whether it is set decides what bare `coopbot` runs."""
     return (os.environ if env is None else env).get("TELEGRAM_BOT_TOKEN", "").strip() or None
@@ -105,6 +117,7 @@ class Settings:
     listen: str = "0.0.0.0"
     port: int = 8080
     knowledge: Path = field(default_factory=built_in_path)
+    engine_cache: Path | None = None
     db_path: Path = field(default_factory=default_db_path)
     database_url: str | None = None
     admin_ids: frozenset[int] = frozenset()
@@ -126,6 +139,7 @@ class Settings:
             listen=env.get("COOPBOT_LISTEN", "").strip() or "0.0.0.0",
             port=_int(env, "PORT", 8080, 1, 65535),
             knowledge=knowledge_path(env),
+            engine_cache=engine_cache_dir(env),
             db_path=Path(env["COOPBOT_DB"]) if env.get("COOPBOT_DB") else default_db_path(env),
             database_url=env.get("COOPBOT_DATABASE_URL", "").strip() or None,
             admin_ids=_admin_ids(env.get("ADMIN_USER_IDS", "")),

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import engine_cache
 from bot.knowledge import Entry, KnowledgeBase, Problem, Topic, load, load_or_raise
 from bot.matcher import Matcher
 from bot.outcome import Outcome, Turn
@@ -44,9 +45,19 @@ class Engine:
         return cls(kb, matcher, understanding, Resolver(kb, matcher, understanding), refs)
 
     @classmethod
-    def load(cls, path: Path) -> Engine:
-        """The engine for the knowledge base at `path`; KnowledgeError if it has errors."""
-        return cls.build(load_or_raise(path))
+    def load(cls, path: Path, cache: Path | None = None) -> Engine:
+        """The engine for the knowledge base at `path`; KnowledgeError if it has errors.
+
+        With `cache` (a folder), an engine built from the same files by the same code is read
+        from there rather than built, and a new build is kept there (`bot.engine_cache`)."""
+        if cache is None:
+            return cls.build(load_or_raise(path))
+        file = engine_cache.cache_file(cache, path)
+        engine = engine_cache.read(file, cls)
+        if engine is None:
+            engine = cls.build(load_or_raise(path))
+            engine_cache.write(file, engine)
+        return engine
 
     def reload(self) -> tuple[Engine | None, list[Problem]]:
         """A new engine from the same folder, and every problem found; None if it has errors,

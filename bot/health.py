@@ -141,7 +141,7 @@ def check(knowledge: Path, env: dict[str, str] | None = None) -> str:
     except ConfigError as exc:
         raise HealthError(str(exc)) from None
     heartbeat = read_heartbeat(heartbeat_path(settings))
-    answered = check_knowledge(knowledge)
+    answered = check_knowledge(knowledge, settings.engine_cache)
     if heartbeat is not None:
         problems = verdict(heartbeat)
         if problems:
@@ -158,11 +158,11 @@ def probe_question(kb: KnowledgeBase) -> tuple[str, str]:
     return entry.question("en"), entry.id
 
 
-def check_knowledge(path: Path) -> str:
-    """Build the engine the bot would serve and ask it its probe question, the way a user's
-    question goes."""
+def check_knowledge(path: Path, cache: Path | None = None) -> str:
+    """Build the engine the bot would serve (or read it from `cache`, built from these very
+    files) and ask it its probe question, the way a user's question goes."""
     try:
-        engine = Engine.load(path)
+        engine = Engine.load(path, cache)
     except KnowledgeError as exc:
         raise HealthError(f"{path}: {exc}; run `coopbot validate`") from None
     kb = engine.kb

@@ -54,6 +54,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             terminalreporter.write_line(line)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _engines_built_not_cached() -> Iterator[None]:
+    """Every test builds its engines: a build read from the user's cache would hide a change a
+    test makes to the code it runs. tests/test_engine_cache.py checks the cache itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COOPBOT_CACHE_DIR", "off")
+        yield
+
+
 # What a keyword of `make_kb` may say about one file of the copy.
 Change = str | tuple[str, str] | list[tuple[str, str]] | Callable[[str], str] | None
 

@@ -249,7 +249,9 @@ def test_cold_start_measures_a_real_process() -> None:
     figures = cold.cold_start(FIXTURE_KB, runs=1, progress=measure.Progress(False))
     assert figures["runs"] == 1
     assert figures["first_answer_s"] > 0 and figures["rss_mb"] > 0
+    assert figures["first_answer_built_s"] > 0
     assert 10 < figures["ask_peak_rss_mb"] < 1000  # a Python process's, in MB
+    assert 10 < figures["ask_built_peak_rss_mb"] < 1000
 
 
 def test_end_to_end_against_the_fake_bot_api() -> None:

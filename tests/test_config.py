@@ -148,3 +148,22 @@ def test_a_hash_key_set_blank_or_short_is_refused_without_echoing_it(
 
 def test_an_unset_hash_key_means_the_key_kept_in_the_database() -> None:
     assert Settings.from_env({}).user_hash_key is None
+
+
+def test_the_engine_cache_is_under_xdg_cache_home_by_default(tmp_path: Path) -> None:
+    settings = Settings.from_env({"XDG_CACHE_HOME": str(tmp_path)})
+    assert settings.engine_cache == tmp_path / "coopbot"
+
+
+def test_the_engine_cache_is_under_the_home_directory_without_xdg_cache_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert Settings.from_env({}).engine_cache == tmp_path / ".cache" / "coopbot"
+
+
+@pytest.mark.parametrize(("raw", "folder"), [("/srv/cache", Path("/srv/cache")), ("off", None)])
+def test_coopbot_cache_dir_names_the_engine_cache_or_turns_it_off(
+    raw: str, folder: Path | None
+) -> None:
+    assert Settings.from_env({"COOPBOT_CACHE_DIR": raw}).engine_cache == folder
