@@ -45,8 +45,10 @@ _LOOSE = frozenset({"what", "first", "list"})
 #: A run of unknown characters this long, or an unknown word, is about something else.
 _LONG_FOREIGN_RUN = 4
 _LONG_FOREIGN_WORD = 5
-#: Unknown words it takes: one stray word ("cepa for dummies") is not yet another subject.
+#: Unknown words it takes, when they are also most of what is left, to be about something else.
 _FOREIGN_WORDS = 1
+#: How far ahead of a loose reading's entry the matcher's first choice must be to answer instead.
+_CLEAR_LEAD = 0.2
 
 
 def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang | None) -> Lang:
@@ -154,6 +156,8 @@ class Resolver:
                 if target.aspect == "nth"
                 else self._more_specific(target, ranked, content, subjects, firm)
             )
+            if better is None and not firm:
+                better = self._clearly_better(target, ranked, subjects)
             if better is not None:
                 target, firm = better, False
             if self._foreign(content, strict=firm or reading.aspect not in (None, "what")):
@@ -372,9 +376,27 @@ class Resolver:
                 continue
             if not self._about(entry, subjects or {target.topic}):
                 continue
+            if firm and candidate.score < next(
+                (c.score for c in ranked if c.entry.id == target.id), 0.0
+            ):
+                continue
             if len(self.matcher.shares(entry.id, specific)) > len(ours):
                 return entry
         return None
+
+    def _clearly_better(
+        self, target: Entry, ranked: list[Candidate], subjects: set[str]
+    ) -> Entry | None:
+        """Where the reading is loose ("what is", a bare name), an entry of the same subject that
+        the matcher ranks first and well ahead of the loose choice: "八大中心係咩" names the eight
+        centres, not the plan at large, though both are the plan's."""
+        if target.meetings or not ranked or ranked[0].entry.id == target.id:
+            return None
+        best = ranked[0]
+        ours = next((c.score for c in ranked if c.entry.id == target.id), 0.0)
+        if best.score < self.matcher.t.answer or best.score - ours < _CLEAR_LEAD:
+            return None
+        return best.entry if self._about(best.entry, subjects or {target.topic}) else None
 
     # --- near misses ---------------------------------------------------------------------------
 

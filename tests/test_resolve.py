@@ -28,6 +28,9 @@ def answered(outcome: Outcome) -> str | None:
         ("which agreement set up the hong kong shenzhen co-operation meeting", "shenzhen-setup"),
         ("so what's this bot for", "about-bot"),
         ("bot, what is cepa", "cepa-overview"),
+        ("邊個辦事處負責四川嘅事", "sichuan-office"),
+        ("特區政府邊個辦事處負責湖北", "hubei-office"),
+        ("who runs the shanghai conference on the hong kong side", "shanghai-leaders"),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
@@ -140,3 +143,16 @@ def test_the_one_before_is_the_meeting_numbered_one_less(shipped: Engine) -> Non
 def test_what_a_platform_covers_is_not_taken_for_its_latest_meeting(shipped: Engine) -> None:
     answer = answered(shipped.ask("what places does the pan-prd cover"))
     assert answer in {"pprd-overview", "pprd-members"}
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("what is hong kong's role in the greater bay area", "gba-hk-role"),
+        ("八大中心係乜", "fyp14-eight-centres"),
+    ],
+)
+def test_a_loose_question_goes_to_the_entry_the_matcher_clearly_prefers(
+    shipped: Engine, question: str, entry: str
+) -> None:
+    assert answered(shipped.ask(question)) == entry
