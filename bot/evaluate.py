@@ -211,7 +211,10 @@ def load_items(path: Path) -> list[Item]:
 
 
 def _contains(text: str, alternative: str) -> bool:
-    return normalise(alternative) in normalise(text) or alternative.casefold() in text.casefold()
+    return (
+        normalise(alternative) in normalise(text, whole=True)
+        or alternative.casefold() in text.casefold()
+    )
 
 
 def judge(item: Item, outcome: Outcome, answer: str) -> bool:

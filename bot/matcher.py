@@ -245,8 +245,8 @@ class Matcher:
 
     # --- text -----------------------------------------------------------------------------
 
-    def canonical(self, text: str) -> str:
-        text = normalise(text)
+    def canonical(self, text: str, whole: bool = False) -> str:
+        text = normalise(text, whole)
         if self._synonyms is None:
             return text
         pattern, table = self._synonyms

@@ -81,17 +81,18 @@ class Resolver:
         for entry in kb.entries.values():
             words = " ".join([*entry.answer.values(), *entry.all_questions(), *entry.keywords])
             self._said[entry.topic] = (
-                self._said.get(entry.topic, "") + " " + matcher.canonical(words)
+                self._said.get(entry.topic, "") + " " + matcher.canonical(words, whole=True)
             )
         self._all_said = " ".join(self._said.values())
         self._said_terms = {topic: frozenset(tokens(text)) for topic, text in self._said.items()}
         self._all_terms = frozenset().union(*self._said_terms.values())
-        # Which topics each entry's own words name: an answer about Chengdu's office is about
-        # Sichuan too, the Greater Bay Area's population is not.
+        # Which topics each entry's answer (read once, in English) and keywords name: an answer
+        # about Chengdu's office is about Sichuan too, the Greater Bay Area's population is not.
+        # Phrasings are left out: "十四五之後嘅十五五" asks about the 15th plan, not the 14th.
         self._names: dict[str, set[str]] = {
             entry.id: matcher.mentioned_topics(
                 matcher.canonical(
-                    " ".join([*entry.answer.values(), *entry.all_questions(), *entry.keywords])
+                    " ".join([entry.answer.get("en", ""), *entry.keywords]), whole=True
                 )
             )
             | {entry.topic}
@@ -157,7 +158,7 @@ class Resolver:
                 else self._more_specific(target, ranked, content, subjects, firm)
             )
             if better is None and not firm:
-                better = self._clearly_better(target, ranked, subjects)
+                better = self._clearly_better(target, ranked)
             if better is not None:
                 target, firm = better, False
             if self._foreign(content, strict=firm or reading.aspect not in (None, "what")):
@@ -361,32 +362,29 @@ class Resolver:
         subjects: set[str],
         firm: bool,
     ) -> Entry | None:
-        """An entry the matcher ranks high that covers more of the specific words of the question
-        than the aspect's entry does ("when was the framework agreement signed": the Framework
+        """An entry the matcher ranks above the aspect's entry that also covers more of the
+        specific words of the question ("when was the framework agreement signed": the Framework
         Agreement's entry, not the latest meeting's). Only words few entries use count, and
         where the reading is firm the other entry must also be good enough to answer alone."""
         specific = tuple(dict.fromkeys(p for t in content for p in self.matcher.specific(t)))
         if not specific:
             return None
         ours = self.matcher.shares(target.id, specific)
-        bar = self.matcher.t.answer if firm else self.matcher.t.decline
+        bar = max(
+            self.matcher.t.answer if firm else self.matcher.t.decline,
+            next((c.score for c in ranked if c.entry.id == target.id), 0.0),
+        )
         for candidate in ranked[:3]:
             entry = candidate.entry
             if entry.id == target.id or candidate.score < bar:
                 continue
             if not self._about(entry, subjects or {target.topic}):
                 continue
-            if firm and candidate.score < next(
-                (c.score for c in ranked if c.entry.id == target.id), 0.0
-            ):
-                continue
             if len(self.matcher.shares(entry.id, specific)) > len(ours):
                 return entry
         return None
 
-    def _clearly_better(
-        self, target: Entry, ranked: list[Candidate], subjects: set[str]
-    ) -> Entry | None:
+    def _clearly_better(self, target: Entry, ranked: list[Candidate]) -> Entry | None:
         """Where the reading is loose ("what is", a bare name), an entry of the same subject that
         the matcher ranks first and well ahead of the loose choice: "八大中心係咩" names the eight
         centres, not the plan at large, though both are the plan's."""
@@ -396,7 +394,7 @@ class Resolver:
         ours = next((c.score for c in ranked if c.entry.id == target.id), 0.0)
         if best.score < self.matcher.t.answer or best.score - ours < _CLEAR_LEAD:
             return None
-        return best.entry if self._about(best.entry, subjects or {target.topic}) else None
+        return best.entry if best.entry.topic == target.topic else None
 
     # --- near misses ---------------------------------------------------------------------------
 

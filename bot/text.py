@@ -56,13 +56,14 @@ def _is_separator(ch: str) -> bool:
     return category[0] in "PSZC" and ch not in "+"
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, whole: bool = False) -> str:
     """Canonical form for comparison: NFKC, case-folded, Simplified, punctuation as single spaces.
 
     NFKC turns full-width letters and digits into ASCII; lone surrogates and control characters, which
-    Telegram can deliver, become spaces rather than errors.
+    Telegram can deliver, become spaces rather than errors. A question is cut to a bounded length;
+    the knowledge base's own text (`whole`) is read to its end.
     """
-    text = unicodedata.normalize("NFKC", cut(text)).casefold()
+    text = unicodedata.normalize("NFKC", text if whole else cut(text)).casefold()
     text = "".join(" " if _is_separator(ch) else ch for ch in text)
     text = to_simplified(text)
     return _SPACES.sub(" ", text).strip()

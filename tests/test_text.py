@@ -78,6 +78,11 @@ def test_normalise_looks_only_at_the_first_max_question_chars() -> None:
     assert "cepa" not in normalise(long)
 
 
+def test_normalise_reads_the_knowledge_bases_own_text_to_its_end() -> None:
+    long = "a " * MAX_QUESTION_CHARS + "CEPA"
+    assert normalise(long, whole=True).endswith("cepa")
+
+
 # --- detect_language ------------------------------------------------------------------------------
 
 
