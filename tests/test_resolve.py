@@ -46,6 +46,8 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("深圳有咩好食推介", "shenzhen"),
         ("how do I get from hong kong to shenzhen", "shenzhen"),
         ("what's the weather in shenzhen tomorrow", "shenzhen"),
+        ("what's the provincial capital of fujian", "fujian"),
+        ("浙江首富係邊個", "zhejiang"),
     ],
 )
 def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
