@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.knowledge import Entry, KnowledgeBase
 from bot.outcome import Candidate, Outcome
@@ -318,13 +319,10 @@ class Matcher:
         remembered, like `_correct`, for the words that come back in question after question."""
         found = self._misspelt_aliases.get(word)
         if found is None:
+            reach = self._typo_aliases.reach(len(word))
             matches = process.extract(
-                word,
-                self._typo_aliases.reach(len(word)),
-                scorer=fuzz.ratio,
-                score_cutoff=self.t.alias_typo_cutoff,
-                limit=None,
-            )
+                word, reach, scorer=fuzz.ratio, score_cutoff=self.t.alias_typo_cutoff, limit=None
+            ) or process.extract(word, reach, scorer=OSA.distance, score_cutoff=1, limit=None)
             found = frozenset(t for alias, _, _ in matches for t in self._word_aliases[alias])
             _remember(self._misspelt_aliases, word, found, self.t.word_cache_size)
         return found
@@ -344,12 +342,10 @@ class Matcher:
             return word, 1.0
         found = self._corrections.get(word)
         if found is None:
+            reach = self._latin_vocabulary.reach(len(word))
             best = process.extractOne(
-                word,
-                self._latin_vocabulary.reach(len(word)),
-                scorer=fuzz.ratio,
-                score_cutoff=self.t.typo_cutoff,
-            )
+                word, reach, scorer=fuzz.ratio, score_cutoff=self.t.typo_cutoff
+            ) or process.extractOne(word, reach, scorer=OSA.distance, score_cutoff=1)
             found = (best[0], self.t.typo_credit) if best else (word, 1.0)
             _remember(self._corrections, word, found, self.t.word_cache_size)
         return found

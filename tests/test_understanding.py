@@ -19,6 +19,8 @@ def read(engine: Engine, question: str) -> Reading:
         ("滬港合作會議是甚麼？", "shanghai"),
         ("沪港合作会议是什么", "shanghai"),
         ("what is the guangdon joint conferance", "guangdong"),  # typos
+        ("when did the hubie conference start", "hubei"),  # two letters swapped
+        ("fujain hk meeting", "fujian"),
         ("which office covers yunnan", "offices"),
     ],
 )
@@ -118,3 +120,11 @@ def test_what_is_left_leaves_out_names_cues_and_question_words(shipped: Engine) 
 @pytest.mark.parametrize(("text", "number"), [("二十四", 24), ("十", 10), ("十一", 11), ("4", 4)])
 def test_chinese_numbers(text: str, number: int) -> None:
     assert chinese_number(text) == number
+
+
+def test_a_place_one_typo_from_another_is_not_taken_for_it(shipped: Engine) -> None:
+    assert read(shipped, "the 24th plenary in guangzhou").subjects != ("zhejiang",)
+
+
+def test_two_letters_swapped_in_a_word_are_read_as_the_word(shipped: Engine) -> None:
+    assert shipped.matcher.corrected("chiar") == "chair"  # "chiars", stemmed
