@@ -345,7 +345,9 @@ class Matcher:
             reach = self._latin_vocabulary.reach(len(word))
             best = process.extractOne(
                 word, reach, scorer=fuzz.ratio, score_cutoff=self.t.typo_cutoff
-            ) or process.extractOne(word, reach, scorer=OSA.distance, score_cutoff=1)
+            )
+            if best is None and len(word) > self.t.min_typo_length:
+                best = process.extractOne(word, reach, scorer=OSA.distance, score_cutoff=1)
             found = (best[0], self.t.typo_credit) if best else (word, 1.0)
             _remember(self._corrections, word, found, self.t.word_cache_size)
         return found

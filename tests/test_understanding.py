@@ -127,4 +127,8 @@ def test_a_place_one_typo_from_another_is_not_taken_for_it(shipped: Engine) -> N
 
 
 def test_two_letters_swapped_in_a_word_are_read_as_the_word(shipped: Engine) -> None:
-    assert shipped.matcher.corrected("chiar") == "chair"  # "chiars", stemmed
+    assert shipped.matcher.corrected("offcie") == "office"
+
+
+def test_a_short_common_word_is_not_read_as_another_one_swap_away(shipped: Engine) -> None:
+    assert shipped.matcher.corrected("there") == "there"  # not "three"
