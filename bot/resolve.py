@@ -142,14 +142,14 @@ class Resolver:
             _script(reply_lang, previous),
         )
         subjects = set(reading.subjects)
-        if self._off_topic(reading, subjects):
+        ranked = self.matcher.rank(reading.core, topics=subjects or None, canonical=True)
+        if self._off_topic(reading, subjects or {c.entry.topic for c in ranked[:1]}):
             return self._decline(question, reply_lang, reading, turn)
         content = tuple(
             self.matcher.corrected(t) if t.isascii() else t
             for t in reading.rest
             if t not in _GENERIC
         )
-        ranked = self.matcher.rank(reading.core, topics=subjects or None, canonical=True)
         target, firm = self._target(reading, previous)
         if target is not None:
             better = (
@@ -326,7 +326,7 @@ class Resolver:
         if (
             details
             and about_a_meeting
-            and "setup" not in aspects
+            and not aspects & {"setup", "first"}
             and not any(self._by_aspect.get((subject, a)) for a in details)
         ):
             return entries[f"{subject}-latest"], False

@@ -273,7 +273,11 @@ class Understanding:
             rest=rest,
             core=_without(text, wrapping),
             off_topic=tuple(
-                dict.fromkeys(text[a:b] for a, b, _ in self._cues(text, self._off_topic_cues))
+                dict.fromkeys(
+                    text[a:b]
+                    for a, b, _ in self._cues(text, self._off_topic_cues)
+                    if not any(c <= a and b <= d for c, d in wrapping)  # "for a school project"
+                )
             ),
         )
 

@@ -31,6 +31,10 @@ def answered(outcome: Outcome) -> str | None:
         ("邊個辦事處負責四川嘅事", "sichuan-office"),
         ("特區政府邊個辦事處負責湖北", "hubei-office"),
         ("who runs the shanghai conference on the hong kong side", "shanghai-leaders"),
+        ("京港合作會議幾時改咗名", "beijing-renaming"),
+        ("when was the 14th five-year plan approved", "fyp14-adoption"),
+        ("where was the first pprd forum held", "pprd-setup"),
+        ("which provinces are in the pan-prd? it's for my school project", "pprd-members"),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
@@ -158,3 +162,12 @@ def test_a_loose_question_goes_to_the_entry_the_matcher_clearly_prefers(
     shipped: Engine, question: str, entry: str
 ) -> None:
     assert answered(shipped.ask(question)) == entry
+
+
+@pytest.mark.parametrize(
+    "question", ["what's the population of wuhan", "is the chief executive married"]
+)
+def test_a_question_naming_no_platform_is_a_near_miss_by_the_words_of_its_best_match(
+    shipped: Engine, question: str
+) -> None:
+    assert shipped.ask(question).kind == "decline"
