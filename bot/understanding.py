@@ -74,6 +74,8 @@ _MONTH = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:[a-z]*)\b|[0-9一二三四五六七八九十]{1,3}\s*月"
 )
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+# A number with its unit of date ("2019年", "11日"): the unit is part of the date, not a word.
+_DATE_UNIT = re.compile(r"[0-9]{1,4}\s*[年日号]")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _PARTICLE_SPLIT = re.compile("[" + "".join(sorted(CJK_PARTICLES)) + "]")
 # Chinese question words and the copulas around them (canonical, Simplified): how a question is
@@ -300,6 +302,7 @@ class Understanding:
         remaining = _without(text, covered)
         remaining = _ORDINAL.sub(" ", remaining)
         remaining = _CHINESE_ORDINAL.sub(" ", remaining)
+        remaining = _DATE_UNIT.sub(" ", remaining)
         remaining = _YEAR.sub(" ", remaining)
         remaining = _MONTH.sub(" ", remaining)
         terms = []

@@ -132,3 +132,7 @@ def test_two_letters_swapped_in_a_word_are_read_as_the_word(shipped: Engine) -> 
 
 def test_a_short_common_word_is_not_read_as_another_one_swap_away(shipped: Engine) -> None:
     assert shipped.matcher.corrected("there") == "there"  # not "three"
+
+
+def test_a_dates_unit_goes_with_its_number(shipped: Engine) -> None:
+    assert read(shipped, "鄂港合作會議係咪2021年開").rest == ()
