@@ -39,6 +39,7 @@ class Outcome:
     smalltalk: str | None = None  # the kind of small talk ("greeting", "thanks", ...)
     subject: str | None = None  # a declined question's subject: what the bot can say about it
     turn: Turn | None = None  # what the conversation remembers of this question
+    also: tuple[Entry, ...] = ()  # a compared subject's answer, shown after the first
 
     @property
     def entry(self) -> Entry | None:

@@ -151,7 +151,8 @@ def message_text(outcome: Outcome, kb: KnowledgeBase) -> str:
     """The main message as plain text: the answer, the clarify prompt, small talk, or the decline."""
     lang = outcome.lang
     if outcome.kind == "answer":
-        return answer_text(outcome.candidates[0].entry, lang)
+        entries = (outcome.candidates[0].entry, *outcome.also)
+        return "\n\n".join(answer_text(e, lang) for e in entries)
     if outcome.kind == "clarify":
         return t("clarify", lang)
     if outcome.kind == "smalltalk":
@@ -199,8 +200,12 @@ def official_page(kb: KnowledgeBase, lang: Lang) -> Source:
 
 
 def sources_of(outcome: Outcome) -> tuple[Source, ...]:
-    """The sources an answer cites (see `cited`); none for anything else."""
-    return cited(outcome.candidates[0].entry, outcome.lang) if outcome.kind == "answer" else ()
+    """The sources an answer cites (see `cited`), a compared subject's after; none for
+    anything else."""
+    if outcome.kind != "answer":
+        return ()
+    entries = (outcome.candidates[0].entry, *outcome.also)
+    return tuple(s for e in entries for s in cited(e, outcome.lang))
 
 
 def plain_answer(entry: Entry, kb: KnowledgeBase, lang: Lang) -> str:
@@ -224,7 +229,10 @@ def plain(outcome: Outcome, kb: KnowledgeBase) -> str:
     """Everything a terminal user needs, numbered suggestions included."""
     lang = outcome.lang
     entry = outcome.entry
-    lines = [plain_answer(entry, kb, lang) if entry else message_text(outcome, kb)]
+    if entry is None:
+        lines = [message_text(outcome, kb)]
+    else:
+        lines = [plain_answer(e, kb, lang) for e in (entry, *outcome.also)]
     items = resolve_suggestions(suggestions(outcome), kb, lang)
     if items:
         # A clarify message is itself the heading of its options.

@@ -150,6 +150,15 @@ class Resolver:
             for t in reading.rest
             if t not in _GENERIC
         )
+        pair = self._compared(reading)
+        if pair is not None and not self._foreign(content, strict=True):
+            first, second = pair
+            turn = replace(turn, subject=first.topic, aspect=first.aspect, entry=first.id)
+            others = tuple(c for c in ranked if c.entry.id not in (first.id, second.id))
+            candidates = (Candidate(first, 1.0), *others)
+            return Outcome(
+                "answer", question, reply_lang, 1.0, candidates, turn=turn, also=(second,)
+            )
         target, firm = self._target(reading, previous)
         if target is not None:
             better = (
@@ -274,6 +283,23 @@ class Resolver:
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
             return entries[self.kb.topics[subject].overview], False  # a bare name: its overview
         return None, False
+
+    def _compared(self, reading: Reading) -> tuple[Entry, Entry] | None:
+        """Two platforms and one thing asked of both ("which came first, Sichuan's or Hubei's?",
+        "who chairs the Beijing and the Shanghai conferences?"): each one's answer to it."""
+        subjects = tuple(dict.fromkeys(reading.subjects))
+        if len(subjects) != 2 or not reading.aspects or reading.year is not None:
+            return None
+        if any(self.kb.topics[s].kind != "platform" for s in subjects):
+            return None
+        if set(reading.aspects) <= {"first", "setup", "what"} and reading.aspect != "what":
+            reading = replace(reading, aspect="setup", aspects=("setup",), number=None)
+        if reading.number is not None:
+            return None
+        first, second = (self._target(replace(reading, subjects=(s,)), None)[0] for s in subjects)
+        if first is None or second is None or first.aspect != second.aspect:
+            return None
+        return first, second
 
     def _earlier(self, reading: Reading, previous: Turn | None) -> Entry | None:
         """ "And the one before that?" after an answer about a numbered meeting: the meeting

@@ -8,8 +8,8 @@ import pytest
 
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
-from bot.outcome import Outcome
-from bot.render import plain, to_json
+from bot.outcome import Candidate, Outcome
+from bot.render import plain, title, to_json
 from bot.text import to_simplified
 from tests.support.data import ASK_JSON_FIELDS
 
@@ -161,6 +161,15 @@ def test_json_of_a_clarify_suggests_the_candidates(
 def test_json_confidence_is_rounded_to_four_places(kb: KnowledgeBase) -> None:
     outcome = Outcome("decline", "q", "en", 0.123456789, ())
     assert to_json(outcome, kb)["confidence"] == 0.1235
+
+
+def test_a_compared_answer_shows_both_answers_and_cites_both(kb: KnowledgeBase) -> None:
+    first, second = list(kb.entries.values())[:2]
+    outcome = Outcome("answer", "q", "en", 1.0, (Candidate(first, 1.0),), also=(second,))
+    data = to_json(outcome, kb)
+    assert first.answer["en"] in data["answer"] and second.answer["en"] in data["answer"]
+    assert {s["url"] for s in data["sources"]} >= {first.sources[0].url, second.sources[0].url}
+    assert title(second, kb.topics[second.topic], "en") in plain(outcome, kb)
 
 
 # --- Simplified Chinese ---------------------------------------------------------------------------

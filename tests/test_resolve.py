@@ -171,3 +171,9 @@ def test_a_question_naming_no_platform_is_a_near_miss_by_the_words_of_its_best_m
     shipped: Engine, question: str
 ) -> None:
     assert shipped.ask(question).kind == "decline"
+
+
+def test_two_platforms_asked_the_same_thing_get_both_answers(shipped: Engine) -> None:
+    outcome = shipped.ask("which came first, the hong kong/shanghai or the beijing conference?")
+    assert answered(outcome) == "shanghai-setup"
+    assert [e.id for e in outcome.also] == ["beijing-setup"]

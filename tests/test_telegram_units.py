@@ -19,7 +19,8 @@ from bot.render import PARAGRAPH_WIDTH, paragraphs, sentences, title, width
 from bot.telegram import browse, keyboards
 from bot.telegram.feedback import TTL_SECONDS, AwaitingComment
 from bot.telegram.flood import PRESS_FACTOR, FloodGate
-from bot.telegram.handlers import parse_lang
+from bot.telegram.handlers import answer_message, parse_lang
+from bot.telegram.html import esc
 from bot.telegram.inline import typo_distance_at_most_one
 from bot.telegram.keyboards import Press, callback_data, parse
 from bot.telegram.logs import REDACTED, redact, redact_in_logs
@@ -386,3 +387,11 @@ def test_a_comment_is_awaited_ten_minutes_taken_once_and_within_a_bound() -> Non
     for user in range(3, 6):
         waiting.put((1, user), "cepa-overview")
     assert len(waiting) == 2 and waiting.pop((1, 3)) is None  # the longest waiting went
+
+
+def test_a_compared_answer_is_one_message_with_both_answers(kb: KnowledgeBase) -> None:
+    first, second = list(kb.entries.values())[:2]
+    text, markup = answer_message(first, kb, "en", PARAGRAPH_WIDTH, also=(second,))
+    for entry in (first, second):
+        assert f"<b>{esc(title(entry, kb.topics[entry.topic], 'en'))}</b>" in text
+    assert f"|{first.id}" in str(markup.to_dict())  # its buttons are the first answer's

@@ -158,14 +158,16 @@ async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
 
 
 def answer_message(
-    entry: Entry, kb: KnowledgeBase, lang: Lang, columns: int
+    entry: Entry, kb: KnowledgeBase, lang: Lang, columns: int, also: tuple[Entry, ...] = ()
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """An answer as a new message shows it: what fits `columns`, and the buttons for the rest."""
+    """An answer as a new message shows it: what fits `columns`, and the buttons for the rest;
+    a compared subject's answer after it, its own buttons a tap away under "related"."""
     view = answer_html(entry, lang, kb.topics.get(entry.topic), columns=columns)
     markup = kbd.answer_keyboard(
         entry, lang, more_text=view.more_text, more_sources=view.more_sources
     )
-    return view.text, markup
+    compared = [answer_html(e, lang, kb.topics.get(e.topic), columns=columns).text for e in also]
+    return fit("\n\n".join([view.text, *compared])), markup
 
 
 def outcome_message(
@@ -175,7 +177,8 @@ def outcome_message(
     in a group), or the questions it could be, numbered, with a button per number."""
     lang = outcome.lang
     if outcome.entry is not None:
-        return answer_message(outcome.entry, kb, lang, GROUP_COLUMNS if group else PRIVATE_COLUMNS)
+        columns = GROUP_COLUMNS if group else PRIVATE_COLUMNS
+        return answer_message(outcome.entry, kb, lang, columns, outcome.also)
     if outcome.kind == "smalltalk":
         if group:
             return esc(t(f"smalltalk_group_{outcome.smalltalk}", lang)), None

@@ -111,8 +111,8 @@ def outcome_html(outcome: Outcome, kb: KnowledgeBase) -> str:
     lang = outcome.lang
     options = [c.entry for c in outcome.candidates]
     if outcome.kind == "answer":
-        entry = options[0]
-        return answer_html(entry, lang, kb.topics.get(entry.topic)).text
+        shown = (options[0], *outcome.also)
+        return fit("\n\n".join(answer_html(e, lang, kb.topics.get(e.topic)).text for e in shown))
     if outcome.kind == "clarify":
         return fit(f"{esc(t('clarify', lang))}\n\n{numbered(options, kb, lang)}")
     if outcome.kind == "smalltalk":
