@@ -98,6 +98,14 @@ class Resolver:
             | {entry.topic}
             for entry in kb.entries.values()
         }
+        # Aliases an entry claims as keywords: "成都辦" names the offices, and of them Chengdu's.
+        self._claimed: dict[str, list[tuple[str, Entry]]] = {}
+        for entry in kb.entries.values():
+            aliases = {matcher.canonical(a) for a in kb.topics[entry.topic].aliases}
+            for keyword in entry.keywords:
+                canonical = matcher.canonical(keyword)
+                if canonical in aliases and entry.id != kb.topics[entry.topic].overview:
+                    self._claimed.setdefault(entry.topic, []).append((canonical, entry))
         self._kind_names = {
             kind: [matcher.canonical(name) for name in names.values()]
             for kind, names in kb.meta.meeting_kinds.items()
@@ -276,6 +284,9 @@ class Resolver:
             meeting, firm = self._meeting_entry(subject, reading)
             if meeting is not None:
                 return meeting, firm
+        claimed = [e for a, e in self._claimed.get(subject, ()) if a in reading.text]
+        if len(claimed) == 1 and set(reading.aspects) <= _LOOSE | {"setup", "office"}:
+            return claimed[0], False
         for aspect in reading.aspects:
             found = self._by_aspect.get((subject, "setup" if aspect == "first" else aspect))
             if found is not None:

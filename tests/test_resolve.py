@@ -35,6 +35,8 @@ def answered(outcome: Outcome) -> str | None:
         ("when was the 14th five-year plan approved", "fyp14-adoption"),
         ("where was the first pprd forum held", "pprd-setup"),
         ("which provinces are in the pan-prd? it's for my school project", "pprd-members"),
+        ("成都辦管邊啲省", "offices-chengdu"),  # an alias an entry claims names that entry
+        ("駐武漢辦幾時開", "offices-wuhan"),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
