@@ -171,7 +171,7 @@ class Resolver:
         if target is not None:
             better = (
                 None
-                if target.aspect == "nth"
+                if target.aspect == "nth" and reading.number is not None
                 else self._more_specific(target, ranked, content, subjects, firm)
             )
             if better is None and not firm:

@@ -37,6 +37,10 @@ def answered(outcome: Outcome) -> str | None:
         ("which provinces are in the pan-prd? it's for my school project", "pprd-members"),
         ("成都辦管邊啲省", "offices-chengdu"),  # an alias an entry claims names that entry
         ("駐武漢辦幾時開", "offices-wuhan"),
+        (  # a year names a meeting, but the words name the agreement signed that year
+            "the 2010 framework agreement between hong kong and guangdong, where was it signed",
+            "guangdong-framework-agreement",
+        ),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
