@@ -28,13 +28,14 @@ from bot.understanding import Reading, Understanding
 _GENERIC = frozenset(
     tokens(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
-        "cooperation held hold hk 会议 合作 机制 全体会议 举行 召开"
+        "cooperation held hold take took taken place one hk 会议 合作 机制 全体会议 举行 召开"
     )
 )
 #: Words that say a question is about a meeting ("where was it held"), not a place at large
 #: ("where in Shenzhen can I find a job"). Canonical text: Simplified Chinese.
 _MEETING_WORDS = re.compile(
-    r"\b(?:meeting|meetings|mtg|plenary|session|conference|conf|held|hold|hosted|host|met|meet)\b"
+    r"\b(?:meeting|meetings|mtg|plenary|session|conference|conf|held|hold|hosted|host|met|meet"
+    r"|take place|took place)\b"
     r"|会议|开会|举行|召开|举办|主办|开|会"
 )
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
@@ -250,7 +251,12 @@ class Resolver:
                 asks = True
             said = self._said_terms.get(previous.subject, frozenset())
             about_it = all(t in said or not self.matcher.knows(t) for t in content)
-            if reading.follow_up or (asks and about_it) or not content:
+            if (
+                reading.follow_up
+                or (asks and about_it)
+                or not content
+                or self._answers_it(reading, previous.subject)
+            ):
                 return replace(reading, subjects=(previous.subject,))
             return reading
         if reading.number is None and reading.word_number is not None and _about_meetings(previous):
@@ -264,6 +270,20 @@ class Resolver:
                 reading, aspect=aspects[0] if aspects else None, aspects=aspects, number=number
             )
         return reading
+
+    def _answers_it(self, reading: Reading, subject: str) -> bool:
+        """Whether the subject of the conversation has an answer to a question that names none
+        ("原來叫咩？" after the Beijing conference), as well as any other subject has."""
+        ranked = self.matcher.rank(reading.core, canonical=True)
+        own = self.matcher.rank(reading.core, topics={subject}, canonical=True)
+        if not own or not ranked:
+            return False
+        best = next((c for c in own if c.entry.topic == subject), None)
+        return (
+            best is not None
+            and best.score >= self.matcher.t.answer
+            and best.score >= (ranked[0].score - _CLEAR_LEAD)
+        )
 
     # --- which entry a reading points to -------------------------------------------------------
 

@@ -119,6 +119,18 @@ def test_a_cantonese_follow_up_keeps_the_subject(shipped: Engine) -> None:
     assert answered(leaders) == "beijing-leaders"
 
 
+def test_a_follow_up_its_subject_answers_keeps_the_subject(shipped: Engine) -> None:
+    *_, renamed = conversation(shipped, "京港合作會議係咩", "點解要改名")
+    assert answered(renamed) == "beijing-renaming"
+
+
+def test_where_the_first_one_took_place_is_asked_of_the_subject_before(shipped: Engine) -> None:
+    *_, first = conversation(
+        shipped, "tell me about the zhejiang conference", "where did the first one take place"
+    )
+    assert answered(first) == "zhejiang-setup"
+
+
 def test_a_follow_up_naming_a_new_subject_keeps_the_aspect(shipped: Engine) -> None:
     *_, shanghai = conversation(shipped, "who chairs the beijing conference", "and shanghai?")
     assert answered(shanghai) == "shanghai-leaders"
