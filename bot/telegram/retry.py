@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -35,6 +36,8 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.request import HTTPXRequest, RequestData
+
+from bot.telegram.transport import check_idle_connections_cheaply
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,13 @@ class RetryingRequest(HTTPXRequest):
         super().__init__(*args, **kwargs)
         self.deadline = SEND_DEADLINE if deadline is None else deadline
         self.on_token_rejected = on_token_rejected
+
+    def _build_client(self) -> httpx.AsyncClient:
+        """python-telegram-bot's client (built again at each `initialize` after a shutdown),
+        its idle connections checked cheaply (bot/telegram/transport.py)."""
+        client = super()._build_client()
+        check_idle_connections_cheaply(client)
+        return client
 
     async def post(self, url: str, request_data: RequestData | None = None, **timeouts: Any) -> Any:
         """One Bot API call, tried again on the failures of the module docstring."""
