@@ -38,7 +38,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings, check_webhook
 from bot.engine import Engine
@@ -53,6 +52,7 @@ from bot.telegram.logs import redact_in_logs
 from bot.telegram.menus import register_commands
 from bot.telegram.processor import PerUserUpdateProcessor
 from bot.telegram.retry import RetryingRequest
+from bot.telegram.transport import BotApiRequest
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def build_application(
             )
         )
         .request(request)
-        .get_updates_request(HTTPXRequest(read_timeout=BOT_API_TIMEOUT))
+        .get_updates_request(BotApiRequest(read_timeout=BOT_API_TIMEOUT))
         .concurrent_updates(processor)
         .updater(None)  # our own polling (intake.Poller), or deliveries to our own server
     )

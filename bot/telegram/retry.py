@@ -24,7 +24,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import httpx
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -35,9 +34,9 @@ from telegram.error import (
     RetryAfter,
     TimedOut,
 )
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import RequestData
 
-from bot.telegram.transport import check_idle_connections_cheaply
+from bot.telegram.transport import BotApiRequest
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +48,9 @@ FIRST_BACKOFF = 0.25
 QUERY_TOO_OLD = "query is too old"
 
 
-class RetryingRequest(HTTPXRequest):
-    """python-telegram-bot's HTTP request, with the retries of the module docstring."""
+class RetryingRequest(BotApiRequest):
+    """The bot's HTTP request (bot/telegram/transport.py), with the retries of the module
+    docstring."""
 
     def __init__(
         self,
@@ -62,13 +62,6 @@ class RetryingRequest(HTTPXRequest):
         super().__init__(*args, **kwargs)
         self.deadline = SEND_DEADLINE if deadline is None else deadline
         self.on_token_rejected = on_token_rejected
-
-    def _build_client(self) -> httpx.AsyncClient:
-        """python-telegram-bot's client (built again at each `initialize` after a shutdown),
-        its idle connections checked cheaply (bot/telegram/transport.py)."""
-        client = super()._build_client()
-        check_idle_connections_cheaply(client)
-        return client
 
     async def post(self, url: str, request_data: RequestData | None = None, **timeouts: Any) -> Any:
         """One Bot API call, tried again on the failures of the module docstring."""
