@@ -285,6 +285,12 @@ async def test_language_round_trip(storage: Storage) -> None:
     assert await storage.get_language(OTHER_USER) is None
 
 
+async def test_languages_of_several_users_are_read_in_one_call(storage: BackEnd) -> None:
+    await storage.set_language(USER, "zh-Hant")
+    assert await storage.get_languages([USER, OTHER_USER, USER]) == {USER: "zh-Hant"}
+    assert await storage.get_languages([]) == {}
+
+
 async def test_language_survives_close_and_reopen_with_generated_key(backend: Backend) -> None:
     first = await backend.open(None)
     await first.set_language(USER, "zh-Hans")

@@ -334,7 +334,7 @@ def test_the_token_is_in_no_log_line_even_at_debug(
     bot.stop()
     assert TELEGRAM_TOKEN not in caplog.text
     assert all(TELEGRAM_TOKEN not in record.getMessage() for record in caplog.records)
-    assert "bot[REDACTED]/sendMessage" in caplog.text  # httpx did log the URLs, redacted
+    assert "bot[REDACTED]/sendMessage" in caplog.text  # the request URLs were logged, redacted
 
 
 def test_the_token_goes_only_in_the_url_never_in_what_the_bot_sends(

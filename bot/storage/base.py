@@ -53,6 +53,7 @@ ADD_HASH_KEY = (
     "INSERT INTO settings (key, value) VALUES ('user_hash_key', ?) ON CONFLICT (key) DO NOTHING"
 )
 _GET_LANGUAGE = "SELECT lang FROM user_language WHERE user_hash = ?"
+_GET_LANGUAGES = "SELECT user_hash, lang FROM user_language WHERE user_hash IN ({marks})"
 _SET_LANGUAGE = (
     "INSERT INTO user_language (user_hash, lang, updated_at) VALUES (?, ?, ?) "
     "ON CONFLICT (user_hash) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at"
@@ -214,6 +215,15 @@ class BackEnd(ABC):
         """The language the user chose, or None if they never chose one."""
         [rows] = await self._read("reading the language", (_GET_LANGUAGE, (self._hash(user_id),)))
         return str(rows[0][0]) if rows else None
+
+    async def get_languages(self, user_ids: list[int]) -> dict[int, str]:
+        """The languages several users chose, in one query; those who never chose are left out."""
+        if not user_ids:
+            return {}
+        users = {self._hash(user_id): user_id for user_id in user_ids}
+        query = _GET_LANGUAGES.format(marks=",".join("?" * len(users)))
+        [rows] = await self._read("reading languages", (query, tuple(users)))
+        return {users[str(user_hash)]: str(lang) for user_hash, lang in rows}
 
     async def set_language(self, user_id: int, lang: str) -> None:
         """Remember the user's language choice, replacing any earlier one."""

@@ -30,7 +30,7 @@ import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -82,6 +82,14 @@ class _Write:
 
 
 @dataclass
+class _LanguageRead:
+    """One query for the languages of the users asked for in the same turn of the loop."""
+
+    found: asyncio.Future[dict[int, str]]
+    users: set[int] = field(default_factory=set)
+
+
+@dataclass
 class StorageHealth:
     """What the health check reads: wall-clock times (time.time()), None for never."""
 
@@ -115,6 +123,8 @@ class GuardedStorage:
         self._retry_at = 0.0  # monotonic time of the next probe while failing
         # Calls past their deadline, referenced until they end: asyncio keeps only weak ones.
         self._abandoned: set[asyncio.Future[Any]] = set()
+        self._reading: _LanguageRead | None = None  # the languages to read at the next turn
+        self._reads: set[asyncio.Task[None]] = set()
         self.health = StorageHealth()
         self.probe_interval = PROBE_INTERVAL
 
@@ -148,12 +158,44 @@ class GuardedStorage:
     # --- reads: on the answer path, short deadlines ----------------------------------------------
 
     async def get_language(self, user_id: int) -> str | None:
-        """The user's language: the one not yet written if any, else the database's."""
+        """The user's language: the one not yet written if any, else the database's.
+
+        The users asked for in the same turn of the event loop (the updates of one batch from
+        Telegram, all starting at once) are read together, in one query: one trip to the
+        database thread rather than one per update. Each caller keeps its own deadline.
+        """
         if user_id in self._languages:
             return self._languages[user_id]
         return await self.call(
-            "reading the language", lambda: self.inner.get_language(user_id), READ_TIMEOUT
+            "reading the language", lambda: self._read_language(user_id), READ_TIMEOUT
         )
+
+    async def _read_language(self, user_id: int) -> str | None:
+        if self._reading is None:
+            self._reading = _LanguageRead(asyncio.get_running_loop().create_future())
+            task = asyncio.create_task(self._read_languages(self._reading))
+            self._reads.add(task)  # referenced until done: asyncio keeps only weak references
+            task.add_done_callback(self._reads.discard)
+        read = self._reading
+        read.users.add(user_id)
+        # Shielded: a caller past its deadline abandons its own wait, not the others' read.
+        found = await asyncio.shield(read.found)
+        return found.get(user_id)
+
+    async def _read_languages(self, read: _LanguageRead) -> None:
+        """Read the languages of every user asked for so far; started one turn after the first
+        of them, so that the rest of that turn's callers have joined."""
+        self._reading = None
+        try:
+            found = await self.inner.get_languages(sorted(read.users))
+        except asyncio.CancelledError:
+            read.found.cancel()
+            raise
+        except Exception as exc:
+            read.found.set_exception(exc)
+            read.found.exception()  # retrieved here: every caller may have given up already
+            return
+        read.found.set_result(found)
 
     async def stats(self, limit: int = 10) -> Stats:
         return await self.call("reading stats", lambda: self.inner.stats(limit), SLOW_TIMEOUT)
@@ -202,11 +244,13 @@ class GuardedStorage:
             INBOX_TIMEOUT,
         )
 
-    async def inbox_done(self, update_ids: list[int]) -> None:
-        await self.call(
-            "marking updates handled", lambda: self.inner.inbox_done(update_ids), WRITE_TIMEOUT
-        )
-        self._written()
+    def mark_done(self, update_ids: list[int], after: Callable[[bool], None]) -> None:
+        """Mark updates handled, behind, in the transaction of the other writes waiting (an
+        answer's count is made in the same turn as its update's done mark); `after(ok)` is told
+        whether they were written, so marks that failed can be tried again. Dropped, like any
+        write, when MAX_PENDING_WRITES wait: the updates are then answered again after a
+        restart, never lost."""
+        self._behind("marking updates handled", "inbox_done", (update_ids,), after)
 
     async def inbox_pending(
         self, limit: int, stale_after: timedelta | None = None

@@ -38,7 +38,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings, check_webhook
 from bot.engine import Engine
@@ -53,6 +52,7 @@ from bot.telegram.logs import redact_in_logs
 from bot.telegram.menus import register_commands
 from bot.telegram.processor import PerUserUpdateProcessor
 from bot.telegram.retry import RetryingRequest
+from bot.telegram.transport import BotApiRequest
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ POLL_TIMEOUT = 10
 #: Seconds SIGTERM leaves the updates in progress to finish: with the rest of stopping, within
 #: docker stop's default 10 s (README: "Running in a container").
 DRAIN_SECONDS = 5.0
-#: Seconds the done marks, and the writes waiting, may take at stop.
+#: Seconds the writes waiting (done marks among them) may take at stop.
 CLOSE_SECONDS = 2.0
 #: HTTP connections to the Bot API for calls other than getUpdates.
 CONNECTION_POOL = 256
@@ -159,7 +159,7 @@ def build_application(
             )
         )
         .request(request)
-        .get_updates_request(HTTPXRequest(read_timeout=BOT_API_TIMEOUT))
+        .get_updates_request(BotApiRequest(read_timeout=BOT_API_TIMEOUT))
         .concurrent_updates(processor)
         .updater(None)  # our own polling (intake.Poller), or deliveries to our own server
     )
@@ -295,8 +295,7 @@ async def _open(app: Application) -> None:
 async def _close(app: Application) -> None:
     """After the last update: the done marks, the background tasks, the heartbeat, storage."""
     data = bot_data(app)
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(data.intake.write_marks(), CLOSE_SECONDS)
+    data.intake.write_marks()  # written by storage's close, with the other writes waiting
     for task in data.tasks:
         task.cancel()
     await asyncio.gather(*data.tasks, return_exceptions=True)

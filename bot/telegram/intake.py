@@ -12,7 +12,7 @@ queued. Here an update goes, in order:
    in memory); a webhook delivery waits up to DELIVERY_WAIT, and past that is left in the inbox
    for the recovery loop.
 3. **handled**: `PerUserUpdateProcessor` reports when its handlers are done; the done marks are
-   written in batches behind the answers.
+   written behind the answers, in one transaction with the other writes of the moment.
 
 At start, and every RECOVER_INTERVAL, updates kept and not handled are queued again (oldest
 first): those of an earlier run that crashed or stopped before finishing them.
@@ -239,7 +239,7 @@ class Intake:
         self._places.release()
         if completed:
             self._mark(update_id)
-        elif self._backlog and not self._stopped and self._free() > self.capacity // 2:
+        if self._backlog and not self._stopped and self._free() > self.capacity // 2:
             self._wake.set()
 
     def _mark(self, update_id: int) -> None:
@@ -247,33 +247,38 @@ class Intake:
         while len(self._handled) > MAX_REMEMBERED:
             self._handled.popitem(last=False)
         self._to_mark.append(update_id)
-        self._wake.set()
+        self.write_marks()
 
     # --- the background work: done marks and recovery ------------------------------------------------
 
     async def maintain(self) -> None:
-        """Write done marks as they come, and look for kept updates every RECOVER_INTERVAL (at
-        once when places free up after a recovery that found more than it had places for)."""
+        """Hand over the done marks left waiting, and look for kept updates every
+        RECOVER_INTERVAL (at once when places free up after a recovery that found more than it
+        had places for)."""
         next_recovery = time.monotonic() + RECOVER_INTERVAL
         while True:
             await wait_event(self._wake, max(next_recovery - time.monotonic(), 0.01))
             self._wake.clear()
-            await self.write_marks()
+            self.write_marks()
             backlog = self._backlog and self._free() > self.capacity // 2
             if backlog or time.monotonic() >= next_recovery:
                 if not self._stopped:
                     await self.recover()
                 next_recovery = time.monotonic() + RECOVER_INTERVAL
 
-    async def write_marks(self) -> None:
-        """Write the done marks waiting; on failure they wait for the next try."""
+    def write_marks(self) -> None:
+        """Hand the done marks waiting to storage, which writes them behind the answers in the
+        transaction of the other writes of the moment (`GuardedStorage.mark_done`): an answer's
+        count and its update's mark are one write, not two. While the database fails they wait
+        here, for the pass of `maintain` after it answers again."""
         if not self._to_mark or self.storage is None or self.storage.failing:
             return
         marks, self._to_mark = self._to_mark, []
-        try:
-            await self.storage.inbox_done(marks)
-        except StorageError as exc:
-            logger.warning("inbox: %d done mark(s) wait for the database: %s", len(marks), exc)
+        self.storage.mark_done(marks, lambda ok: self._marks_written(marks, ok))
+
+    def _marks_written(self, marks: list[int], ok: bool) -> None:
+        if not ok:
+            logger.warning("inbox: %d done mark(s) wait for the database", len(marks))
             self._to_mark = (marks + self._to_mark)[-MAX_REMEMBERED:]
             return
         for update_id in marks:

@@ -34,7 +34,9 @@ from telegram.error import (
     RetryAfter,
     TimedOut,
 )
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import RequestData
+
+from bot.telegram.transport import BotApiRequest
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +48,9 @@ FIRST_BACKOFF = 0.25
 QUERY_TOO_OLD = "query is too old"
 
 
-class RetryingRequest(HTTPXRequest):
-    """python-telegram-bot's HTTP request, with the retries of the module docstring."""
+class RetryingRequest(BotApiRequest):
+    """The bot's HTTP request (bot/telegram/transport.py), with the retries of the module
+    docstring."""
 
     def __init__(
         self,
