@@ -131,6 +131,15 @@ class _ByLength:
         self.words = words
         self.cutoff = cutoff - 0.5  # a margin for rounding: more words, never fewer
         self._lists: dict[int, list[str]] = {}
+        self._near: dict[int, list[str]] = {}
+
+    def near(self, length: int) -> list[str]:
+        """Words one edit from a word of `length` could be: a letter longer, shorter or as long."""
+        found = self._near.get(length)
+        if found is None:
+            found = [w for w in self.words if abs(len(w) - length) <= 1]
+            self._near[length] = found
+        return found
 
     def reach(self, length: int) -> list[str]:
         found = self._lists.get(length)
@@ -319,10 +328,10 @@ class Matcher:
         remembered, like `_correct`, for the words that come back in question after question."""
         found = self._misspelt_aliases.get(word)
         if found is None:
-            reach = self._typo_aliases.reach(len(word))
+            reach, near = self._typo_aliases.reach(len(word)), self._typo_aliases.near(len(word))
             matches = process.extract(
                 word, reach, scorer=fuzz.ratio, score_cutoff=self.t.alias_typo_cutoff, limit=None
-            ) or process.extract(word, reach, scorer=OSA.distance, score_cutoff=1, limit=None)
+            ) or process.extract(word, near, scorer=OSA.distance, score_cutoff=1, limit=None)
             found = frozenset(t for alias, _, _ in matches for t in self._word_aliases[alias])
             _remember(self._misspelt_aliases, word, found, self.t.word_cache_size)
         return found
@@ -342,12 +351,16 @@ class Matcher:
             return word, 1.0
         found = self._corrections.get(word)
         if found is None:
-            reach = self._latin_vocabulary.reach(len(word))
+            vocabulary = self._latin_vocabulary
             best = process.extractOne(
-                word, reach, scorer=fuzz.ratio, score_cutoff=self.t.typo_cutoff
+                word,
+                vocabulary.reach(len(word)),
+                scorer=fuzz.ratio,
+                score_cutoff=self.t.typo_cutoff,
             )
             if best is None and len(word) > self.t.min_typo_length:
-                best = process.extractOne(word, reach, scorer=OSA.distance, score_cutoff=1)
+                near = vocabulary.near(len(word))
+                best = process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1)
             found = (best[0], self.t.typo_credit) if best else (word, 1.0)
             _remember(self._corrections, word, found, self.t.word_cache_size)
         return found
