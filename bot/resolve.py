@@ -376,7 +376,7 @@ class Resolver:
         for aspect, ident in (("next", "next"), ("count", "meetings"), ("latest", "latest")):
             if aspect in aspects:
                 return entries[f"{subject}-{ident}"], True
-        if reading.year is not None and "setup" not in aspects:
+        if reading.year is not None and not aspects & {"setup", "first"}:
             return self._meeting_in(subject, reading.year) or entries[f"{subject}-meetings"], False
         details = aspects & {"agreed", "areas", "where"}
         about_a_meeting = details == {"agreed"} or _MEETING_WORDS.search(reading.text)
