@@ -142,6 +142,7 @@ class Resolver:
                 smalltalk=reading.smalltalk,
                 turn=previous,
             )
+        named = bool(reading.subjects)
         reading = self._follow(self._placed(reading), previous)
         turn = Turn(
             reading.subject,
@@ -169,6 +170,8 @@ class Resolver:
                 "answer", question, reply_lang, 1.0, candidates, turn=turn, also=(second,)
             )
         target, firm = self._target(reading, previous)
+        if target is None and not named:
+            target, firm = self._same_thing(reading, previous), True
         if target is not None:
             better = (
                 None
@@ -362,6 +365,21 @@ class Resolver:
             and bool(reading.aspects)
             and set(reading.aspects) <= _DETAILS | {"what"}
         )
+
+    def _same_thing(self, reading: Reading, previous: Turn | None) -> Entry | None:
+        """A follow-up naming nothing but a detail ("where was it signed?", "喺邊度簽㗎？") of the one
+        thing the previous answer was about (an agreement, a plan, an office): that answer again,
+        which states it, where the subject has no answer of its own to that detail. Not who: "who
+        heads it now?" after the offices' oversight asks about the bureau, not the offices."""
+        if previous is None or previous.entry not in self.kb.entries:
+            return None
+        entry = self.kb.entries[previous.entry]  # type: ignore[index]
+        if entry.aspect is not None or entry.meetings or reading.subjects != (entry.topic,):
+            return None
+        if [t for t in reading.rest if t not in _GENERIC] or reading.number or reading.year:
+            return None
+        asked = set(reading.aspects)
+        return entry if asked and asked <= _DETAILS - {"leaders"} else None
 
     def _meeting_entry(self, subject: str, reading: Reading) -> tuple[Entry | None, bool]:
         entries = self.kb.entries

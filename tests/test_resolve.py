@@ -195,3 +195,10 @@ def test_two_platforms_asked_the_same_thing_get_both_answers(shipped: Engine) ->
     outcome = shipped.ask("which came first, the hong kong/shanghai or the beijing conference?")
     assert answered(outcome) == "shanghai-setup"
     assert [e.id for e in outcome.also] == ["beijing-setup"]
+
+
+def test_where_an_agreement_was_signed_is_asked_of_the_agreement_just_answered(
+    shipped: Engine,
+) -> None:
+    *_, signed = conversation(shipped, "粵港合作框架協議係咩", "喺邊度簽㗎？")
+    assert answered(signed) == "guangdong-framework-agreement"
