@@ -37,6 +37,11 @@ def answered(outcome: Outcome) -> str | None:
         ("which provinces are in the pan-prd? it's for my school project", "pprd-members"),
         ("成都辦管邊啲省", "offices-chengdu"),  # an alias an entry claims names that entry
         ("駐武漢辦幾時開", "offices-wuhan"),
+        ("when was the bj office est under article 22", "offices-beijing"),  # short forms
+        (
+            "which is older, the hk/shenzhen meeting or the hk/shanghai conference?",
+            "shenzhen-setup",
+        ),
         (  # a year names a meeting, but the words name the agreement signed that year
             "the 2010 framework agreement between hong kong and guangdong, where was it signed",
             "guangdong-framework-agreement",
