@@ -169,9 +169,8 @@ class Resolver:
             return Outcome(
                 "answer", question, reply_lang, 1.0, candidates, turn=turn, also=(second,)
             )
-        target, firm = self._target(reading, previous)
-        if target is None and not named:
-            target, firm = self._same_thing(reading, previous), True
+        thing = None if named else self._same_thing(reading, previous)
+        target, firm = (thing, True) if thing is not None else self._target(reading, previous)
         if target is not None:
             better = (
                 None
@@ -367,10 +366,11 @@ class Resolver:
         )
 
     def _same_thing(self, reading: Reading, previous: Turn | None) -> Entry | None:
-        """A follow-up naming nothing but a detail ("where was it signed?", "喺邊度簽㗎？") of the one
+        """A follow-up naming nothing but a detail ("where was it signed?", "邊個見證㗎？") of the one
         thing the previous answer was about (an agreement, a plan, an office): that answer again,
-        which states it, where the subject has no answer of its own to that detail. Not who: "who
-        heads it now?" after the offices' oversight asks about the bureau, not the offices."""
+        which states it, unless the subject has an answer of its own to that detail and the
+        question is not about a signing. Not a bare who: "who heads it now?" after the offices'
+        oversight asks about the bureau, not the offices."""
         if previous is None or previous.entry not in self.kb.entries:
             return None
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
@@ -379,7 +379,11 @@ class Resolver:
         if [t for t in reading.rest if t not in _GENERIC] or reading.number or reading.year:
             return None
         asked = set(reading.aspects)
-        return entry if asked and asked <= _DETAILS - {"leaders"} else None
+        if not asked or not asked <= _DETAILS or asked == {"leaders"}:
+            return None
+        if (entry.topic, reading.aspect) in self._by_aspect and "agreed" not in asked:
+            return None
+        return entry
 
     def _meeting_entry(self, subject: str, reading: Reading) -> tuple[Entry | None, bool]:
         entries = self.kb.entries

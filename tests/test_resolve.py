@@ -207,3 +207,8 @@ def test_where_an_agreement_was_signed_is_asked_of_the_agreement_just_answered(
 ) -> None:
     *_, signed = conversation(shipped, "粵港合作框架協議係咩", "喺邊度簽㗎？")
     assert answered(signed) == "guangdong-framework-agreement"
+
+
+def test_who_witnessed_it_is_asked_of_the_agreement_just_answered(shipped: Engine) -> None:
+    *_, witnessed = conversation(shipped, "粵港合作框架協議係咩", "邊個見證㗎？")
+    assert answered(witnessed) == "guangdong-framework-agreement"
