@@ -50,6 +50,8 @@ _LONG_FOREIGN_WORD = 5
 _FOREIGN_WORDS = 1
 #: How far ahead of a loose reading's entry the matcher's first choice must be to answer instead.
 _CLEAR_LEAD = 0.2
+#: How close to the matcher's first choice the answer before, or one of its related, must come.
+_NEIGHBOUR_LEAD = 0.05
 
 
 def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang | None) -> Lang:
@@ -171,6 +173,8 @@ class Resolver:
             )
         thing = None if named else self._same_thing(reading, previous)
         target, firm = (thing, True) if thing is not None else self._target(reading, previous)
+        if target is None and (not named or subjects == {previous.subject if previous else None}):
+            target = self._neighbour(ranked, previous)
         if target is not None:
             better = (
                 None
@@ -384,6 +388,22 @@ class Resolver:
         if (entry.topic, reading.aspect) in self._by_aspect and "agreed" not in asked:
             return None
         return entry
+
+    def _neighbour(self, ranked: list[Candidate], previous: Turn | None) -> Entry | None:
+        """For a follow-up naming nothing ("when did that office open?" after the office that
+        covers Hubei), the previous answer or one it offers as related, where the matcher finds it
+        about as good as its first choice."""
+        if previous is None or previous.entry not in self.kb.entries or not ranked:
+            return None
+        entry = self.kb.entries[previous.entry]  # type: ignore[index]
+        near = {entry.id, *entry.related}
+        top = ranked[0].score
+        for candidate in ranked:
+            if candidate.score < max(self.matcher.t.answer, top - _NEIGHBOUR_LEAD):
+                break
+            if candidate.entry.id in near:
+                return candidate.entry
+        return None
 
     def _meeting_entry(self, subject: str, reading: Reading) -> tuple[Entry | None, bool]:
         entries = self.kb.entries

@@ -212,3 +212,8 @@ def test_where_an_agreement_was_signed_is_asked_of_the_agreement_just_answered(
 def test_who_witnessed_it_is_asked_of_the_agreement_just_answered(shipped: Engine) -> None:
     *_, witnessed = conversation(shipped, "粵港合作框架協議係咩", "邊個見證㗎？")
     assert answered(witnessed) == "guangdong-framework-agreement"
+
+
+def test_that_office_is_the_one_the_answer_before_named(shipped: Engine) -> None:
+    *_, opened = conversation(shipped, "which office covers hubei", "when did that office open?")
+    assert answered(opened) == "offices-wuhan"
