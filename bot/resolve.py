@@ -297,8 +297,10 @@ class Resolver:
         """The entry that answers the reading's aspect of its subject, if the reading says enough,
         and whether the reading is firm about it (a meeting named by number, "latest", "next",
         "how many", or a specific aspect) rather than loose ("what is", a bare name)."""
-        if reading.subject is None or len(set(reading.subjects)) > 1:
+        if reading.subject is None:
             return None, False
+        if len(set(reading.subjects)) > 1:
+            return self._claimed_entry(reading), False
         subject = reading.subject
         entries = self.kb.entries
         earlier = self._earlier(reading, previous)
@@ -310,9 +312,9 @@ class Resolver:
             meeting, firm = self._meeting_entry(subject, reading)
             if meeting is not None:
                 return meeting, firm
-        claimed = [e for a, e in self._claimed.get(subject, ()) if a in reading.text]
-        if len(claimed) == 1 and set(reading.aspects) <= _LOOSE | {"setup", "office"}:
-            return claimed[0], False
+        claimed = self._claimed_entry(reading)
+        if claimed is not None:
+            return claimed, False
         for aspect in reading.aspects:
             found = self._by_aspect.get((subject, "setup" if aspect == "first" else aspect))
             if found is not None:
@@ -337,6 +339,19 @@ class Resolver:
         if first is None or second is None or first.aspect != second.aspect:
             return None
         return first, second
+
+    def _claimed_entry(self, reading: Reading) -> Entry | None:
+        """The one entry whose keyword is an alias the question uses ("成都辦", "liaison unit"),
+        where what is asked is what it is, when it began or which office."""
+        if not set(reading.aspects) <= _LOOSE | {"setup", "office"}:
+            return None
+        claimed = {
+            e.id: e
+            for s in dict.fromkeys(reading.subjects)
+            for a, e in self._claimed.get(s, ())
+            if a in reading.text
+        }
+        return next(iter(claimed.values())) if len(claimed) == 1 else None
 
     def _earlier(self, reading: Reading, previous: Turn | None) -> Entry | None:
         """ "And the one before that?" after an answer about a numbered meeting: the meeting
