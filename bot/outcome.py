@@ -27,6 +27,7 @@ class Turn:
     year: int | None = None
     lang: Lang | None = None  # the script the asker last wrote in, where it told
     entry: str | None = None  # the entry that answered it
+    compared: str | None = None  # the second subject, when two were asked the same thing
 
 
 @dataclass(frozen=True)

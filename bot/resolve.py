@@ -165,7 +165,13 @@ class Resolver:
         pair = self._compared(reading)
         if pair is not None and not self._foreign(content, strict=True):
             first, second = pair
-            turn = replace(turn, subject=first.topic, aspect=first.aspect, entry=first.id)
+            turn = replace(
+                turn,
+                subject=first.topic,
+                aspect=first.aspect,
+                entry=first.id,
+                compared=second.topic,
+            )
             others = tuple(c for c in ranked if c.entry.id not in (first.id, second.id))
             candidates = (Candidate(first, 1.0), *others)
             return Outcome(
@@ -257,6 +263,8 @@ class Resolver:
                 asks = True
             said = self._said_terms.get(previous.subject, frozenset())
             about_it = all(t in said or not self.matcher.knows(t) for t in content)
+            if previous.compared is not None and asks and about_it:  # "when were they set up?"
+                return replace(reading, subjects=(previous.subject, previous.compared))
             if (
                 reading.follow_up
                 or (asks and about_it)

@@ -218,3 +218,11 @@ def test_who_witnessed_it_is_asked_of_the_agreement_just_answered(shipped: Engin
 def test_that_office_is_the_one_the_answer_before_named(shipped: Engine) -> None:
     *_, opened = conversation(shipped, "which office covers hubei", "when did that office open?")
     assert answered(opened) == "offices-wuhan"
+
+
+def test_a_follow_up_after_a_comparison_asks_both_subjects(shipped: Engine) -> None:
+    *_, chairs = conversation(
+        shipped, "which came first, the sichuan or the hubei conference?", "who chairs them?"
+    )
+    assert answered(chairs) == "sichuan-leaders"
+    assert [e.id for e in chairs.also] == ["hubei-leaders"]
