@@ -164,19 +164,7 @@ class Resolver:
         )
         pair = self._compared(reading)
         if pair is not None and not self._foreign(content, strict=True):
-            first, second = pair
-            turn = replace(
-                turn,
-                subject=first.topic,
-                aspect=first.aspect,
-                entry=first.id,
-                compared=second.topic,
-            )
-            others = tuple(c for c in ranked if c.entry.id not in (first.id, second.id))
-            candidates = (Candidate(first, 1.0), *others)
-            return Outcome(
-                "answer", question, reply_lang, 1.0, candidates, turn=turn, also=(second,)
-            )
+            return self._both(question, reply_lang, pair, ranked, turn)
         thing = None if named else self._same_thing(reading, previous)
         target, firm = (thing, True) if thing is not None else self._target(reading, previous)
         if target is None and (not named or subjects == {previous.subject if previous else None}):
@@ -213,6 +201,24 @@ class Resolver:
             )
         subject = reading.subject if outcome.kind == "decline" else None
         return replace(outcome, turn=turn, subject=subject)
+
+    @staticmethod
+    def _both(
+        question: str,
+        lang: Lang,
+        pair: tuple[Entry, Entry],
+        ranked: list[Candidate],
+        turn: Turn,
+    ) -> Outcome:
+        """Both compared subjects' answers, the first named first; the conversation remembers
+        both, so "who chairs them?" compares them again."""
+        first, second = pair
+        turn = replace(
+            turn, subject=first.topic, aspect=first.aspect, entry=first.id, compared=second.topic
+        )
+        others = tuple(c for c in ranked if c.entry.id not in (first.id, second.id))
+        candidates = (Candidate(first, 1.0), *others)
+        return Outcome("answer", question, lang, 1.0, candidates, turn=turn, also=(second,))
 
     def _decline(self, question: str, lang: Lang, reading: Reading, turn: Turn) -> Outcome:
         """Declined; where the question named a subject, with what the bot can say about it."""
