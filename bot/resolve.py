@@ -132,6 +132,41 @@ class Resolver:
         previous: Turn | None = None,
         app: Lang | None = None,
     ) -> Outcome:
+        outcome = self._ask_one(question, lang, previous, app)
+        parts = _two_parts(question)
+        if parts is None or outcome.kind == "smalltalk" or outcome.also:
+            return outcome
+        return self._two_answers(outcome, parts, lang, previous, app) or outcome
+
+    def _two_answers(
+        self,
+        whole: Outcome,
+        parts: tuple[str, str],
+        lang: Lang | None,
+        previous: Turn | None,
+        app: Lang | None,
+    ) -> Outcome | None:
+        """A question in two parts that two entries answer ("when did it start, and what was it
+        first called?"): both answers, the second part read as a follow-up of the first. Only
+        where each part is answered outright and the whole question's answer is one of them."""
+        first = self._ask_one(parts[0], lang, previous, app)
+        if first.kind != "answer" or first.confidence < self.matcher.t.answer:
+            return None
+        second = self._ask_one(parts[1], lang or first.lang, first.turn, app)
+        if second.kind != "answer" or second.confidence < self.matcher.t.answer:
+            return None
+        ids = {first.candidates[0].entry.id, second.candidates[0].entry.id}
+        if len(ids) < 2 or (whole.kind == "answer" and whole.candidates[0].entry.id not in ids):
+            return None
+        return replace(first, question=whole.question, also=(second.candidates[0].entry,))
+
+    def _ask_one(
+        self,
+        question: str,
+        lang: Lang | None = None,
+        previous: Turn | None = None,
+        app: Lang | None = None,
+    ) -> Outcome:
         reply_lang = language(question, lang, previous, app)
         reading = self.understanding.read(question)
         if reading.smalltalk:
@@ -558,6 +593,22 @@ class Resolver:
 
     def _about(self, entry: Entry, subjects: set[str]) -> bool:
         return bool(self._names[entry.id] & subjects)
+
+
+#: Where a question asks a second thing: "..., and when did it start?", "...？幾時改名？".
+_SECOND_PART = re.compile(
+    r"(?:,\s*|\s+)and\s+(?=(?:what|when|where|who|how|which|why|is|was|were|did|does|do|are)\b)"
+    r"|[?？]\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _two_parts(question: str) -> tuple[str, str] | None:
+    """The two parts of a question that asks two things, each long enough to stand alone."""
+    pieces = _SECOND_PART.split(question.strip(), maxsplit=1)
+    if len(pieces) != 2 or min(len(p.strip()) for p in pieces) < 4:
+        return None
+    return pieces[0].strip(), pieces[1].strip()
 
 
 def _about_meetings(previous: Turn) -> bool:

@@ -226,3 +226,13 @@ def test_a_follow_up_after_a_comparison_asks_both_subjects(shipped: Engine) -> N
     )
     assert answered(chairs) == "sichuan-leaders"
     assert [e.id for e in chairs.also] == ["hubei-leaders"]
+
+
+def test_a_question_in_two_parts_gets_both_answers(shipped: Engine) -> None:
+    outcome = shipped.ask("who chairs the hubei conference and how often does it meet?")
+    assert answered(outcome) == "hubei-leaders"
+    assert [e.id for e in outcome.also] == ["hubei-frequency"]
+
+
+def test_a_question_in_one_part_gets_one_answer(shipped: Engine) -> None:
+    assert shipped.ask("when and where was the cepa signed?").also == ()
