@@ -236,3 +236,12 @@ def test_a_question_in_two_parts_gets_both_answers(shipped: Engine) -> None:
 
 def test_a_question_in_one_part_gets_one_answer(shipped: Engine) -> None:
     assert shipped.ask("when and where was the cepa signed?").also == ()
+
+
+def test_when_the_agreement_just_answered_took_effect_is_asked_of_it(shipped: Engine) -> None:
+    amendment, effect = conversation(
+        shipped,
+        "what is the latest amendment to the cepa agreement on trade in services?",
+        "幾時開始實施？",
+    )
+    assert answered(amendment) == answered(effect) == "cepa-services-amendment"
