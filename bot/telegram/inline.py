@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -74,19 +75,8 @@ def key(text: str) -> str:
 
 def typo_distance_at_most_one(a: str, b: str) -> bool:
     """Whether `a` becomes `b` by at most one insertion, deletion, substitution or swap of two
-    neighbours (Damerau's edits): the typos of a thumb on a phone."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
-        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1 :] == shorter[i:]
+    neighbours (Damerau's edits): the typos of a thumb on a phone, as the matcher reads them."""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 @dataclass(frozen=True)
