@@ -109,6 +109,15 @@ class Resolver:
                 canonical = matcher.canonical(keyword)
                 if canonical in aliases and entry.id != kb.topics[entry.topic].overview:
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
+        # The numbered meetings each entry's answer speaks of: "the 10th Forum" is told in the
+        # platform's milestones though the records number only its joint conferences.
+        self._ordinals: dict[tuple[str, int], list[Entry]] = {}
+        for entry in kb.entries.values():
+            if entry.aspect in ("nth", "dated"):
+                continue
+            text = " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
+            for number in understanding.ordinals(text):
+                self._ordinals.setdefault((entry.topic, number), []).append(entry)
         self._kind_names = {
             kind: [matcher.canonical(name) for name in names.values()]
             for kind, names in kb.meta.meeting_kinds.items()
@@ -477,6 +486,9 @@ class Resolver:
             found = entries.get(f"{subject}-{kind}-{reading.number}")
             if found is not None:
                 return found, True
+            told = self._ordinals.get((subject, reading.number))
+            if told and reading.number != 1:
+                return self._first_ranked(told, reading), True
             if reading.number != 1:  # not (or not yet) in our sources: how many there have been
                 return entries[f"{subject}-meetings"], True
         for aspect, ident in (("next", "next"), ("count", "meetings"), ("latest", "latest")):
@@ -494,6 +506,12 @@ class Resolver:
         ):
             return entries[f"{subject}-latest"], False
         return None, False
+
+    def _first_ranked(self, entries: list[Entry], reading: Reading) -> Entry:
+        """Of several entries that fit, the one the matcher ranks highest for the question."""
+        ids = {e.id for e in entries}
+        ranked = self.matcher.rank(reading.core, topics=set(reading.subjects), canonical=True)
+        return next((c.entry for c in ranked if c.entry.id in ids), entries[0])
 
     def _kind(self, subject: str, reading: Reading) -> str:
         """The kind of meeting a numbered question means: one it names, else the main series."""

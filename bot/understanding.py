@@ -284,6 +284,14 @@ class Understanding:
         )
 
     @staticmethod
+    def ordinals(text: str) -> set[int]:
+        """Every numbered thing a canonical text speaks of ("the 10th Forum", "第十屆論壇"): which
+        answers mention a meeting that has no record of its own."""
+        found = {int(m.group(1)) for m in _ORDINAL.finditer(text) if m.group(1)}
+        found |= {n for m in _CHINESE_ORDINAL.finditer(text) if (n := chinese_number(m.group(1)))}
+        return found
+
+    @staticmethod
     def _number(text: str) -> int | None:
         """A meeting's number: "4th" and "第四次" always; "fourth" only beside a word for a
         meeting ("the first one John Lee's government set up" is not the 1st meeting)."""
