@@ -326,6 +326,8 @@ class Resolver:
         if reading.number is None and reading.word_number is not None and _about_meetings(previous):
             reading = replace(reading, number=reading.word_number)
             asks = True
+        if reading.refers_back and self._asks_of(reading, previous.subject):
+            return replace(reading, subjects=(previous.subject,))
         if not asks and (reading.follow_up or not content) and previous.aspect is not None:
             number = previous.number if previous.aspect in ("nth", "dated") else None
             aspect = "nth" if number is not None else previous.aspect
@@ -334,6 +336,13 @@ class Resolver:
                 reading, aspect=aspects[0] if aspects else None, aspects=aspects, number=number
             )
         return reading
+
+    def _asks_of(self, reading: Reading, subject: str) -> bool:
+        """Whether a question that names only general subjects ("which office covers that city?")
+        asks something the place just spoken of has an answer for."""
+        return all(self.kb.topics[s].kind == "policy" for s in reading.subjects) and any(
+            (subject, aspect) in self._by_aspect for aspect in reading.aspects
+        )
 
     def _answers_it(self, reading: Reading, subject: str) -> bool:
         """Whether the subject of the conversation has an answer to a question that names none

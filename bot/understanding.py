@@ -99,6 +99,12 @@ _FOLLOW_UP = re.compile(
     r"|(?:呢|又如何|又点|又点样|又怎样)\s*$"
 )
 
+# Words pointing back at the place just spoken of: "which office covers that city?", "嗰度".
+_REFERS_BACK = re.compile(
+    r"\b(?:that|this|the same) (?:city|province|municipality|place|region|one)\b"
+    r"|(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b"
+    r"|该市|该省|当地|嗰度|嗰边|嗰个(?:城市|省|地方)|那个(?:城市|省|地方)|那里|那边|那儿"
+)
 
 # Characters a bit of small talk may keep around it: particles, and "you" ("唔該晒你").
 _TALK_CHARS = CJK_PARTICLES | frozenset("你您妳")
@@ -190,6 +196,7 @@ class Reading:
     year: int | None = None
     smalltalk: str | None = None  # the kind, when the message is small talk and nothing else
     follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
+    refers_back: bool = False  # "that city", "there", "嗰度": the place just spoken of
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
     core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
     off_topic: tuple[str, ...] = ()  # words of other subjects: "weather", "好食" (meta.yaml)
@@ -272,6 +279,7 @@ class Understanding:
             year=year,
             smalltalk=smalltalk,
             follow_up=bool(_FOLLOW_UP.search(text)),
+            refers_back=bool(_REFERS_BACK.search(text)),
             rest=rest,
             core=_without(text, wrapping),
             off_topic=tuple(
