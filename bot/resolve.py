@@ -52,6 +52,9 @@ _FOREIGN_WORDS = 1
 _CLEAR_LEAD = 0.2
 #: How close to the matcher's first choice the answer before, or one of its related, must come.
 _NEIGHBOUR_LEAD = 0.05
+# How far the best subject's entry must lead every other subject's for a question naming none
+# to be taken as about it.
+_TOPIC_LEAD = 0.05
 
 
 def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang | None) -> Lang:
@@ -213,6 +216,9 @@ class Resolver:
         target, firm = (thing, True) if thing is not None else self._target(reading, previous)
         if target is None and (not named or subjects == {previous.subject if previous else None}):
             target = self._neighbour(ranked, previous)
+        if target is None and not subjects:
+            target = self._aspect_of_best(reading, ranked)
+            firm = target is not None
         if target is not None:
             better = (
                 None
@@ -389,6 +395,20 @@ class Resolver:
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
             return entries[self.kb.topics[subject].overview], False  # a bare name: its overview
         return None, False
+
+    def _aspect_of_best(self, reading: Reading, ranked: list[Candidate]) -> Entry | None:
+        """A question naming no subject in words the aliases know ("香港自己個五年規劃係邊個牽頭")
+        but asking a specific aspect: that aspect's entry of the subject the matcher ranks
+        first, where the matcher also finds it."""
+        if not ranked or reading.aspect is None or reading.aspect in _LOOSE:
+            return None
+        topic = ranked[0].entry.topic
+        rival = next((c.score for c in ranked if c.entry.topic != topic), 0.0)
+        if ranked[0].score - rival < _TOPIC_LEAD:
+            return None  # two subjects fit about as well: the question has not said which
+        found = self._by_aspect.get((topic, reading.aspect))
+        near = {c.entry.id for c in ranked[:5] if c.score >= self.matcher.t.decline}
+        return found if found is not None and found.id in near else None
 
     def _compared(self, reading: Reading) -> tuple[Entry, Entry] | None:
         """Two platforms and one thing asked of both ("which came first, Sichuan's or Hubei's?",
@@ -568,6 +588,8 @@ class Resolver:
             entry = candidate.entry
             if entry.id == target.id or candidate.score < bar:
                 continue
+            if firm and entry.id == self.kb.topics[entry.topic].overview:
+                continue  # a specific aspect asked is not answered by what the thing is
             if not self._about(entry, subjects or {target.topic}):
                 continue
             if len(self.matcher.shares(entry.id, specific)) > len(ours):
