@@ -52,7 +52,7 @@ _FOREIGN_WORDS = 1
 _CLEAR_LEAD = 0.2
 #: How close to the matcher's first choice the answer before, or one of its related, must come.
 _NEIGHBOUR_LEAD = 0.05
-# How far the best subject's entry must lead every other subject's for a question naming none
+#: How far the best subject's entry must lead every other subject's for a question naming none
 # to be taken as about it.
 _TOPIC_LEAD = 0.05
 
