@@ -12,6 +12,7 @@ out from the turn before.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 from dataclasses import replace
@@ -55,6 +56,12 @@ _NEIGHBOUR_LEAD = 0.05
 #: How far the best subject's entry must lead every other subject's for a question naming none
 # to be taken as about it.
 _TOPIC_LEAD = 0.05
+#: A quoted run: this many characters, found in at most _QUOTED_IN answers, at least
+#: _QUOTED_GRAMS times over (a run of six characters is three).
+_QUOTE = 4
+_QUOTED_IN = 2
+_QUOTED_GRAMS = 3
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{4,}")
 
 
 def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang | None) -> Lang:
@@ -121,6 +128,15 @@ class Resolver:
             text = " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
             for number in understanding.ordinals(text):
                 self._ordinals.setdefault((entry.topic, number), []).append(entry)
+        # Runs of four Chinese characters in few answers: a question quoting one ("包不包括康復
+        # 人員培訓") is about the answer that says it, whatever its phrasings say.
+        quoted: dict[str, set[str]] = {}
+        for entry in kb.entries.values():
+            text = " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
+            for run in _CJK_RUN.findall(text):
+                for i in range(len(run) - _QUOTE + 1):
+                    quoted.setdefault(run[i : i + _QUOTE], set()).add(entry.id)
+        self._quoted = {g: ids for g, ids in quoted.items() if len(ids) <= _QUOTED_IN}
         self._kind_names = {
             kind: [matcher.canonical(name) for name in names.values()]
             for kind, names in kb.meta.meeting_kinds.items()
@@ -242,6 +258,12 @@ class Resolver:
         outcome = self.matcher.decide(question, reply_lang, ranked)
         if subjects and outcome.entry is not None and not self._about(outcome.entry, subjects):
             return self._decline(question, reply_lang, reading, turn)
+        if outcome.kind != "answer":
+            quoted = self._quoting(reading, subjects)
+            if quoted is not None:
+                others = tuple(c for c in ranked if c.entry.id != quoted.id)
+                candidates = (Candidate(quoted, self.matcher.t.answer), *others)
+                outcome = Outcome("answer", question, reply_lang, self.matcher.t.answer, candidates)
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
         if outcome.entry is not None:
@@ -409,6 +431,22 @@ class Resolver:
         found = self._by_aspect.get((topic, reading.aspect))
         near = {c.entry.id for c in ranked[:5] if c.score >= self.matcher.t.decline}
         return found if found is not None and found.id in near else None
+
+    def _quoting(self, reading: Reading, subjects: set[str]) -> Entry | None:
+        """The one answer the question quotes at least a few characters more than four of, where
+        the matcher found no phrasing close enough."""
+        hits: collections.Counter[str] = collections.Counter()
+        for run in _CJK_RUN.findall(reading.core):
+            grams = {run[i : i + _QUOTE] for i in range(len(run) - _QUOTE + 1)}
+            for gram in grams:
+                hits.update(self._quoted.get(gram, ()))
+        if not hits:
+            return None
+        (best, count), *rest = [*hits.most_common(2), ("", 0)]
+        if count < _QUOTED_GRAMS or rest[0][1] == count:
+            return None
+        entry = self.kb.entries[best]
+        return entry if not subjects or self._about(entry, subjects) else None
 
     def _compared(self, reading: Reading) -> tuple[Entry, Entry] | None:
         """Two platforms and one thing asked of both ("which came first, Sichuan's or Hubei's?",
