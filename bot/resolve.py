@@ -345,6 +345,7 @@ class Resolver:
                 return replace(reading, subjects=(previous.subject, previous.compared))
             if (
                 reading.follow_up
+                or reading.that_occasion
                 or (asks and about_it)
                 or not content
                 or self._answers_it(reading, previous.subject)
@@ -403,6 +404,9 @@ class Resolver:
             return earlier, True
         if self._same_meeting(reading, previous):
             return entries[previous.entry], True  # type: ignore[index, union-attr]
+        founding = self._founding(reading, previous)
+        if founding is not None:
+            return founding, True
         if f"{subject}-latest" in entries:
             meeting, firm = self._meeting_entry(subject, reading)
             if meeting is not None:
@@ -508,6 +512,27 @@ class Resolver:
             and bool(reading.aspects)
             and set(reading.aspects) <= _DETAILS | {"what"}
         )
+
+    def _founding(self, reading: Reading, previous: Turn | None) -> Entry | None:
+        """A detail of the founding meeting the previous answer told of ("what was signed at the
+        end of it?" after when the forum began): that answer again, which tells what was signed
+        and where; who led it, asked of that occasion ("嗰次林鄭同邊個一齊主持？"), from the first
+        meeting's record."""
+        if previous is None or previous.entry not in self.kb.entries:
+            return None
+        entry = self.kb.entries[previous.entry]  # type: ignore[index]
+        if entry.aspect != "setup" or entry.meetings or reading.subjects != (entry.topic,):
+            return None
+        if reading.number is not None or reading.year is not None:
+            return None
+        asked = set(reading.aspects) - {"what"}
+        if asked and asked <= {"agreed", "where"}:
+            return entry
+        if asked == {"leaders"} and reading.that_occasion:
+            main = series(self.kb.topics[entry.topic])
+            kind = main[0].kind if main else "plenary"
+            return self.kb.entries.get(f"{entry.topic}-{kind}-1")
+        return None
 
     def _same_thing(self, reading: Reading, previous: Turn | None) -> Entry | None:
         """A follow-up naming nothing but a detail ("where was it signed?", "邊個見證㗎？") of the one

@@ -79,14 +79,14 @@ _DATE_UNIT = re.compile(r"[0-9]{1,4}\s*[年日号]")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _PARTICLE_SPLIT = re.compile("[" + "".join(sorted(CJK_PARTICLES)) + "]")
 # Chinese question words and the copulas around them (canonical, Simplified): how a question is
-# put, not what it is about. Longest first, so 什么时候 goes whole.
+# put, not what it is about. Longest first, so 什么时候 goes whole. The canonical text writes 嗰 as 𠮶.
 _CJK_ASKING = re.compile(
     "|".join(
         sorted(
             (
                 "什么时候 甚么时候 时候 几时 甚么 什么 啥 咩 乜嘢 乜 边个 谁 哪位 哪个 哪些 哪里 哪儿 哪 边度 "
                 "边啲 边 点样 点解 怎样 怎么样 怎么 如何 为什么 为何 几多 多少 几 是不是 系唔系 系咪 "
-                "是否 有冇 有没有 可唔可以 可不可以 能否 会不会 是 系 喺 在 有 嗰 个 呢个 这个 那个"
+                "是否 有冇 有没有 可唔可以 可不可以 能否 会不会 是 系 喺 在 有 𠮶 个 呢个 这个 那个"
             ).split(),
             key=len,
             reverse=True,
@@ -99,11 +99,17 @@ _FOLLOW_UP = re.compile(
     r"|(?:呢|又如何|又点|又点样|又怎样)\s*$"
 )
 
-# Words pointing back at the place just spoken of: "which office covers that city?", "嗰度".
+# Words pointing back at the place just spoken of: "which office covers that city?", "嗰度" (which
+# the canonical text writes 𠮶).
 _REFERS_BACK = re.compile(
     r"\b(?:that|this|the same) (?:city|province|municipality|place|region|one)\b"
     r"|(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b"
-    r"|该市|该省|当地|嗰度|嗰边|嗰个(?:城市|省|地方)|那个(?:城市|省|地方)|那里|那边|那儿"
+    r"|该市|该省|当地|𠮶(?:度|边|个(?:城市|省|地方))|那个(?:城市|省|地方)|那里|那边|那儿"
+)
+# Words pointing back at the occasion just spoken of: "嗰次林鄭同邊個一齊主持？", "at that meeting".
+_THAT_OCCASION = re.compile(
+    r"\b(?:that|this) (?:time|meeting|one|session|occasion)\b|\bat the time\b|\bback then\b"
+    r"|𠮶(?:次|阵)|那次|该次|当次|当时"
 )
 
 # Characters a bit of small talk may keep around it: particles, and "you" ("唔該晒你").
@@ -197,6 +203,7 @@ class Reading:
     smalltalk: str | None = None  # the kind, when the message is small talk and nothing else
     follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
     refers_back: bool = False  # "that city", "there", "嗰度": the place just spoken of
+    that_occasion: bool = False  # "嗰次", "at that meeting": the occasion just spoken of
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
     core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
     off_topic: tuple[str, ...] = ()  # words of other subjects: "weather", "好食" (meta.yaml)
@@ -280,6 +287,7 @@ class Understanding:
             smalltalk=smalltalk,
             follow_up=bool(_FOLLOW_UP.search(text)),
             refers_back=bool(_REFERS_BACK.search(text)),
+            that_occasion=bool(_THAT_OCCASION.search(text)),
             rest=rest,
             core=_without(text, wrapping),
             off_topic=tuple(
