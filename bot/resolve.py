@@ -545,9 +545,13 @@ class Resolver:
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
         if entry.aspect is not None or entry.meetings or reading.subjects != (entry.topic,):
             return None
-        if [t for t in reading.rest if t not in _GENERIC] or reading.number or reading.year:
+        if [t for t in reading.rest if t not in _GENERIC] or reading.year:
             return None
         asked = set(reading.aspects)
+        if asked == {"first", "leaders"}:  # "who co-chaired its first meeting?"
+            return entry
+        if reading.number:
+            return None
         if not asked or not asked <= _DETAILS or asked == {"leaders"}:
             return None
         if (entry.topic, reading.aspect) in self._by_aspect and "agreed" not in asked:
