@@ -119,21 +119,24 @@ class Resolver:
                 canonical = matcher.canonical(keyword)
                 if canonical in aliases and entry.id != kb.topics[entry.topic].overview:
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
+        # What each entry's answer says, in canonical text: a follow-up may repeat its words.
+        self._says = {
+            entry.id: " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
+            for entry in kb.entries.values()
+        }
         # The numbered meetings each entry's answer speaks of: "the 10th Forum" is told in the
         # platform's milestones though the records number only its joint conferences.
         self._ordinals: dict[tuple[str, int], list[Entry]] = {}
         for entry in kb.entries.values():
             if entry.aspect in ("nth", "dated"):
                 continue
-            text = " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
-            for number in understanding.ordinals(text):
+            for number in understanding.ordinals(self._says[entry.id]):
                 self._ordinals.setdefault((entry.topic, number), []).append(entry)
         # Runs of four Chinese characters in few answers: a question quoting one ("包不包括康復
         # 人員培訓") is about the answer that says it, whatever its phrasings say.
         quoted: dict[str, set[str]] = {}
         for entry in kb.entries.values():
-            text = " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
-            for run in _CJK_RUN.findall(text):
+            for run in _CJK_RUN.findall(self._says[entry.id]):
                 for i in range(len(run) - _QUOTE + 1):
                     quoted.setdefault(run[i : i + _QUOTE], set()).add(entry.id)
         self._quoted = {g: ids for g, ids in quoted.items() if len(ids) <= _QUOTED_IN}
@@ -510,7 +513,7 @@ class Resolver:
             and reading.number is None
             and reading.year is None
             and bool(reading.aspects)
-            and set(reading.aspects) <= _DETAILS | {"what"}
+            and set(reading.aspects) <= _DETAILS | {"what", "list"}
         )
 
     def _founding(self, reading: Reading, previous: Turn | None) -> Entry | None:
@@ -545,7 +548,9 @@ class Resolver:
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
         if entry.aspect is not None or entry.meetings or reading.subjects != (entry.topic,):
             return None
-        if [t for t in reading.rest if t not in _GENERIC] or reading.year:
+        says = f" {self._says[entry.id]}"
+        said = [t for t in reading.rest if (f" {t}" if t.isascii() else t) in says]
+        if [t for t in reading.rest if t not in _GENERIC and t not in said] or reading.year:
             return None
         asked = set(reading.aspects)
         if asked == {"first", "leaders"}:  # "who co-chaired its first meeting?"
