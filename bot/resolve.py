@@ -241,7 +241,8 @@ class Resolver:
         if target is not None:
             better = (
                 None
-                if target.aspect == "nth" and reading.number is not None
+                if target.aspect == "nth"
+                and (reading.number is not None or (previous and previous.entry == target.id))
                 else self._more_specific(target, ranked, content, subjects, firm)
             )
             if better is None and not firm:
