@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from bot.knowledge import Entry, KnowledgeBase, Topic
 from bot.knowledge.meetings import series
+from bot.knowledge.model import Meeting
 from bot.matcher import Matcher, tokens
 from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
@@ -495,12 +496,24 @@ class Resolver:
         meeting = (
             entry.meetings[0] if entry.meetings and entry.aspect in ("nth", "latest") else None
         )
-        if meeting is None or meeting.number is None or reading.subjects != (entry.topic,):
+        if meeting is None or reading.subjects != (entry.topic,):
             return None
         asked = set(reading.aspects)
         if not ("earlier" in asked or (asked == {"latest"} and entry.aspect == "latest")):
             return None
-        return self.kb.entries.get(f"{entry.topic}-{meeting.kind}-{meeting.number - 1}")
+        if meeting.number is not None:
+            return self.kb.entries.get(f"{entry.topic}-{meeting.kind}-{meeting.number - 1}")
+        if meeting.date is None:
+            return None
+        before = sorted(
+            (
+                m
+                for m in self.kb.topics[entry.topic].meetings
+                if m.kind == meeting.kind and m.date is not None and m.date < meeting.date
+            ),
+            key=lambda m: m.date,  # type: ignore[arg-type, return-value]
+        )
+        return self._record_of(entry.topic, before[-1]) if before else None
 
     def _same_meeting(self, reading: Reading, previous: Turn | None) -> bool:
         """A question about a detail of the meeting the previous answer was about."""
@@ -632,9 +645,16 @@ class Resolver:
             key=lambda m: (id(m) not in main, m.date),
         )
         for meeting in held:
-            for entry in self.kb.topic_entries(subject):
-                if entry.aspect in ("nth", "dated") and entry.meetings == (meeting,):
-                    return entry
+            found = self._record_of(subject, meeting)
+            if found is not None:
+                return found
+        return None
+
+    def _record_of(self, subject: str, meeting: Meeting) -> Entry | None:
+        """The answer made from one meeting's record."""
+        for entry in self.kb.topic_entries(subject):
+            if entry.aspect in ("nth", "dated") and entry.meetings == (meeting,):
+                return entry
         return None
 
     def _more_specific(
