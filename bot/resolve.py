@@ -430,7 +430,7 @@ class Resolver:
     def _aspect_of_best(self, reading: Reading, ranked: list[Candidate]) -> Entry | None:
         """A question naming no subject in words the aliases know ("香港自己個五年規劃係邊個牽頭")
         but asking a specific aspect: that aspect's entry of the subject the matcher ranks
-        first, where the matcher also finds it."""
+        first, where the matcher also finds it among its first few."""
         if not ranked or reading.aspect is None or reading.aspect in _LOOSE:
             return None
         topic = ranked[0].entry.topic
@@ -438,7 +438,7 @@ class Resolver:
         if ranked[0].score - rival < _TOPIC_LEAD:
             return None  # two subjects fit about as well: the question has not said which
         found = self._by_aspect.get((topic, reading.aspect))
-        near = {c.entry.id for c in ranked[:5] if c.score >= self.matcher.t.decline}
+        near = {c.entry.id for c in ranked[:5]}
         return found if found is not None and found.id in near else None
 
     def _quoting(self, reading: Reading, subjects: set[str]) -> Entry | None:

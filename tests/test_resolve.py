@@ -189,7 +189,14 @@ def test_a_loose_question_goes_to_the_entry_the_matcher_clearly_prefers(
 
 
 @pytest.mark.parametrize(
-    "question", ["what's the population of wuhan", "is the chief executive married"]
+    "question",
+    [
+        "what's the population of wuhan",
+        "is the chief executive married",
+        "北部都會區啲樓幾錢呎",
+        "駐京辦主任結咗婚未",
+        "十五五之後恒指會唔會升",
+    ],
 )
 def test_a_question_naming_no_platform_is_a_near_miss_by_the_words_of_its_best_match(
     shipped: Engine, question: str
@@ -245,3 +252,82 @@ def test_when_the_agreement_just_answered_took_effect_is_asked_of_it(shipped: En
         "幾時開始實施？",
     )
     assert answered(amendment) == answered(effect) == "cepa-services-amendment"
+
+
+def test_a_numbered_meeting_with_no_record_goes_to_the_answer_that_tells_of_it(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("which city hosted the 10th pan-prd forum")
+    assert outcome.entry is not None and "10th Forum" in outcome.entry.answer["en"]
+
+
+def test_a_follow_up_pointing_back_at_a_place_asks_it_of_that_place(shipped: Engine) -> None:
+    *_, office = conversation(
+        shipped, "who chairs the chongqing conference", "which hk office covers that city?"
+    )
+    assert answered(office) == "chongqing-office"
+
+
+def test_an_aspect_asked_of_a_subject_no_alias_names_goes_to_that_aspects_answer(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("邊個牽頭搞香港自己嗰份五年規劃？")) == "hkfyp-lead"
+
+
+def test_a_question_quoting_one_answer_is_about_that_answer(shipped: Engine) -> None:
+    assert answered(shipped.ask("區域合作包唔包括康復人員培訓㗎")) == "areas-overview"
+
+
+def test_what_was_signed_at_the_founding_meeting_is_asked_of_its_answer(shipped: Engine) -> None:
+    *_, signed = conversation(
+        shipped, "when did the pan-prd forum start", "what was signed at the end of it?"
+    )
+    assert answered(signed) == "pprd-setup"
+
+
+def test_who_led_that_founding_meeting_comes_from_the_first_meetings_record(
+    shipped: Engine,
+) -> None:
+    *_, chairs = conversation(shipped, "鄂港合作會議幾時成立", "嗰次由邊個主持？")
+    assert answered(chairs) == "hubei-plenary-1"
+
+
+def test_who_chaired_the_first_meeting_of_the_thing_just_answered_is_asked_of_it(
+    shipped: Engine,
+) -> None:
+    *_, chairs = conversation(
+        shipped,
+        "is there a task force with shenzhen on the northern metropolis",
+        "who co-chaired its first meeting",
+    )
+    assert answered(chairs) == "shenzhen-northern-metropolis"
+
+
+def test_a_follow_up_may_repeat_words_of_the_answer_it_follows(shipped: Engine) -> None:
+    amendment, signed = conversation(
+        shipped,
+        "what is the latest amendment to the cepa agreement on trade in services?",
+        "香港邊個代表簽㗎？",
+    )
+    assert answered(amendment) == answered(signed) == "cepa-services-amendment"
+
+
+def test_the_areas_of_the_meeting_just_answered_come_from_its_record(shipped: Engine) -> None:
+    *_, areas = conversation(shipped, "川港合作會議第二次會議", "嗰次涵蓋咗幾多個範疇")
+    assert answered(areas) == "sichuan-plenary-2"
+
+
+def test_the_one_before_a_meeting_known_by_date_is_the_one_held_before_it(
+    shipped: Engine,
+) -> None:
+    *_, before = conversation(
+        shipped, "when was the latest hk shenzhen co-operation meeting", "and the one before that?"
+    )
+    assert answered(before) == "shenzhen-meeting-2021-09-06"
+
+
+def test_how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered(
+    shipped: Engine,
+) -> None:
+    *_, valid = conversation(shipped, "大灣區框架協議係咩", "有效期多久")
+    assert answered(valid) == "gba-framework-agreement"
