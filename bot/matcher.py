@@ -85,6 +85,9 @@ QUESTION_WORDS = frozenset(
 )
 
 # Words that carry no meaning for finding an entry.
+#: Words shorter than this are never taken to resemble a known word.
+_SHORTEST_RESEMBLING = 5
+
 STOPWORDS = frozenset(
     "a an the is are was were be been being do does did of to in on at for by with and or it its "
     "this that these those there please pls plz me i you u my your can could would should tell "
@@ -364,6 +367,14 @@ class Matcher:
             found = (best[0], self.t.typo_credit) if best else (word, 1.0)
             _remember(self._corrections, word, found, self.t.word_cache_size)
         return found
+
+    def resembles_known(self, word: str) -> bool:
+        """Whether a Latin word is a typo away from one the knowledge base uses ("chiar"): too
+        short to correct safely ("there" is not "three"), but no sign of another subject."""
+        if not word.isascii() or len(word) < _SHORTEST_RESEMBLING:
+            return False
+        near = self._latin_vocabulary.near(len(word))
+        return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
 
     def forget_words(self) -> None:
         """Empty the remembered typo lookups, so that a timing starts cold (`benchmarks`)."""

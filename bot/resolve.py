@@ -727,7 +727,11 @@ class Resolver:
 
     def _known(self, term: str) -> bool:
         """Whether any question or answer uses the word (or a pair of the characters)."""
-        if term in self._all_terms or self.matcher.knows(term):
+        if (
+            term in self._all_terms
+            or self.matcher.knows(term)
+            or self.matcher.resembles_known(term)
+        ):
             return True
         return not term.isascii() and any(
             a + b in self._all_terms for a, b in itertools.pairwise(term)
