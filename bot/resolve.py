@@ -345,7 +345,11 @@ class Resolver:
                 reading = replace(reading, number=reading.word_number)
                 asks = True
             said = self._said_terms.get(previous.subject, frozenset())
-            about_it = all(t in said or not self.matcher.knows(t) for t in content)
+            text = self._said.get(previous.subject, "")
+            about_it = all(
+                t in said or (not t.isascii() and t in text) or not self.matcher.knows(t)
+                for t in content
+            )
             if previous.compared is not None and asks and about_it:  # "when were they set up?"
                 return replace(reading, subjects=(previous.subject, previous.compared))
             if (
