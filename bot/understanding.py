@@ -150,14 +150,15 @@ def chinese_number(text: str) -> int | None:
 
 class Cues:
     """Cue phrases found in canonical text: at each place the longest that starts there, left to
-    right, never overlapping; Latin ones only as whole words. Looked up by their first character,
-    so a question costs a few dictionary look-ups per character however many cues there are."""
+    right, never overlapping; Latin ones only as whole words. Looked up by their first word (Latin)
+    or first two characters, so a question costs a few dictionary look-ups per word or character
+    however many cues there are."""
 
     def __init__(self, names: dict[str, str]) -> None:
         self._names = names
-        self._by_first: dict[str, list[str]] = {}
+        self._by_head: dict[str, list[str]] = {}
         for cue in sorted(names, key=len, reverse=True):
-            self._by_first.setdefault(cue[0], []).append(cue)
+            self._by_head.setdefault(_head(cue, 0), []).append(cue)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
@@ -172,9 +173,12 @@ class Cues:
         return found
 
     def _at(self, text: str, start: int) -> str | None:
-        cues = self._by_first.get(text[start])
-        if not cues or (_is_word(text[start]) and start > 0 and _is_word(text[start - 1])):
+        if _is_word(text[start]) and start > 0 and _is_word(text[start - 1]):
             return None
+        head = _head(text, start)
+        cues = self._by_head.get(head, [])
+        if len(head) == 2 and not _is_word(text[start]):  # cues of one character
+            cues = cues + self._by_head.get(text[start], [])
         for cue in cues:
             stop = start + len(cue)
             if text.startswith(cue, start) and not (
@@ -182,6 +186,16 @@ class Cues:
             ):
                 return cue
         return None
+
+
+def _head(text: str, start: int) -> str:
+    """What cues are filed under: the Latin word starting there, else the next two characters."""
+    if _is_word(text[start]):
+        stop = start
+        while stop < len(text) and _is_word(text[stop]):
+            stop += 1
+        return text[start:stop]
+    return text[start : start + 2]
 
 
 def _is_word(ch: str) -> bool:
