@@ -125,14 +125,17 @@ class Resolver:
             entry.id: " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
             for entry in kb.entries.values()
         }
-        # The numbered meetings each entry's answer speaks of: "the 10th Forum" is told in the
-        # platform's milestones though the records number only its joint conferences.
+        # The numbered meetings and the years each entry's answer speaks of: "the 10th Forum" and
+        # the Forum of 2010 are told of where the records keep only the joint conferences.
         self._ordinals: dict[tuple[str, int], list[Entry]] = {}
+        self._years: dict[tuple[str, int], list[Entry]] = {}
         for entry in kb.entries.values():
             if entry.aspect in ("nth", "dated"):
                 continue
             for number in understanding.ordinals(self._says[entry.id]):
                 self._ordinals.setdefault((entry.topic, number), []).append(entry)
+            for year in understanding.years(self._says[entry.id]):
+                self._years.setdefault((entry.topic, year), []).append(entry)
         # Runs of four Chinese characters in few answers: a question quoting one ("包不包括康復
         # 人員培訓") is about the answer that says it, whatever its phrasings say.
         quoted: dict[str, set[str]] = {}
@@ -614,7 +617,12 @@ class Resolver:
             if aspect in aspects:
                 return entries[f"{subject}-{ident}"], True
         if reading.year is not None and not aspects & {"setup", "first"}:
-            return self._meeting_in(subject, reading.year) or entries[f"{subject}-meetings"], False
+            told = self._years.get((subject, reading.year))
+            return (
+                self._meeting_in(subject, reading.year)
+                or (self._first_ranked(told, reading) if told else None)
+                or entries[f"{subject}-meetings"]
+            ), False
         details = aspects & {"agreed", "areas", "where"}
         about_a_meeting = details == {"agreed"} or _MEETING_WORDS.search(reading.text)
         if (

@@ -322,6 +322,11 @@ class Understanding:
         return found
 
     @staticmethod
+    def years(text: str) -> set[int]:
+        """Every year a canonical text speaks of."""
+        return {int(m.group(1)) for m in _YEAR.finditer(text)}
+
+    @staticmethod
     def _number(text: str) -> int | None:
         """A meeting's number: "4th" and "第四次" always; "fourth" only beside a word for a
         meeting ("the first one John Lee's government set up" is not the 1st meeting)."""
