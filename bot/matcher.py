@@ -93,7 +93,8 @@ STOPWORDS = frozenset(
     "this that these those there please pls plz me i you u my your can could would should tell "
     "about know want like some any s every each all inside within between btw just also still "
     "already ever really actually exactly mainly usually basically currently now today has have "
-    "had will get got many much their them they our we too either doing done going".split()
+    "had will get got many much their them they our we too either doing done going thing things "
+    "stuff kind sort version".split()
 )
 
 
