@@ -735,7 +735,8 @@ class Resolver:
                 for t in foreign
                 if len(t) >= (_LONG_FOREIGN_WORD if t.isascii() else _LONG_FOREIGN_RUN)
             ]
-        return len(foreign) >= _FOREIGN_WORDS and len(foreign) * 2 > len(content)
+        least = _FOREIGN_WORDS + 1 if strict else _FOREIGN_WORDS
+        return len(foreign) >= least and len(foreign) * 2 > len(content)
 
     def _known(self, term: str) -> bool:
         """Whether any question or answer uses the word (or a pair of the characters)."""
