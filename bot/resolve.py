@@ -33,6 +33,11 @@ _GENERIC = frozenset(
         "cooperation held hold take took taken place one hk 会议 合作 机制 全体会议 举行 召开"
     )
 )
+#: Words that ask how a platform began, not the date of one of its meetings.
+_FOUNDING = re.compile(
+    r"\b(?:set up|setup|established?|founded|start|started|began|begin|launched|created)\b"
+    r"|成立|设立|建立|创立|开始|启动|始于"
+)
 #: Words that say a question is about a meeting ("where was it held"), not a place at large
 #: ("where in Shenzhen can I find a job"). Canonical text: Simplified Chinese.
 _MEETING_WORDS = re.compile(
@@ -616,7 +621,10 @@ class Resolver:
         for aspect, ident in (("next", "next"), ("count", "meetings"), ("latest", "latest")):
             if aspect in aspects:
                 return entries[f"{subject}-{ident}"], True
-        if reading.year is not None and not aspects & {"setup", "first"}:
+        founding = bool(aspects & {"setup", "first"}) and (
+            bool(_FOUNDING.search(reading.text)) or self._founded_in(subject, reading.year)
+        )
+        if reading.year is not None and not founding:
             told = self._years.get((subject, reading.year))
             return (
                 self._meeting_in(subject, reading.year)
@@ -639,6 +647,12 @@ class Resolver:
         ids = {e.id for e in entries}
         ranked = self.matcher.rank(reading.core, topics=set(reading.subjects), canonical=True)
         return next((c.entry for c in ranked if c.entry.id in ids), entries[0])
+
+    def _founded_in(self, subject: str, year: int) -> bool:
+        """Whether the subject's answer on how it began speaks of the year: "哪天召开" of the
+        Joint Conference of 2021 asks that meeting's date, not when the platform began."""
+        setup = self._by_aspect.get((subject, "setup"))
+        return setup is None or setup in self._years.get((subject, year), [])
 
     def _kind(self, subject: str, reading: Reading) -> str:
         """The kind of meeting a numbered question means: one it names, else the main series."""
