@@ -258,7 +258,8 @@ class Resolver:
                 better = self._clearly_better(target, ranked)
             if better is not None:
                 target, firm = better, False
-            if self._foreign(content, strict=firm or reading.aspect not in (None, "what")):
+            strict = firm or reading.aspect not in (None, "what")
+            if self._foreign(content, strict=strict and not reading.who_only):
                 return self._decline(question, reply_lang, reading, turn)
             turn = replace(turn, entry=target.id, aspect=target.aspect or turn.aspect)
             others = tuple(c for c in ranked if c.entry.id != target.id)

@@ -216,6 +216,7 @@ class Reading:
     year: int | None = None
     smalltalk: str | None = None  # the kind, when the message is small talk and nothing else
     follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
+    who_only: bool = False  # who leads is asked by a bare "who" alone, not "who chairs"
     refers_back: bool = False  # "that city", "there", "嗰度": the place just spoken of
     that_occasion: bool = False  # "嗰次", "at that meeting": the occasion just spoken of
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
@@ -265,6 +266,9 @@ class Understanding:
             if not any(a <= cue[0] and cue[1] <= b for a, b, _ in talk)
         ]
         cued = {name for _, _, name in aspect_cues}
+        who_only = cued == {"who"}
+        if "who" in cued:
+            cued = (cued - {"who"}) | {"leaders"}
         aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(
             sorted(cued - set(ASPECT_ORDER))
         )
@@ -300,6 +304,7 @@ class Understanding:
             year=year,
             smalltalk=smalltalk,
             follow_up=bool(_FOLLOW_UP.search(text)),
+            who_only=who_only,
             refers_back=bool(_REFERS_BACK.search(text)),
             that_occasion=bool(_THAT_OCCASION.search(text)),
             rest=rest,
