@@ -30,7 +30,8 @@ from bot.understanding import Reading, Understanding
 _GENERIC = frozenset(
     tokens(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
-        "cooperation held hold take took taken place one hk 会议 合作 机制 全体会议 举行 召开"
+        "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
+        "举行 召开"
     )
 )
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -247,6 +248,8 @@ class Resolver:
         if target is None and not subjects:
             target = self._aspect_of_best(reading, ranked)
             firm = target is not None
+            if target is not None and self._elsewhere(content, target):
+                return self._decline(question, reply_lang, reading, turn)
         if target is not None:
             better = (
                 None
@@ -271,6 +274,8 @@ class Resolver:
             return self._decline(question, reply_lang, reading, turn)
         outcome = self.matcher.decide(question, reply_lang, ranked)
         if subjects and outcome.entry is not None and not self._about(outcome.entry, subjects):
+            return self._decline(question, reply_lang, reading, turn)
+        if not subjects and outcome.entry is not None and self._elsewhere(content, outcome.entry):
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind != "answer":
             quoted = self._quoting(reading, subjects)
@@ -738,6 +743,18 @@ class Resolver:
         return any(
             (f" {cue} " if cue.isascii() else cue) not in padded for cue in reading.off_topic
         )
+
+    def _elsewhere(self, content: tuple[str, ...], entry: Entry) -> bool:
+        """Whether a question naming no subject speaks mostly of things the subject of its best
+        match never does: "how often does the Legislative Council meet" matches each platform's
+        frequency by its asking words alone. Latin words only: Chinese runs, cut between
+        particles, are no words to count."""
+        if self.kb.topics[entry.topic].kind != "platform" or entry.aspect is None:
+            return False  # only a platform's answer to an aspect is found by asking words alone
+        words = [t for t in content if t.isascii()]
+        said = self._said_terms.get(entry.topic, frozenset())
+        unsaid = [t for t in words if t not in said]
+        return bool(words) and len(unsaid) * 2 >= len(words)
 
     def _foreign(self, content: tuple[str, ...], strict: bool) -> bool:
         """Whether what the question says besides its subject and aspect is about something else:
