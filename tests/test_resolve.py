@@ -332,3 +332,45 @@ def test_how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered(
 ) -> None:
     *_, valid = conversation(shipped, "大灣區框架協議係咩", "有效期多久")
     assert answered(valid) == "gba-framework-agreement"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who catered the chongqing conference",
+        "who is the spokesperson of the fujian conference",
+        "who chairs the legco finance committee",
+        "how often does the legislative council meet",
+    ],
+)
+def test_a_platforms_asking_words_alone_do_not_make_an_answer(
+    shipped: Engine, question: str
+) -> None:
+    assert shipped.ask(question).kind == "decline"
+
+
+def test_who_chairs_a_platform_is_still_its_leaders(shipped: Engine) -> None:
+    assert answered(shipped.ask("who chairs the chongqing conference")) == "chongqing-leaders"
+
+
+def test_the_date_of_a_years_meeting_is_that_meetings(shipped: Engine) -> None:
+    outcome = shipped.ask("2021年泛珠行政首长联席会议是哪天召开的？")
+    assert answered(outcome) == "pprd-meeting-2021-09-24"
+
+
+def test_a_wrong_founding_year_is_still_answered_with_the_founding(shipped: Engine) -> None:
+    assert (
+        answered(shipped.ask("wasn't the hk/beijing conference set up in 2010?")) == "beijing-setup"
+    )
+
+
+def test_a_forum_is_not_taken_for_the_joint_conference_of_the_same_number(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("第一屆泛珠論壇幾時開幕？")) == "pprd-setup"
+
+
+def test_a_meeting_asked_by_a_year_with_no_record_goes_to_the_answer_telling_of_it(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("where was the pan prd forum held in 2010")) == "pprd-forums"
