@@ -39,6 +39,9 @@ ASPECT_ORDER = (
     "list",
     "what",
 )
+#: The near-miss cues (meta.yaml's off_topic) that ask who holds an office in a place: of a
+#: numbered meeting they ask its chairs ("第五次京港合作會議的北京市長是誰？").
+_OFFICE_HOLDERS = "office holders"
 #: Aspects that pick a meeting of a platform (its records answer them).
 MEETING_ASPECTS = frozenset({"next", "count", "latest", "first"})
 
@@ -312,8 +315,9 @@ class Understanding:
             off_topic=tuple(
                 dict.fromkeys(
                     text[a:b]
-                    for a, b, _ in self._cues(text, self._off_topic_cues)
+                    for a, b, kind in self._cues(text, self._off_topic_cues)
                     if not any(c <= a and b <= d for c, d in wrapping)  # "for a school project"
+                    and not (kind == _OFFICE_HOLDERS and number is not None)
                 )
             ),
         )
