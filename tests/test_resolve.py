@@ -341,9 +341,11 @@ def test_how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered(
         "who is the spokesperson of the fujian conference",
         "who chairs the legco finance committee",
         "how often does the legislative council meet",
+        "浙江省长是谁",
+        "who is the mayor of shenzhen now",
     ],
 )
-def test_a_platforms_asking_words_alone_do_not_make_an_answer(
+def test_a_question_about_something_else_beside_a_platform_is_declined(
     shipped: Engine, question: str
 ) -> None:
     assert shipped.ask(question).kind == "decline"
@@ -374,3 +376,7 @@ def test_a_meeting_asked_by_a_year_with_no_record_goes_to_the_answer_telling_of_
     shipped: Engine,
 ) -> None:
     assert answered(shipped.ask("where was the pan prd forum held in 2010")) == "pprd-forums"
+
+
+def test_who_held_an_office_at_a_numbered_meeting_asks_its_chairs(shipped: Engine) -> None:
+    assert answered(shipped.ask("第五次京港合作會議的北京市長是誰？")) == "beijing-plenary-5"
