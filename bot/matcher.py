@@ -84,10 +84,10 @@ QUESTION_WORDS = frozenset(
     "what which who whom whose when where why how 甚么 什么 咩 乜 乜嘢 边个 谁 几时 边度 哪里 点样 怎样".split()
 )
 
-# Words that carry no meaning for finding an entry.
 #: Words shorter than this are never taken to resemble a known word.
 _SHORTEST_RESEMBLING = 5
 
+# Words that carry no meaning for finding an entry.
 STOPWORDS = frozenset(
     "a an the is are was were be been being do does did of to in on at for by with and or it its "
     "this that these those there please pls plz me i you u my your can could would should tell "

@@ -61,7 +61,7 @@ _CLEAR_LEAD = 0.2
 #: How close to the matcher's first choice the answer before, or one of its related, must come.
 _NEIGHBOUR_LEAD = 0.05
 #: How far the best subject's entry must lead every other subject's for a question naming none
-# to be taken as about it.
+#: to be taken as about it.
 _TOPIC_LEAD = 0.05
 #: A quoted run: this many characters, found in at most _QUOTED_IN answers, at least
 #: _QUOTED_GRAMS times over (a run of six characters is three).
@@ -460,7 +460,7 @@ class Resolver:
         return found if found is not None and found.id in near else None
 
     def _quoting(self, reading: Reading, subjects: set[str]) -> Entry | None:
-        """The one answer the question quotes at least a few characters more than four of, where
+        """The one answer from which the question quotes a run of six characters or more, where
         the matcher found no phrasing close enough."""
         hits: collections.Counter[str] = collections.Counter()
         for run in _CJK_RUN.findall(reading.core):
