@@ -624,6 +624,8 @@ class Resolver:
                 return self._first_ranked(told, reading), True
             if reading.number != 1:  # not (or not yet) in our sources: how many there have been
                 return entries[f"{subject}-meetings"], True
+        if {"latest", "count"} <= aspects:  # "最近一次是第幾次？": the latest, which says its number
+            aspects = aspects - {"count"}
         for aspect, ident in (("next", "next"), ("count", "meetings"), ("latest", "latest")):
             if aspect in aspects:
                 return entries[f"{subject}-{ident}"], True
