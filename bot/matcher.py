@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge import Entry, KnowledgeBase
 from bot.outcome import Candidate, Outcome
-from bot.text import Lang, detect_language, is_cjk, normalise
+from bot.text import Lang, arabic_ordinals, detect_language, is_cjk, normalise
 
 
 @dataclass(frozen=True)
@@ -260,7 +260,7 @@ class Matcher:
     # --- text -----------------------------------------------------------------------------
 
     def canonical(self, text: str, whole: bool = False) -> str:
-        text = normalise(text, whole)
+        text = arabic_ordinals(normalise(text, whole))
         if self._synonyms is None:
             return text
         pattern, table = self._synonyms

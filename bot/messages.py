@@ -382,10 +382,22 @@ def plural(noun: str) -> str:
     return head + of + rest
 
 
+_CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """二十四 for 24, as Chinese writes a meeting's number (第二十四次); digits from 100 up."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CHINESE_DIGITS[tens] + "十")
+    return head + (_CHINESE_DIGITS[units] if units else "")
+
+
 def ordinal(number: int, lang: Lang) -> str:
-    """24th, 第24次: a meeting's place in its series."""
+    """24th, 第二十四次: a meeting's place in its series."""
     if lang != "en":
-        return f"第{number}次"
+        return f"第{chinese_numeral(number)}次"
     suffix = (
         "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )

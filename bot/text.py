@@ -116,3 +116,45 @@ def app_language(code: str | None) -> Lang:
     if tag.startswith("zh-hans") or tag in ("zh-cn", "zh-sg", "zh-my"):
         return "zh-Hans"
     return "zh-Hant"
+
+
+_CHINESE_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def chinese_number(text: str) -> int | None:
+    """二十四 → 24, 十 → 10, 4 → 4: the numbers meeting ordinals use."""
+    if text.isdigit():
+        return int(text)
+    if "百" in text:
+        return None
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        high = _CHINESE_DIGITS.get(tens, 1) if tens else 1
+        low = _CHINESE_DIGITS.get(units, 0) if units else 0
+        return high * 10 + low
+    if len(text) == 1 and text in _CHINESE_DIGITS:
+        return _CHINESE_DIGITS[text]
+    return None
+
+
+# 第二十四次, 第十屆 (in canonical, Simplified text: 届): a meeting's number in Chinese numerals.
+_CHINESE_ORDINAL = re.compile(r"第([一二两三四五六七八九十]{1,3})(?=[次届回场])")
+
+
+def arabic_ordinals(text: str) -> str:
+    """第二十四次 as 第24次, so that a question and a phrasing match whichever way each writes it."""
+    return _CHINESE_ORDINAL.sub(
+        lambda m: f"第{n}" if (n := chinese_number(m.group(1))) else m.group(0), text
+    )

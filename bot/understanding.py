@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.knowledge import KnowledgeBase
 from bot.matcher import CJK_PARTICLES, QUESTION_WORDS, STOPWORDS, Matcher, stem
-from bot.text import is_cjk
+from bot.text import chinese_number, is_cjk
 
 #: When several aspects are cued, the one that decides: which meeting is asked about comes before
 #: what about it ("who chaired the latest meeting" is about the latest meeting), and any specific
@@ -51,19 +51,6 @@ _ENGLISH_ORDINALS = {
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
-_CHINESE_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 # "4th" or "fourth", unless it names a Five-Year Plan ("14th fyp") rather than a meeting.
 _ORDINAL = re.compile(
     r"\b(?:(\d{1,3})(?:st|nd|rd|th)|(" + "|".join(_ENGLISH_ORDINALS) + r"))\b(?!\s*(?:fyp|5 year))"
@@ -133,22 +120,6 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
         for index in range(start, end):
             kept[index] = " "
     return " ".join("".join(kept).split())
-
-
-def chinese_number(text: str) -> int | None:
-    """二十四 → 24, 十 → 10, 4 → 4: the numbers meeting ordinals use."""
-    if text.isdigit():
-        return int(text)
-    if "百" in text:
-        return None
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        high = _CHINESE_DIGITS.get(tens, 1) if tens else 1
-        low = _CHINESE_DIGITS.get(units, 0) if units else 0
-        return high * 10 + low
-    if len(text) == 1 and text in _CHINESE_DIGITS:
-        return _CHINESE_DIGITS[text]
-    return None
 
 
 class Cues:

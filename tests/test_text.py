@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import MAX_QUESTION_CHARS, cut, detect_language, normalise
+from bot.messages import ordinal
+from bot.text import MAX_QUESTION_CHARS, arabic_ordinals, cut, detect_language, normalise
 
 # --- normalise ------------------------------------------------------------------------------------
 
@@ -138,3 +139,26 @@ def test_cut_keeps_at_most_max_question_chars() -> None:
 
 def test_cut_leaves_a_short_question_alone() -> None:
     assert cut("What is CEPA?") == "What is CEPA?"
+
+
+# --- meeting numbers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "compared"),
+    [
+        ("第二十四次会议", "第24次会议"),
+        ("第十届论坛", "第10届论坛"),
+        ("第3次", "第3次"),
+        ("十四五", "十四五"),
+    ],
+)
+def test_a_meeting_number_is_compared_in_digits_however_it_is_written(
+    text: str, compared: str
+) -> None:
+    assert arabic_ordinals(text) == compared
+
+
+@pytest.mark.parametrize(("number", "written"), [(1, "第一次"), (10, "第十次"), (24, "第二十四次")])
+def test_a_meeting_number_is_written_in_chinese_numerals(number: int, written: str) -> None:
+    assert ordinal(number, "zh-Hant") == written

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine
-from bot.understanding import Reading, chinese_number
+from bot.text import chinese_number
+from bot.understanding import Reading
 
 
 def read(engine: Engine, question: str) -> Reading:
