@@ -95,13 +95,18 @@ class Resolver:
         for entry in kb.entries.values():
             if entry.aspect is not None and not entry.meetings:
                 self._by_aspect.setdefault((entry.topic, entry.aspect), entry)
+        # What each entry's answer says, in canonical text: a follow-up may repeat its words.
+        self._says = {
+            entry.id: " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
+            for entry in kb.entries.values()
+        }
         # Everything each topic's entries say, questions and answers, in canonical text: what a
         # question about that subject may speak of without being about something else.
         self._said: dict[str, str] = {}
         for entry in kb.entries.values():
-            words = " ".join([*entry.answer.values(), *entry.all_questions(), *entry.keywords])
-            self._said[entry.topic] = (
-                self._said.get(entry.topic, "") + " " + matcher.canonical(words, whole=True)
+            asked = matcher.canonical(" ".join([*entry.all_questions(), *entry.keywords]), True)
+            self._said[entry.topic] = " ".join(
+                (self._said.get(entry.topic, ""), self._says[entry.id], asked)
             )
         self._all_said = " ".join(self._said.values())
         self._said_terms = {topic: frozenset(tokens(text)) for topic, text in self._said.items()}
@@ -126,11 +131,6 @@ class Resolver:
                 canonical = matcher.canonical(keyword)
                 if canonical in aliases and entry.id != kb.topics[entry.topic].overview:
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
-        # What each entry's answer says, in canonical text: a follow-up may repeat its words.
-        self._says = {
-            entry.id: " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
-            for entry in kb.entries.values()
-        }
         # The numbered meetings and the years each entry's answer speaks of: "the 10th Forum" and
         # the Forum of 2010 are told of where the records keep only the joint conferences.
         self._ordinals: dict[tuple[str, int], list[Entry]] = {}
@@ -624,7 +624,10 @@ class Resolver:
                 return self._first_ranked(told, reading), True
             if reading.number != 1:  # not (or not yet) in our sources: how many there have been
                 return entries[f"{subject}-meetings"], True
-        if {"latest", "count"} <= aspects:  # "最近一次是第幾次？": the latest, which says its number
+        if {
+            "latest",
+            "count",
+        } <= aspects:  # "最近一次是第幾次？": the latest, which says its number
             aspects = aspects - {"count"}
         for aspect, ident in (("next", "next"), ("count", "meetings"), ("latest", "latest")):
             if aspect in aspects:
