@@ -53,10 +53,15 @@ _ENGLISH_ORDINALS = {
 }  # fmt: skip
 # "4th" or "fourth", unless it names a Five-Year Plan ("14th fyp") rather than a meeting.
 _ORDINAL = re.compile(
-    r"\b(?:(\d{1,3})(?:st|nd|rd|th)|(" + "|".join(_ENGLISH_ORDINALS) + r"))\b(?!\s*(?:fyp|5 year))"
+    r"\b(?:(\d{1,3})(?:st|nd|rd|th)|(" + "|".join(_ENGLISH_ORDINALS) + r"))\b"
+    r"(?!\s*(?:fyp|5 year|plan|five))"
 )
 # 第四次, 第4屆, 第二十四次: a meeting's number in Chinese (canonical text is Simplified).
-_CHINESE_ORDINAL = re.compile(r"第\s*([0-9一二两三四五六七八九十百]{1,4})\s*(?:次|届|回|场)")
+# Not "第一次出席" or "第一次提到": the first time someone did something, not a meeting's number.
+_CHINESE_ORDINAL = re.compile(
+    r"第\s*([0-9一二两三四五六七八九十百]{1,4})\s*(?:次|届|回|场)"
+    r"(?!出席|参加|参与|访问|访港|来|去|到|提到|提及|提出|见面|会见|会面)"
+)
 _MEETING_NOUN = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"
 )
