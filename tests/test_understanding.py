@@ -72,21 +72,19 @@ def test_an_ordinal_word_without_a_meeting_is_no_meetings_number(shipped: Engine
     assert reading.number is None and reading.word_number == 1
 
 
-def test_a_five_year_plans_number_is_no_meetings_number(shipped: Engine) -> None:
-    assert read(shipped, "what does the 14th fyp say about hong kong").number is None
-
-
 @pytest.mark.parametrize(
     "question",
     [
-        "李家超第一次出席泛珠行政首長聯席會議係幾時？",
+        "what does the 14th fyp say about hong kong",
         "is the talent hub in the 15th plan for hk alone?",
     ],
 )
-def test_the_first_time_someone_did_something_is_no_meetings_number(
-    shipped: Engine, question: str
-) -> None:
+def test_a_five_year_plans_number_is_no_meetings_number(shipped: Engine, question: str) -> None:
     assert read(shipped, question).number is None
+
+
+def test_the_first_time_someone_did_something_is_no_meetings_number(shipped: Engine) -> None:
+    assert read(shipped, "李家超第一次出席泛珠行政首長聯席會議係幾時？").number is None
 
 
 def test_a_year_is_read(shipped: Engine) -> None:
