@@ -283,6 +283,11 @@ class Resolver:
                 others = tuple(c for c in ranked if c.entry.id != quoted.id)
                 candidates = (Candidate(quoted, self.matcher.t.answer), *others)
                 outcome = Outcome("answer", question, reply_lang, self.matcher.t.answer, candidates)
+        if outcome.kind == "clarify" and len(subjects) > 1:
+            narrowest = self._narrowest(outcome.candidates, subjects)
+            if narrowest is not None:
+                others = tuple(c for c in ranked if c.entry.id != narrowest.entry.id)
+                outcome = replace(outcome, kind="answer", candidates=(narrowest, *others))
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
         if outcome.entry is not None:
@@ -444,6 +449,18 @@ class Resolver:
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
             return entries[self.kb.topics[subject].overview], False  # a bare name: its overview
         return None, False
+
+    def _narrowest(self, candidates: tuple[Candidate, ...], subjects: set[str]) -> Candidate | None:
+        """Of close candidates, the one about every subject named and about the fewest others:
+        "驻上海经济贸易办事处" is the Shanghai office's answer, not the one about every office."""
+        about = sorted(
+            (c for c in candidates if subjects <= self._names[c.entry.id]),
+            key=lambda c: len(self._names[c.entry.id]),
+        )
+        if not about:
+            return None
+        widths = [len(self._names[c.entry.id]) for c in about]
+        return about[0] if len(about) == 1 or widths[0] < widths[1] else None
 
     def _aspect_of_best(self, reading: Reading, ranked: list[Candidate]) -> Entry | None:
         """A question naming no subject in words the aliases know ("香港自己個五年規劃係邊個牽頭")
