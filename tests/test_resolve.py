@@ -36,6 +36,7 @@ def answered(outcome: Outcome) -> str | None:
         ("where was the first pprd forum held", "pprd-setup"),
         ("which provinces are in the pan-prd? it's for my school project", "pprd-members"),
         ("成都辦管邊啲省", "offices-chengdu"),  # an alias an entry claims names that entry
+        ("驻上海经济贸易办事处是哪一年设立的？", "offices-shanghai"),  # about both names, only them
         ("駐武漢辦幾時開", "offices-wuhan"),
         ("does hong kong have a liaison unit in fujian, since when?", "offices-liaison-units"),
         ("when was the bj office est under article 22", "offices-beijing"),  # short forms
