@@ -128,43 +128,41 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 class Cues:
-    """Cue phrases found in canonical text: at each place the longest that starts there, left to
-    right, never overlapping; Latin ones only as whole words. Looked up by their first word (Latin)
-    or first two characters, so a question costs a few dictionary look-ups per word or character
-    however many cues there are."""
+    """Cue phrases of several tables (aspects, small talk, fillers, near misses) found in canonical
+    text in one pass: for each table, at each place the longest of its cues that starts there, left
+    to right, never overlapping; Latin ones only as whole words. Looked up by their first word
+    (Latin) or first two characters, so a question costs a few dictionary look-ups per word or
+    character however many cues there are."""
 
-    def __init__(self, names: dict[str, str]) -> None:
-        self._names = names
-        self._by_head: dict[str, list[str]] = {}
-        for cue in sorted(names, key=len, reverse=True):
-            self._by_head.setdefault(_head(cue, 0), []).append(cue)
+    def __init__(self, tables: dict[str, dict[str, str]]) -> None:
+        self._by_head: dict[str, list[tuple[str, str, str]]] = {}  # cue, table, name
+        cues = [
+            (cue, table, name) for table, names in tables.items() for cue, name in names.items()
+        ]
+        for cue, table, name in sorted(cues, key=lambda c: len(c[0]), reverse=True):
+            self._by_head.setdefault(_head(cue, 0), []).append((cue, table, name))
+        self._tables = tuple(tables)
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        found: list[tuple[int, int, str]] = []
-        start, end = 0, len(text)
-        while start < end:
-            match = self._at(text, start)
-            if match is None:
-                start += 1
+    def find(self, text: str) -> dict[str, list[tuple[int, int, str]]]:
+        found: dict[str, list[tuple[int, int, str]]] = {table: [] for table in self._tables}
+        free = dict.fromkeys(self._tables, 0)  # where each table's next cue may start
+        for start in range(len(text)):
+            if _is_word(text[start]) and start > 0 and _is_word(text[start - 1]):
                 continue
-            found.append((start, start + len(match), self._names[match]))
-            start += len(match)
+            head = _head(text, start)
+            cues = self._by_head.get(head, [])
+            if len(head) == 2 and not _is_word(text[start]):  # cues of one character
+                cues = cues + self._by_head.get(text[start], [])
+            for cue, table, name in cues:
+                stop = start + len(cue)
+                if (
+                    free[table] <= start
+                    and text.startswith(cue, start)
+                    and not (_is_word(cue[-1]) and stop < len(text) and _is_word(text[stop]))
+                ):
+                    found[table].append((start, stop, name))
+                    free[table] = stop
         return found
-
-    def _at(self, text: str, start: int) -> str | None:
-        if _is_word(text[start]) and start > 0 and _is_word(text[start - 1]):
-            return None
-        head = _head(text, start)
-        cues = self._by_head.get(head, [])
-        if len(head) == 2 and not _is_word(text[start]):  # cues of one character
-            cues = cues + self._by_head.get(text[start], [])
-        for cue in cues:
-            stop = start + len(cue)
-            if text.startswith(cue, start) and not (
-                _is_word(cue[-1]) and stop < len(text) and _is_word(text[stop])
-            ):
-                return cue
-        return None
 
 
 def _head(text: str, start: int) -> str:
@@ -213,12 +211,17 @@ class Understanding:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
         self.kb = kb
         self.matcher = matcher
-        self._aspect_cues = self._cue_pattern(kb.meta.aspects)
-        self._smalltalk_cues = self._cue_pattern(kb.meta.smalltalk)
-        self._filler_cues = self._cue_pattern(kb.meta.fillers)
-        self._off_topic_cues = self._cue_pattern(kb.meta.off_topic)
+        meta = kb.meta
+        self._cues = Cues(
+            {
+                "aspects": self._cue_names(meta.aspects),
+                "smalltalk": self._cue_names(meta.smalltalk),
+                "fillers": self._cue_names(meta.fillers),
+                "off_topic": self._cue_names(meta.off_topic),
+            }
+        )
 
-    def _cue_pattern(self, table: dict[str, dict[str, tuple[str, ...]]]) -> Cues:
+    def _cue_names(self, table: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, str]:
         """Every cue of a table in canonical text, with the name it stands for."""
         names: dict[str, str] = {}
         for name, by_lang in table.items():
@@ -227,21 +230,18 @@ class Understanding:
                     canonical = self.matcher.canonical(phrase)
                     if canonical:
                         names.setdefault(canonical, name)
-        return Cues(names)
-
-    @staticmethod
-    def _cues(text: str, cues: Cues) -> list[tuple[int, int, str]]:
-        return cues.find(text)
+        return names
 
     def read(self, question: str) -> Reading:
         text = self.matcher.canonical(question)
         names = self.matcher.names(text)
         subjects = tuple(dict.fromkeys(n.topic for n in names))
-        talk = self._cues(text, self._smalltalk_cues)
+        cues = self._cues.find(text)
+        talk = cues["smalltalk"]
         # "who are you" is small talk, not a question about who leads something.
         aspect_cues = [
             cue
-            for cue in self._cues(text, self._aspect_cues)
+            for cue in cues["aspects"]
             if not any(a <= cue[0] and cue[1] <= b for a, b, _ in talk)
         ]
         cued = {name for _, _, name in aspect_cues}
@@ -261,7 +261,7 @@ class Understanding:
         # "this bot".
         wrapping = [
             (a, b)
-            for a, b, _ in talk + self._cues(text, self._filler_cues)
+            for a, b, _ in talk + cues["fillers"]
             if not any(n.start <= a and b <= n.end for n in names)
         ]
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
@@ -291,7 +291,7 @@ class Understanding:
             off_topic=tuple(
                 dict.fromkeys(
                     text[a:b]
-                    for a, b, kind in self._cues(text, self._off_topic_cues)
+                    for a, b, kind in cues["off_topic"]
                     if not any(c <= a and b <= d for c, d in wrapping)  # "for a school project"
                     and not (kind == _OFFICE_HOLDERS and number is not None)
                 )
