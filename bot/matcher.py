@@ -220,6 +220,7 @@ class Matcher:
         # they go with it when a reload replaces it.
         self._corrections: dict[str, tuple[str, float]] = {}
         self._misspelt_aliases: dict[str, frozenset[str]] = {}
+        self._resembling: dict[str, bool] = {}
         self.entries: list[Entry] = list(kb.entries.values())
         self._variants: list[list[str]] = []
         self._terms: list[frozenset[str]] = []
@@ -374,13 +375,22 @@ class Matcher:
         short to correct safely ("there" is not "three"), but no sign of another subject."""
         if not word.isascii() or len(word) < _SHORTEST_RESEMBLING:
             return False
-        near = self._latin_vocabulary.near(len(word))
-        return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
+        if self._correct(word)[0] != word:
+            return True
+        if len(word) > self.t.min_typo_length:
+            return False  # `_correct` has looked for a word one edit away, and found none
+        found = self._resembling.get(word)
+        if found is None:
+            near = self._latin_vocabulary.near(len(word))
+            found = process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
+            _remember(self._resembling, word, found, self.t.word_cache_size)
+        return found
 
     def forget_words(self) -> None:
         """Empty the remembered typo lookups, so that a timing starts cold (`benchmarks`)."""
         self._corrections.clear()
         self._misspelt_aliases.clear()
+        self._resembling.clear()
 
     def _weight(self, term: str) -> float:
         weight = self._idf.get(term, self._max_idf * self.t.unknown_word_weight)
