@@ -119,6 +119,25 @@ def _emoji_talk(question: str) -> str:
     return next((kind for ch in question if (kind := _EMOJI_TALK.get(ch))), "ack")
 
 
+def _introductions(
+    text: str, fillers: list[tuple[int, int, str]], names: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Chinese clauses that introduce the asker before the question: "我是在港讀書的內地生，…",
+    "本人從事跨境法律業務，…". A context word opens them; the clause runs to the next punctuation
+    (a space in canonical text) and wraps the question like the word alone does, so "讀書" there
+    is no near miss. Only where a question follows, and only if the clause names no subject."""
+    spans = []
+    for start, stop, kind in fillers:
+        if kind != "context" or not is_cjk(text[start]):
+            continue
+        end = text.find(" ", stop)
+        if end < 0 or not text[end:].strip():
+            continue
+        if not any(start <= a < end for a, _ in names):
+            spans.append((start, end))
+    return spans
+
+
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
     kept = list(text)
     for start, end in spans:
@@ -264,6 +283,7 @@ class Understanding:
             for a, b, _ in talk + cues["fillers"]
             if not any(n.start <= a and b <= n.end for n in names)
         ]
+        wrapping += _introductions(text, cues["fillers"], [(n.start, n.end) for n in names])
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
         rest = self._rest(text, covered + wrapping)
         leftover = _without(text, wrapping)

@@ -125,6 +125,16 @@ def test_words_of_another_kind_of_subject_are_noticed(shipped: Engine) -> None:
     assert read(shipped, "what's the weather in shenzhen tomorrow").off_topic == ("weather",)
 
 
+def test_a_clause_introducing_the_asker_wraps_the_question(shipped: Engine) -> None:
+    reading = read(shipped, "我是在港讀書的學生，想問深港合作會議幾時成立？")
+    assert reading.off_topic == ()
+    assert "读书" not in reading.core and reading.subjects == ("shenzhen",)
+
+
+def test_a_clause_introducing_the_asker_and_naming_a_subject_stays(shipped: Engine) -> None:
+    assert "深圳人" in read(shipped, "我是深圳人，想問深港合作會議幾時成立？").core
+
+
 def test_what_is_left_leaves_out_names_cues_and_question_words(shipped: Engine) -> None:
     assert read(shipped, "京港合作會議係咩").rest == ()
 
