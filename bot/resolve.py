@@ -25,6 +25,8 @@ from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
 from bot.understanding import Reading, Understanding
 
+#: What comes before a place where something took place (canonical text): "in Beijing", "喺北京".
+_PLACE_WORDS = (" in", " at", "喺", "在", "于", "到")
 #: Words about meetings in general: they name no subject, so "when was its latest meeting?"
 #: still leans on the subject before, and they never make a question a near miss.
 _GENERIC = frozenset(
@@ -500,6 +502,8 @@ class Resolver:
             return None
         if any(self.kb.topics[s].kind != "platform" for s in subjects):
             return None
+        if self._where_of(reading, subjects[1]):
+            return None
         if set(reading.aspects) <= {"first", "setup", "what"} and reading.aspect != "what":
             reading = replace(reading, aspect="setup", aspects=("setup",), number=None)
         if reading.number is not None:
@@ -508,6 +512,15 @@ class Resolver:
         if first is None or second is None or first.aspect != second.aspect:
             return None
         return first, second
+
+    def _where_of(self, reading: Reading, subject: str) -> bool:
+        """Whether the second subject is named as where something took place ("粵港合作框架協議係咪
+        喺北京簽㗎", "signed in Shanghai"): a place, not a second platform to compare."""
+        for name in self.matcher.names(reading.text):
+            if name.topic == subject:
+                before = reading.text[: name.start].rstrip()
+                return before.endswith(_PLACE_WORDS)
+        return False
 
     def _claimed_entry(self, reading: Reading) -> Entry | None:
         """The one entry whose keyword is an alias the question uses ("成都辦", "liaison unit"),

@@ -65,6 +65,8 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("what's the weather in shenzhen tomorrow", "shenzhen"),
         ("what's the provincial capital of fujian", "fujian"),
         ("浙江首富係邊個", "zhejiang"),
+        ("重慶去成都開車要幾耐", "chongqing"),
+        ("what did macao and portugal agree at their last meeting", "macao"),
     ],
 )
 def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
@@ -234,6 +236,14 @@ def test_a_follow_up_after_a_comparison_asks_both_subjects(shipped: Engine) -> N
     )
     assert answered(chairs) == "sichuan-leaders"
     assert [e.id for e in chairs.also] == ["hubei-leaders"]
+
+
+def test_a_place_where_something_was_signed_is_no_second_subject_to_compare(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("粵港合作框架協議係咪喺北京簽㗎？")
+    assert answered(outcome) == "guangdong-framework-agreement"
+    assert outcome.also == ()
 
 
 def test_a_question_in_two_parts_gets_both_answers(shipped: Engine) -> None:
