@@ -42,6 +42,10 @@ ASPECT_ORDER = (
 #: The near-miss cues (meta.yaml's off_topic) that ask who holds an office in a place: of a
 #: numbered meeting they ask its chairs ("第五次京港合作會議的北京市長是誰？").
 _OFFICE_HOLDERS = "office holders"
+#: The fillers (meta.yaml) that say who asks and why ("for my school project", "我是學生").
+_CONTEXT = "context"
+#: A clause of a message, with the punctuation that ends it.
+_CLAUSE = re.compile(r"[^,，、:：;；.。!！?？]+[,，、:：;；.。!！?？]*|[,，、:：;；.。!！?？]+")
 #: Aspects that pick a meeting of a platform (its records answer them).
 MEETING_ASPECTS = frozenset({"next", "count", "latest", "first"})
 
@@ -117,25 +121,6 @@ def _emoji_talk(question: str) -> str:
     """A message of only emoji and symbols is small talk: a wave hello, folded hands thanks,
     anything else a nod."""
     return next((kind for ch in question if (kind := _EMOJI_TALK.get(ch))), "ack")
-
-
-def _introductions(
-    text: str, fillers: list[tuple[int, int, str]], names: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Chinese clauses that introduce the asker before the question: "我是在港讀書的內地生，…",
-    "本人從事跨境法律業務，…". A context word opens them; the clause runs to the next punctuation
-    (a space in canonical text) and wraps the question like the word alone does, so "讀書" there
-    is no near miss. Only where a question follows, and only if the clause names no subject."""
-    spans = []
-    for start, stop, kind in fillers:
-        if kind != "context" or not is_cjk(text[start]):
-            continue
-        end = text.find(" ", stop)
-        if end < 0 or not text[end:].strip():
-            continue
-        if not any(start <= a < end for a, _ in names):
-            spans.append((start, end))
-    return spans
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
@@ -253,9 +238,14 @@ class Understanding:
 
     def read(self, question: str) -> Reading:
         text = self.matcher.canonical(question)
+        cues = self._cues.find(text)
+        if any(name == _CONTEXT for _, _, name in cues["fillers"]):
+            trimmed = self._without_introductions(question)
+            if trimmed != question:
+                text = self.matcher.canonical(trimmed)
+                cues = self._cues.find(text)
         names = self.matcher.names(text)
         subjects = tuple(dict.fromkeys(n.topic for n in names))
-        cues = self._cues.find(text)
         talk = cues["smalltalk"]
         # "who are you" is small talk, not a question about who leads something.
         aspect_cues = [
@@ -283,7 +273,6 @@ class Understanding:
             for a, b, _ in talk + cues["fillers"]
             if not any(n.start <= a and b <= n.end for n in names)
         ]
-        wrapping += _introductions(text, cues["fillers"], [(n.start, n.end) for n in names])
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
         rest = self._rest(text, covered + wrapping)
         leftover = _without(text, wrapping)
@@ -317,6 +306,25 @@ class Understanding:
                 )
             ),
         )
+
+    def _without_introductions(self, question: str) -> str:
+        """The question without the clauses that introduce the asker before it ("我是在港讀書的內地生，
+        …", "For a research paper on HK's ties with western China: …"): a clause that opens with a
+        context word and names no subject says who asks, not what, so "讀書" or "western China"
+        there neither make a near miss nor pull the answer elsewhere. Never the last clause."""
+        clauses = _CLAUSE.findall(question)
+        kept = [
+            clause
+            for index, clause in enumerate(clauses)
+            if index == len(clauses) - 1 or not self._introduces(clause)
+        ]
+        return "".join(kept)
+
+    def _introduces(self, clause: str) -> bool:
+        text = self.matcher.canonical(clause)
+        fillers = self._cues.find(text)["fillers"]
+        opens = any(start == 0 and name == _CONTEXT for start, _, name in fillers)
+        return opens and not self.matcher.names(text)
 
     @staticmethod
     def ordinals(text: str) -> set[int]:
