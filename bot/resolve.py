@@ -376,6 +376,8 @@ class Resolver:
             if (
                 reading.follow_up
                 or reading.that_occasion
+                or reading.pronoun
+                or (reading.number is not None and self.kb.topics[previous.subject].meetings)
                 or (asks and about_it)
                 or not content
                 or self._answers_it(reading, previous.subject)

@@ -77,15 +77,16 @@ _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _DATE_UNIT = re.compile(r"[0-9]{1,4}\s*[年日号]")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _PARTICLE_SPLIT = re.compile("[" + "".join(sorted(CJK_PARTICLES)) + "]")
-# Chinese question words and the copulas around them (canonical, Simplified): how a question is
-# put, not what it is about. Longest first, so 什么时候 goes whole. The canonical text writes 嗰 as 𠮶.
+# Chinese question words, the copulas around them and pronouns (canonical, Simplified): how a
+# question is put, not what it is about. Longest first, so 什么时候 goes whole. The canonical text writes 嗰 as 𠮶.
 _CJK_ASKING = re.compile(
     "|".join(
         sorted(
             (
                 "什么时候 甚么时候 时候 几时 甚么 什么 啥 咩 乜嘢 乜 边个 谁 哪位 哪个 哪些 哪里 哪儿 哪 边度 "
                 "边啲 边 点样 点解 怎样 怎么样 怎么 如何 为什么 为何 几多 多少 几 是不是 系唔系 系咪 "
-                "是否 有冇 有没有 可唔可以 可不可以 能否 会不会 是 系 喺 在 有 𠮶 个 呢个 这个 那个"
+                "是否 有冇 有没有 可唔可以 可不可以 能否 会不会 是 系 喺 在 有 𠮶 个 呢个 这个 那个 "
+                "佢哋 佢 它们 它"
             ).split(),
             key=len,
             reverse=True,
@@ -105,6 +106,8 @@ _REFERS_BACK = re.compile(
     r"|(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b"
     r"|该市|该省|当地|𠮶(?:度|边|个(?:城市|省|地方))|那个(?:城市|省|地方)|那里|那边|那儿"
 )
+# Pronouns standing for the thing just spoken of: "what does it do?", "佢管邊幾個省？".
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b|佢|它|他们")
 # Words pointing back at the occasion just spoken of: "嗰次林鄭同邊個一齊主持？", "at that meeting".
 _THAT_OCCASION = re.compile(
     r"\b(?:that|this) (?:time|meeting|one|session|occasion)\b|\bat the time\b|\bback then\b"
@@ -199,6 +202,7 @@ class Reading:
     follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
     who_only: bool = False  # who leads is asked by a bare "who" alone, not "who chairs"
     refers_back: bool = False  # "that city", "there", "嗰度": the place just spoken of
+    pronoun: bool = False  # "it", "佢", "它": the thing just spoken of
     that_occasion: bool = False  # "嗰次", "at that meeting": the occasion just spoken of
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
     core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
@@ -294,6 +298,7 @@ class Understanding:
             follow_up=bool(_FOLLOW_UP.search(text)),
             who_only=who_only,
             refers_back=bool(_REFERS_BACK.search(text)),
+            pronoun=bool(_PRONOUN.search(text)),
             that_occasion=bool(_THAT_OCCASION.search(text)),
             rest=rest,
             core=_without(text, wrapping),

@@ -118,6 +118,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
     return outcomes
 
 
+def test_a_numbered_meeting_named_alone_is_the_conversations_platforms(shipped: Engine) -> None:
+    *_, fourth = conversation(shipped, "閩港合作會議幾時成立？", "第四次又係邊兩位官員主持？")
+    assert answered(fourth) == "fujian-plenary-4"
+
+
+def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None:
+    *_, duties = conversation(shipped, "駐北京辦事處幾時設立？", "它主要負責哪些工作？")
+    assert answered(duties) in ("offices-beijing", "beijing-office")  # both tell of the office
+
+
 def test_a_follow_up_naming_an_aspect_keeps_the_subject(shipped: Engine) -> None:
     *_, latest = conversation(shipped, "what about beijing?", "when was its latest meeting?")
     assert answered(latest) == "beijing-latest"
