@@ -22,7 +22,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +86,9 @@ QUESTION_WORDS = frozenset(
 
 #: Words shorter than this are never taken to resemble a known word.
 _SHORTEST_RESEMBLING = 5
+#: Rankings remembered: the understanding step ranks one question several ways (with and without
+#: the conversation's subject), and the last few questions' rankings are all it asks for again.
+_RANKINGS_KEPT = 16
 
 # Words that carry no meaning for finding an entry.
 STOPWORDS = frozenset(
@@ -219,6 +222,7 @@ class Matcher:
         # the vocabulary, and the same typos come back question after question. Per matcher, so
         # they go with it when a reload replaces it.
         self._corrections: dict[str, tuple[str, float]] = {}
+        self._rankings: dict[tuple[str, int, frozenset[str] | None], list[Candidate]] = {}
         self._misspelt_aliases: dict[str, frozenset[str]] = {}
         self._resembling: dict[str, bool] = {}
         self.entries: list[Entry] = list(kb.entries.values())
@@ -387,8 +391,10 @@ class Matcher:
         return found
 
     def forget_words(self) -> None:
-        """Empty the remembered typo lookups, so that a timing starts cold (`benchmarks`)."""
+        """Empty the remembered typo lookups and rankings, so that a timing starts cold
+        (`benchmarks`)."""
         self._corrections.clear()
+        self._rankings.clear()
         self._misspelt_aliases.clear()
         self._resembling.clear()
 
@@ -419,6 +425,14 @@ class Matcher:
         if limit < 1:
             return []
         text = question if canonical else self.canonical(question)
+        key = (text, limit, None if topics is None else frozenset(topics))
+        ranked = self._rankings.get(key)
+        if ranked is None:
+            ranked = self._rank(text, limit, topics)
+            _remember(self._rankings, key, ranked, _RANKINGS_KEPT)
+        return list(ranked)
+
+    def _rank(self, text: str, limit: int, topics: set[str] | None) -> list[Candidate]:
         credit: dict[str, float] = {}
         words = []
         for word in _words(text):
@@ -438,17 +452,16 @@ class Matcher:
             return []
         query = self._similarity_text(corrected)
         mentioned = self.mentioned_topics(text) if topics is None else topics
-        earned = {t: w * credit.get(t, 1.0) for t, w in weights.items()}
-        # A term's place in the question: shared terms are summed in that order, as always, so
-        # the sum is the same to the last bit; the intersection itself is computed in C.
-        place = {t: n for n, t in enumerate(earned)}
+        # Shared terms are summed in the question's order, always, so a sum is the same to the
+        # last bit however the entry's terms are stored.
+        earned = [(t, w * credit.get(t, 1.0)) for t, w in weights.items()]
         # Everything but the similarity first: it is the costly part, and a candidate that could
         # not reach the top `limit` even with the best similarity need not have it computed.
         best_similarity = 1.0 if self.t.similarity_weight >= 0 else 0.0
         parts = []
         for index in candidates:
-            shared = sorted(self._terms[index].intersection(earned), key=place.__getitem__)
-            found = sum([earned[t] for t in shared])
+            own = self._terms[index]
+            found = sum([w for t, w in earned if t in own])
             coverage = found / total
             topic = self.entries[index].topic
             if topic in mentioned:
@@ -505,8 +518,9 @@ class Matcher:
         for term in terms:
             ids = self._postings.get(term, ())
             if 0 < len(ids) <= common:
+                weight = weights[term]
                 for index in ids:
-                    overlap[index] += weights[term]
+                    overlap[index] += weight
         if not overlap:
             for term in terms:
                 # Only common words: each still picks, from its first `max_postings` entries.
@@ -606,7 +620,7 @@ def _synonym_pattern(
     return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})"), table
 
 
-def _remember(cache: dict[str, Any], key: str, value: Any, size: int) -> None:
+def _remember(cache: dict[Any, Any], key: Hashable, value: Any, size: int) -> None:
     """Keep `value` under `key`, forgetting the oldest key once `size` are kept."""
     if len(cache) >= size:
         del cache[next(iter(cache))]

@@ -134,6 +134,10 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join("".join(kept).split())
 
 
+#: Where a cue may start: a whole Latin word, or any other character but a space.
+_CUE_START = re.compile(r"(?P<word>[A-Za-z0-9]+)|[^\sA-Za-z0-9]")
+
+
 class Cues:
     """Cue phrases of several tables (aspects, small talk, fillers, near misses) found in canonical
     text in one pass: for each table, at each place the longest of its cues that starts there, left
@@ -153,12 +157,11 @@ class Cues:
     def find(self, text: str) -> dict[str, list[tuple[int, int, str]]]:
         found: dict[str, list[tuple[int, int, str]]] = {table: [] for table in self._tables}
         free = dict.fromkeys(self._tables, 0)  # where each table's next cue may start
-        for start in range(len(text)):
-            if _is_word(text[start]) and start > 0 and _is_word(text[start - 1]):
-                continue
-            head = _head(text, start)
+        for match in _CUE_START.finditer(text):
+            start = match.start()
+            head = match.group() if match.lastgroup == "word" else text[start : start + 2]
             cues = self._by_head.get(head, [])
-            if len(head) == 2 and not _is_word(text[start]):  # cues of one character
+            if len(head) == 2 and match.lastgroup != "word":  # cues of one character
                 cues = cues + self._by_head.get(text[start], [])
             for cue, table, name in cues:
                 stop = start + len(cue)
