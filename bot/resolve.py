@@ -389,6 +389,15 @@ class Resolver:
             asks = True
         if reading.refers_back and self._asks_of(reading, previous.subject):
             return replace(reading, subjects=(previous.subject,))
+        if (
+            set(reading.subjects) <= set(reading.aspect_named)
+            and "office" not in reading.aspects  # an office is a subject of its own
+            and (
+                self._asks_of(reading, previous.subject)
+                or (reading.number is not None and self.kb.topics[previous.subject].meetings)
+            )
+        ):
+            return replace(reading, subjects=(previous.subject,))
         if not asks and (reading.follow_up or not content) and previous.aspect is not None:
             number = previous.number if previous.aspect in ("nth", "dated") else None
             aspect = "nth" if number is not None else previous.aspect

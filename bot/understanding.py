@@ -206,6 +206,9 @@ class Reading:
     who_only: bool = False  # who leads is asked by a bare "who" alone, not "who chairs"
     refers_back: bool = False  # "that city", "there", "嗰度": the place just spoken of
     pronoun: bool = False  # "it", "佢", "它": the thing just spoken of
+    # Subjects named only by words that also ask an aspect ("合作領域" names the areas of
+    # co-operation and asks for areas): in a conversation, the aspect of the subject before.
+    aspect_named: tuple[str, ...] = ()
     that_occasion: bool = False  # "嗰次", "at that meeting": the occasion just spoken of
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
     core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
@@ -302,6 +305,15 @@ class Understanding:
             who_only=who_only,
             refers_back=bool(_REFERS_BACK.search(text)),
             pronoun=bool(_PRONOUN.search(text)),
+            aspect_named=tuple(
+                s
+                for s in subjects
+                if all(
+                    any(a < n.end and n.start < b for a, b, _ in aspect_cues)
+                    for n in names
+                    if n.topic == s
+                )
+            ),
             that_occasion=bool(_THAT_OCCASION.search(text)),
             rest=rest,
             core=_without(text, wrapping),

@@ -123,6 +123,13 @@ def test_a_numbered_meeting_named_alone_is_the_conversations_platforms(shipped: 
     assert answered(fourth) == "fujian-plenary-4"
 
 
+def test_areas_of_co_operation_asked_in_a_conversation_are_its_platforms(
+    shipped: Engine,
+) -> None:
+    *_, areas = conversation(shipped, "渝港合作會議幾時成立？", "有幾多個合作領域？")
+    assert answered(areas) == "chongqing-areas"
+
+
 def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None:
     *_, duties = conversation(shipped, "駐北京辦事處幾時設立？", "它主要負責哪些工作？")
     assert answered(duties) in ("offices-beijing", "beijing-office")  # both tell of the office
