@@ -448,6 +448,9 @@ class Resolver:
         founding = self._founding(reading, previous)
         if founding is not None:
             return founding, True
+        renamed = self._by_aspect.get((subject, "renamed"))
+        if renamed is not None and reading.aspect == "renamed":  # "after which meeting renamed?"
+            return renamed, True
         if f"{subject}-latest" in entries:
             meeting, firm = self._meeting_entry(subject, reading)
             if meeting is not None:

@@ -23,6 +23,7 @@ from bot.text import chinese_number, is_cjk
 #: what about it ("who chaired the latest meeting" is about the latest meeting), and any specific
 #: aspect before the general "what is".
 ASPECT_ORDER = (
+    "renamed",
     "earlier",
     "next",
     "count",
@@ -113,6 +114,9 @@ _THAT_OCCASION = re.compile(
     r"\b(?:that|this) (?:time|meeting|one|session|occasion)\b|\bat the time\b|\bback then\b"
     r"|𠮶(?:次|阵)|那次|该次|当次|当时"
 )
+
+# Words that point back at what was just spoken of: explained by the conversation, not content.
+_POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_PRONOUN.pattern}")
 
 # Characters a bit of small talk may keep around it: particles, and "you" ("唔該晒你").
 _TALK_CHARS = CJK_PARTICLES | frozenset("你您妳")
@@ -284,6 +288,7 @@ class Understanding:
             if not any(n.start <= a and b <= n.end for n in names)
         ]
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
+        covered += [m.span() for m in _POINTING_BACK.finditer(text)]  # "那次", "that city"
         rest = self._rest(text, covered + wrapping)
         leftover = _without(text, wrapping)
         only_talk = not any(is_cjk(ch) and ch not in _TALK_CHARS for ch in leftover)

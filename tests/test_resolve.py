@@ -32,6 +32,7 @@ def answered(outcome: Outcome) -> str | None:
         ("特區政府邊個辦事處負責湖北", "hubei-office"),
         ("who runs the shanghai conference on the hong kong side", "shanghai-leaders"),
         ("京港合作會議幾時改咗名", "beijing-renaming"),
+        ("滬港合作會議係第幾次會議之後改名？", "shanghai-renaming"),  # renaming, not a count
         ("when was the 14th five-year plan approved", "fyp14-adoption"),
         ("where was the first pprd forum held", "pprd-setup"),
         ("which provinces are in the pan-prd? it's for my school project", "pprd-members"),
@@ -121,6 +122,13 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
 def test_a_numbered_meeting_named_alone_is_the_conversations_platforms(shipped: Engine) -> None:
     *_, fourth = conversation(shipped, "閩港合作會議幾時成立？", "第四次又係邊兩位官員主持？")
     assert answered(fourth) == "fujian-plenary-4"
+
+
+def test_that_occasion_named_by_its_year_is_the_platforms_meeting_that_year(
+    shipped: Engine,
+) -> None:
+    *_, meeting = conversation(shipped, "深港合作會議邊個主持？", "2021年嗰次呢？")
+    assert answered(meeting) == "shenzhen-meeting-2021-09-06"
 
 
 def test_areas_of_co_operation_asked_in_a_conversation_are_its_platforms(
