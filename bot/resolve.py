@@ -290,6 +290,8 @@ class Resolver:
             if narrowest is not None:
                 others = tuple(c for c in ranked if c.entry.id != narrowest.entry.id)
                 outcome = replace(outcome, kind="answer", candidates=(narrowest, *others))
+        if outcome.kind == "answer" and len(subjects) > 1:
+            outcome = self._about_all(outcome, subjects)
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
         if outcome.entry is not None:
@@ -477,6 +479,21 @@ class Resolver:
             return None
         widths = [len(self._names[c.entry.id]) for c in about]
         return about[0] if len(about) == 1 or widths[0] < widths[1] else None
+
+    def _about_all(self, outcome: Outcome, subjects: set[str]) -> Outcome:
+        """Of answers about as good, one about every subject named: "the HK government's
+        Guangdong office" is the Guangdong office's answer, not the Beijing office's that the
+        matcher ranks a hair ahead."""
+        best = outcome.candidates[0]
+        if subjects <= self._names[best.entry.id]:
+            return outcome
+        for candidate in outcome.candidates[1:]:
+            if candidate.score < best.score - _NEIGHBOUR_LEAD:
+                break
+            if subjects <= self._names[candidate.entry.id]:
+                others = tuple(c for c in outcome.candidates if c is not candidate)
+                return replace(outcome, candidates=(candidate, *others))
+        return outcome
 
     def _aspect_of_best(self, reading: Reading, ranked: list[Candidate]) -> Entry | None:
         """A question naming no subject in words the aliases know ("香港自己個五年規劃係邊個牽頭")

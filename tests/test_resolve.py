@@ -39,6 +39,7 @@ def answered(outcome: Outcome) -> str | None:
         ("成都辦管邊啲省", "offices-chengdu"),  # an alias an entry claims names that entry
         ("驻上海经济贸易办事处是哪一年设立的？", "offices-shanghai"),  # about both names, only them
         ("駐武漢辦幾時開", "offices-wuhan"),
+        ("when was the hk government's guangdong office set up", "offices-guangdong"),  # both named
         ("does hong kong have a liaison unit in fujian, since when?", "offices-liaison-units"),
         ("when was the bj office est under article 22", "offices-beijing"),  # short forms
         (
