@@ -41,7 +41,8 @@ ASPECT_ORDER = (
     "what",
 )
 #: The near-miss cues (meta.yaml's off_topic) that ask who holds an office in a place: of a
-#: numbered meeting they ask its chairs ("第五次京港合作會議的北京市長是誰？").
+#: numbered meeting, or with words of chairing, they ask its chairs ("第五次京港合作會議的北京市長
+#: 是誰？", "和李家超一起主持浙港會議的浙江省委書記是誰？").
 _OFFICE_HOLDERS = "office holders"
 #: The fillers (meta.yaml) that say who asks and why ("for my school project", "我是學生").
 _CONTEXT = "context"
@@ -269,6 +270,7 @@ class Understanding:
         ]
         cued = {name for _, _, name in aspect_cues}
         who_only = cued == {"who"}
+        chairs = "leaders" in cued  # "the party secretary who co-chairs it" asks of the platform
         if "who" in cued:
             cued = (cued - {"who"}) | {"leaders"}
         aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(
@@ -327,7 +329,7 @@ class Understanding:
                     text[a:b]
                     for a, b, kind in cues["off_topic"]
                     if not any(c <= a and b <= d for c, d in wrapping)  # "for a school project"
-                    and not (kind == _OFFICE_HOLDERS and number is not None)
+                    and not (kind == _OFFICE_HOLDERS and (number is not None or chairs))
                 )
             ),
         )

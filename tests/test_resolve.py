@@ -40,6 +40,7 @@ def answered(outcome: Outcome) -> str | None:
         ("驻上海经济贸易办事处是哪一年设立的？", "offices-shanghai"),  # about both names, only them
         ("駐武漢辦幾時開", "offices-wuhan"),
         ("when was the hk government's guangdong office set up", "offices-guangdong"),  # both named
+        ("同李家超一齊主持浙港合作會議嘅浙江省委書記係邊個", "zhejiang-leaders"),
         ("does hong kong have a liaison unit in fujian, since when?", "offices-liaison-units"),
         ("when was the bj office est under article 22", "offices-beijing"),  # short forms
         (
@@ -68,6 +69,7 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("what's the provincial capital of fujian", "fujian"),
         ("浙江首富係邊個", "zhejiang"),
         ("重慶去成都開車要幾耐", "chongqing"),
+        ("浙江省委書記係邊個", "zhejiang"),
         ("what did macao and portugal agree at their last meeting", "macao"),
     ],
 )
