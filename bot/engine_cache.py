@@ -3,11 +3,11 @@ the time building takes (`coopbot ask`: reading the YAML and building the matche
 is most of a second; unpickling the result is about 50 ms).
 
 A cached engine is used only when it was built from the same knowledge files (their bytes), by
-the same code (every module of the package, by size and modification time) on the same Python,
-so an edited entry or an upgraded bot is never answered from an old build. The file is written
-whole (a temporary file, then a rename) and anything wrong with it (unreadable, truncated, from
-another version) means building again, never an error: the cache only ever saves time. It holds
-only what the knowledge files already say, and lives in the user's own cache folder
+the same code (every module and data file of the package, by size and modification time) on the
+same Python, so an edited entry or an upgraded bot is never answered from an old build. The file
+is written whole (a temporary file, then a rename) and anything wrong with it (unreadable,
+truncated, from another version) means building again, never an error: the cache only ever saves
+time. It holds only what the knowledge files already say, and lives in the user's own cache folder
 (COOPBOT_CACHE_DIR), which no one else should be able to write: a pickle runs code when loaded.
 """
 
@@ -35,7 +35,7 @@ def fingerprint(knowledge: Path) -> str:
     """What a cached engine must have been built from: the knowledge files, the code, Python."""
     digest = hashlib.sha256()
     digest.update(f"{sys.version}\0{bot.__version__}\0{knowledge.resolve()}\0".encode())
-    for module in sorted(_PACKAGE.rglob("*.py")):
+    for module in sorted([*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.txt")]):
         stat = module.stat()
         digest.update(
             f"{module.relative_to(_PACKAGE)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode()

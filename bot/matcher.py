@@ -29,6 +29,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.homophones import sounding_alike
 from bot.knowledge import Entry, KnowledgeBase
 from bot.outcome import Candidate, Outcome
 from bot.text import Lang, arabic_ordinals, detect_language, is_cjk, normalise
@@ -86,6 +87,8 @@ QUESTION_WORDS = frozenset(
 
 #: Words shorter than this are never taken to resemble a known word.
 _SHORTEST_RESEMBLING = 5
+#: Chinese aliases shorter than this are never read with a character typed by sound.
+_SHORTEST_MISHEARD = 3
 #: Rankings remembered: the understanding step ranks one question several ways (with and without
 #: the conversation's subject), and the last few questions' rankings are all it asks for again.
 _RANKINGS_KEPT = 16
@@ -271,6 +274,25 @@ class Matcher:
         pattern, table = self._synonyms
         return pattern.sub(lambda m: table[m.group(0)], text)
 
+    def heard(self, text: str) -> str:
+        """Canonical text with Chinese names typed with a character that sounds the same
+        ("闵港合作会议", "经茂办") written as the names, so every later step reads them as such.
+        Looked up by the first two characters, then by the few lengths filed under them."""
+        if text.isascii():
+            return text
+        pieces = []
+        start = done = 0
+        while start < len(text) - 1:
+            for length in self._misheard_lengths.get(text[start : start + 2], ()):
+                alias = self._misheard.get(text[start : start + length])
+                if alias is not None:
+                    pieces += [text[done:start], alias]
+                    start = done = start + length
+                    break
+            else:
+                start += 1
+        return "".join(pieces) + text[done:] if pieces else text
+
     def _similarity_text(self, canonical: str) -> str:
         """Canonical text as the similarity scorer compares it."""
         text = spaced(canonical)
@@ -303,6 +325,27 @@ class Matcher:
         self._cjk_by_first: dict[str, list[str]] = defaultdict(list)
         for alias in self._cjk_aliases:
             self._cjk_by_first[alias[0]].append(alias)
+        self._index_misheard()
+
+    def _index_misheard(self) -> None:
+        """Each Chinese alias of three characters or more with one character swapped for one
+        that sounds the same: "闵港合作会议" is "闽港合作会议" typed by sound. Shorter ones are
+        left alone, where a swap too often makes another real word ("越港" in "穿越港珠澳")."""
+        alike = sounding_alike()
+        misheard: dict[str, str] = {}
+        for alias in self._cjk_aliases:
+            if len(alias) < _SHORTEST_MISHEARD:
+                continue
+            for index, character in enumerate(alias):
+                for other in alike.get(character, ()):
+                    variant = alias[:index] + other + alias[index + 1 :]
+                    if variant not in self._cjk_aliases:
+                        misheard.setdefault(variant, alias)
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for variant in misheard:
+            lengths[variant[:2]].add(len(variant))
+        self._misheard = misheard
+        self._misheard_lengths = {head: sorted(n, reverse=True) for head, n in lengths.items()}
 
     def mentioned_topics(self, text: str) -> set[str]:
         """Topics named in canonical text by an alias; Latin aliases also match with a typo."""

@@ -252,12 +252,12 @@ class Understanding:
         return names
 
     def read(self, question: str) -> Reading:
-        text = self.matcher.canonical(question)
+        text = self.matcher.heard(self.matcher.canonical(question))
         cues = self._cues.find(text)
         if any(name == _CONTEXT for _, _, name in cues["fillers"]):
             trimmed = self._without_introductions(question)
             if trimmed != question:
-                text = self.matcher.canonical(trimmed)
+                text = self.matcher.heard(self.matcher.canonical(trimmed))
                 cues = self._cues.find(text)
         names = self.matcher.names(text)
         subjects = tuple(dict.fromkeys(n.topic for n in names))

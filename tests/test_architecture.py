@@ -17,6 +17,7 @@ from tests.support.data import REPO_ROOT
 #: Questions, knowledge and words: no Telegram, no storage, no settings, no environment.
 CORE = (
     "bot.text",
+    "bot.homophones",
     "bot.knowledge",
     "bot.matcher",
     "bot.understanding",

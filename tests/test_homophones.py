@@ -1,0 +1,40 @@
+"""Chinese typed by sound: names with a character that sounds the same are read as the names."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.homophones import sounding_alike
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("闵", "闽"), ("颚", "鄂"), ("茂", "贸")])
+def test_characters_with_the_same_reading_sound_alike(typed: str, meant: str) -> None:
+    assert meant in sounding_alike()[typed]
+
+
+def test_the_same_syllable_in_another_tone_does_not_sound_alike() -> None:
+    assert "里" not in sounding_alike()["立"]  # 成立 is no 城里
+
+
+def test_a_character_does_not_sound_like_itself() -> None:
+    assert all(c not in others for c, others in sounding_alike().items())
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("閔港合作會議邊年成立", "fujian"),
+        ("顎港合作會議係幾時成立", "hubei"),
+        ("广东经茂办什么时候成立的", "offices"),
+    ],
+)
+def test_a_name_typed_by_sound_names_its_subject(
+    shipped: Engine, question: str, subject: str
+) -> None:
+    assert subject in shipped.understanding.read(question).subjects
+
+
+def test_a_short_name_is_not_read_through_a_sound_alike(shipped: Engine) -> None:
+    """ "越港" sounds like "粵港" but is a piece of "穿越港珠澳大橋", not Guangdong."""
+    assert "guangdong" not in shipped.understanding.read("穿越港珠澳大橋要幾耐").subjects
