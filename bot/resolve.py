@@ -23,7 +23,7 @@ from bot.knowledge.model import Meeting
 from bot.matcher import Matcher, tokens
 from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
-from bot.understanding import Reading, Understanding
+from bot.understanding import MEETING_ASPECTS, Reading, Understanding
 
 #: What comes before a place where something took place (canonical text): "in Beijing", "喺北京".
 _PLACE_WORDS = (" in", " at", "喺", "在", "于", "到")
@@ -246,7 +246,9 @@ class Resolver:
         thing = None if named else self._same_thing(reading, previous)
         target, firm = (thing, True) if thing is not None else self._target(reading, previous)
         if target is None and (not named or subjects == {previous.subject if previous else None}):
-            target = self._neighbour(ranked, previous)
+            target = self._neighbour(ranked, previous) or self._pointed_at(
+                reading, ranked, previous
+            )
         if target is None and not subjects:
             target = self._aspect_of_best(reading, ranked)
             firm = target is not None
@@ -671,6 +673,20 @@ class Resolver:
             if candidate.entry.id in near:
                 return candidate.entry
         return None
+
+    def _pointed_at(
+        self, reading: Reading, ranked: list[Candidate], previous: Turn | None
+    ) -> Entry | None:
+        """ "佢管邊幾個省？" after the Chengdu office's answer: a pronoun, nothing named, and no
+        answer the matcher would give: "it" is the thing just answered, which says it. Not for
+        what came later ("any recent updates to it?"): that answer cannot say it."""
+        if not reading.pronoun or reading.subjects != (previous.subject if previous else None,):
+            return None
+        if set(reading.aspects) & MEETING_ASPECTS:
+            return None
+        if ranked and ranked[0].score >= self.matcher.t.answer:
+            return None
+        return self.kb.entries.get(previous.entry) if previous and previous.entry else None
 
     def _meeting_entry(self, subject: str, reading: Reading) -> tuple[Entry | None, bool]:
         entries = self.kb.entries

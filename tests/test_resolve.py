@@ -70,6 +70,7 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("浙江首富係邊個", "zhejiang"),
         ("重慶去成都開車要幾耐", "chongqing"),
         ("浙江省委書記係邊個", "zhejiang"),
+        ("how long does the bus from hong kong to shenzhen take", "shenzhen"),
         ("what did macao and portugal agree at their last meeting", "macao"),
     ],
 )
@@ -144,6 +145,16 @@ def test_areas_of_co_operation_asked_in_a_conversation_are_its_platforms(
 def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None:
     *_, duties = conversation(shipped, "駐北京辦事處幾時設立？", "它主要負責哪些工作？")
     assert answered(duties) in ("offices-beijing", "beijing-office")  # both tell of the office
+
+
+def test_it_with_nothing_else_to_go_on_is_the_thing_just_answered(shipped: Engine) -> None:
+    *_, covers = conversation(shipped, "駐成都辦事處幾時成立？", "佢管邊幾個省？")
+    assert answered(covers) == "offices-chengdu"
+
+
+def test_it_asked_for_something_newer_is_not_the_answer_again(shipped: Engine) -> None:
+    *_, updates = conversation(shipped, "駐成都辦事處幾時成立？", "佢最近有咩消息？")
+    assert answered(updates) != "offices-chengdu"
 
 
 def test_a_follow_up_naming_an_aspect_keeps_the_subject(shipped: Engine) -> None:
