@@ -337,21 +337,24 @@ class Understanding:
     def _without_introductions(self, question: str) -> str:
         """The question without the clauses that introduce the asker before it ("我是在港讀書的內地生，
         …", "For a research paper on HK's ties with western China: …"): a clause that opens with a
-        context word and names no subject says who asks, not what, so "讀書" or "western China"
-        there neither make a near miss nor pull the answer elsewhere. Never the last clause."""
+        context word says who asks, not what, so "讀書" or "western China" there neither make a
+        near miss nor pull the answer elsewhere ("我是湖北人，想問深港合作會議…" asks of Shenzhen).
+        Never the last clause, nor one naming the only subject ("我是湖北學生，你哋嘅合作會議…")."""
         clauses = _CLAUSE.findall(question)
+        texts = [self.matcher.canonical(clause) for clause in clauses]
+        named = [bool(self.matcher.names(text)) for text in texts]
         kept = [
             clause
             for index, clause in enumerate(clauses)
-            if index == len(clauses) - 1 or not self._introduces(clause)
+            if index == len(clauses) - 1
+            or not self._opens_with_context(texts[index])
+            or (named[index] and not any(named[index + 1 :]))
         ]
         return "".join(kept)
 
-    def _introduces(self, clause: str) -> bool:
-        text = self.matcher.canonical(clause)
+    def _opens_with_context(self, text: str) -> bool:
         fillers = self._cues.find(text)["fillers"]
-        opens = any(start == 0 and name == _CONTEXT for start, _, name in fillers)
-        return opens and not self.matcher.names(text)
+        return any(start == 0 and name == _CONTEXT for start, _, name in fillers)
 
     @staticmethod
     def ordinals(text: str) -> set[int]:

@@ -140,8 +140,12 @@ def test_a_clause_introducing_the_asker_wraps_the_question(
     assert context not in reading.core and len(reading.subjects) == 1
 
 
-def test_a_clause_introducing_the_asker_and_naming_a_subject_stays(shipped: Engine) -> None:
-    assert "深圳人" in read(shipped, "我是深圳人，想問深港合作會議幾時成立？").core
+def test_a_clause_introducing_the_asker_gives_way_to_the_subject_asked(shipped: Engine) -> None:
+    assert read(shipped, "我是湖北人，想問深港合作會議幾時成立？").subjects == ("shenzhen",)
+
+
+def test_a_clause_introducing_the_asker_with_the_only_subject_stays(shipped: Engine) -> None:
+    assert read(shipped, "我是湖北人，想問你哋個合作會議幾時成立？").subjects == ("hubei",)
 
 
 def test_what_is_left_leaves_out_names_cues_and_question_words(shipped: Engine) -> None:
