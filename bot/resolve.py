@@ -701,10 +701,8 @@ class Resolver:
                 return self._first_ranked(told, reading), True
             if reading.number != 1:  # not (or not yet) in our sources: how many there have been
                 return entries[f"{subject}-meetings"], True
-        if {
-            "latest",
-            "count",
-        } <= aspects:  # "最近一次是第幾次？": the latest, which says its number
+        if "count" in aspects and ("latest" in aspects or reading.year is not None):
+            # "最近一次是第幾次？", "2019年嗰次係第幾次？": that meeting, which says its number
             aspects = aspects - {"count"}
         for aspect, ident in (("next", "next"), ("count", "meetings"), ("latest", "latest")):
             if aspect in aspects:
