@@ -62,6 +62,9 @@ _FOREIGN_WORDS = 1
 _CLEAR_LEAD = 0.2
 #: How close to the matcher's first choice the answer before, or one of its related, must come.
 _NEIGHBOUR_LEAD = 0.05
+#: How far behind the matcher's first choice, about another subject, an answer about the subject
+#: named may come and still be given.
+_OWN_LEAD = 0.1
 #: How far the best subject's entry must lead every other subject's for a question naming none
 #: to be taken as about it.
 _TOPIC_LEAD = 0.05
@@ -278,7 +281,10 @@ class Resolver:
             return self._decline(question, reply_lang, reading, turn)
         outcome = self.matcher.decide(question, reply_lang, ranked)
         if subjects and outcome.entry is not None and not self._about(outcome.entry, subjects):
-            return self._decline(question, reply_lang, reading, turn)
+            own = self._own_close(outcome, subjects)
+            if own is None:
+                return self._decline(question, reply_lang, reading, turn)
+            outcome = own
         if not subjects and outcome.entry is not None and self._elsewhere(content, outcome.entry):
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind != "answer":
@@ -496,6 +502,20 @@ class Resolver:
                 others = tuple(c for c in outcome.candidates if c is not candidate)
                 return replace(outcome, candidates=(candidate, *others))
         return outcome
+
+    def _own_close(self, outcome: Outcome, subjects: set[str]) -> Outcome | None:
+        """Where the matcher's first choice is about another subject than the one named, an
+        answer about the named one close behind it and good enough on its own: "十五五建議支持香港
+        鞏固哪些中心" matches the 14th plan's centres best, and the 15th plan's recommendations
+        nearly as well."""
+        best = outcome.candidates[0].score
+        for candidate in outcome.candidates[1:]:
+            if candidate.score < max(self.matcher.t.answer, best - _OWN_LEAD):
+                return None
+            if self._about(candidate.entry, subjects):
+                others = tuple(c for c in outcome.candidates if c is not candidate)
+                return replace(outcome, kind="answer", candidates=(candidate, *others))
+        return None
 
     def _aspect_of_best(self, reading: Reading, ranked: list[Candidate]) -> Entry | None:
         """A question naming no subject in words the aliases know ("香港自己個五年規劃係邊個牽頭")
