@@ -33,10 +33,8 @@ def answered(outcome: Outcome) -> str | None:
         ("who runs the shanghai conference on the hong kong side", "shanghai-leaders"),
         ("京港合作會議幾時改咗名", "beijing-renaming"),
         ("滬港合作會議係第幾次會議之後改名？", "shanghai-renaming"),  # renaming, not a count
-        (
-            "2019年嗰次粵港聯席會議係第幾次？",
-            "guangdong-plenary-21",
-        ),  # that year's, with its number
+        ("2019年嗰次粵港聯席會議係第幾次？", "guangdong-plenary-21"),  # that year's record
+        ("十五五建議支持香港鞏固邊啲中心？", "fyp15-recommendations"),  # not the 14th's
         ("when was the 14th five-year plan approved", "fyp14-adoption"),
         ("where was the first pprd forum held", "pprd-setup"),
         ("which provinces are in the pan-prd? it's for my school project", "pprd-members"),
