@@ -25,6 +25,8 @@ from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
 from bot.understanding import MEETING_ASPECTS, Reading, Understanding
 
+#: An ordinal in digits, whatever follows it: "the 15th", "15th plan".
+_BARE_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 #: What comes before a place where something took place (canonical text): "in Beijing", "喺北京".
 _PLACE_WORDS = (" in", " at", "喺", "在", "于", "到")
 #: Words about meetings in general: they name no subject, so "when was its latest meeting?"
@@ -128,6 +130,14 @@ class Resolver:
             | {entry.topic}
             for entry in kb.entries.values()
         }
+        # Subjects known by a number in their names ("the 14th Five-Year Plan"), by that number.
+        numbered: dict[int, set[str]] = collections.defaultdict(set)
+        for topic in kb.topics.values():
+            if not topic.meetings:
+                for alias in topic.aliases:
+                    for match in _BARE_ORDINAL.finditer(matcher.canonical(alias)):
+                        numbered[int(match.group(1))].add(topic.id)
+        self._numbered = {n: next(iter(t)) for n, t in numbered.items() if len(t) == 1}
         # Aliases an entry claims as keywords: "成都辦" names the offices, and of them Chengdu's.
         self._claimed: dict[str, list[tuple[str, Entry]]] = {}
         for entry in kb.entries.values():
@@ -365,6 +375,9 @@ class Resolver:
         before: "who chairs it?" keeps the subject, "and Shanghai?" keeps the aspect."""
         if previous is None or previous.subject is None:
             return reading
+        sibling = self._numbered_sibling(reading, previous.subject)
+        if sibling is not None:  # "and the 15th?" after the 14th plan
+            reading = replace(reading, subjects=(sibling,), number=None, word_number=None)
         content = [t for t in reading.rest if t not in _GENERIC]
         asks = bool(reading.aspects or reading.number or reading.year)
         if not reading.subjects:
@@ -416,6 +429,15 @@ class Resolver:
                 reading, aspect=aspects[0] if aspects else None, aspects=aspects, number=number
             )
         return reading
+
+    def _numbered_sibling(self, reading: Reading, subject: str) -> str | None:
+        """The subject numbered as the question's bare ordinal, where the conversation is about a
+        subject known by its number ("and the 15th?" after the 14th Five-Year Plan): its
+        numbered meetings aside, a platform has none."""
+        if reading.subjects or subject not in self._numbered.values():
+            return None
+        match = _BARE_ORDINAL.search(reading.text)
+        return self._numbered.get(int(match.group(1))) if match else None
 
     def _asks_of(self, reading: Reading, subject: str) -> bool:
         """Whether a question that names only general subjects ("which office covers that city?")

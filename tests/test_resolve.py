@@ -144,6 +144,15 @@ def test_areas_of_co_operation_asked_in_a_conversation_are_its_platforms(
     assert answered(areas) == "chongqing-areas"
 
 
+def test_a_bare_ordinal_after_a_numbered_plan_is_the_plan_of_that_number(
+    shipped: Engine,
+) -> None:
+    *_, fifteenth = conversation(
+        shipped, "what does the 14th five-year plan say about hk", "and the 15th?"
+    )
+    assert answered(fifteenth) == "fyp15-overview"
+
+
 def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None:
     *_, duties = conversation(shipped, "駐北京辦事處幾時設立？", "它主要負責哪些工作？")
     assert answered(duties) in ("offices-beijing", "beijing-office")  # both tell of the office
