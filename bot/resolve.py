@@ -259,7 +259,7 @@ class Resolver:
         thing = None if named else self._same_thing(reading, previous)
         target, firm = (thing, True) if thing is not None else self._target(reading, previous)
         if target is None and (not named or subjects == {previous.subject if previous else None}):
-            target = self._neighbour(ranked, previous) or self._pointed_at(
+            target = self._neighbour(reading, ranked, previous) or self._pointed_at(
                 reading, ranked, previous
             )
         if target is None and not subjects:
@@ -412,6 +412,12 @@ class Resolver:
             asks = True
         if reading.refers_back and self._asks_of(reading, previous.subject):
             return replace(reading, subjects=(previous.subject,))
+        if (
+            reading.which_one
+            and previous.subject not in reading.subjects
+            and self.kb.topics[previous.subject].kind != "platform"
+        ):  # "which one covers Zhejiang?" after the offices: which office
+            return replace(reading, subjects=(previous.subject, *reading.subjects))
         if (
             set(reading.subjects) <= set(reading.aspect_named)
             and "office" not in reading.aspects  # an office is a subject of its own
@@ -700,17 +706,21 @@ class Resolver:
             return None
         return entry
 
-    def _neighbour(self, ranked: list[Candidate], previous: Turn | None) -> Entry | None:
+    def _neighbour(
+        self, reading: Reading, ranked: list[Candidate], previous: Turn | None
+    ) -> Entry | None:
         """For a follow-up naming nothing ("when did that office open?" after the office that
         covers Hubei), the previous answer or one it offers as related, where the matcher finds it
-        about as good as its first choice."""
+        about as good as its first choice; words pointing back at it ("那個辦事處", "it") let
+        it come further behind."""
         if previous is None or previous.entry not in self.kb.entries or not ranked:
             return None
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
         near = {entry.id, *entry.related}
         top = ranked[0].score
+        lead = _CLEAR_LEAD if reading.refers_back or reading.pronoun else _NEIGHBOUR_LEAD
         for candidate in ranked:
-            if candidate.score < max(self.matcher.t.answer, top - _NEIGHBOUR_LEAD):
+            if candidate.score < max(self.matcher.t.answer, top - lead):
                 break
             if candidate.entry.id in near:
                 return candidate.entry

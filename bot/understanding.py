@@ -104,12 +104,15 @@ _FOLLOW_UP = re.compile(
 # Words pointing back at the place just spoken of: "which office covers that city?", "嗰度" (which
 # the canonical text writes 𠮶).
 _REFERS_BACK = re.compile(
-    r"\b(?:that|this|the same) (?:city|province|municipality|place|region|one)\b"
+    r"\b(?:that|this|the same) (?:city|province|municipality|place|region|one|office)\b"
     r"|(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b"
-    r"|该市|该省|当地|𠮶(?:度|边|个(?:城市|省|地方))|那个(?:城市|省|地方)|那里|那边|那儿"
+    r"|该市|该省|当地|𠮶(?:度|边|个(?:城市|省|地方|办事处|办))|那个(?:城市|省|地方|办事处|办)|那里|那边|那儿"
+    r"|该办事处|这个办事处|呢个办事处"
 )
 # Pronouns standing for the thing just spoken of: "what does it do?", "佢管邊幾個省？".
 _PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b|佢|它|他们")
+# One of the things just spoken of: "which one covers Zhejiang?" after the offices.
+_WHICH_ONE = re.compile(r"\bwhich one\b|哪一个|边一个")
 # Words pointing back at the occasion just spoken of: "嗰次林鄭同邊個一齊主持？", "at that meeting".
 _THAT_OCCASION = re.compile(
     r"\b(?:that|this) (?:time|meeting|one|session|occasion)\b|\bat the time\b|\bback then\b"
@@ -211,6 +214,7 @@ class Reading:
     who_only: bool = False  # who leads is asked by a bare "who" alone, not "who chairs"
     refers_back: bool = False  # "that city", "there", "嗰度": the place just spoken of
     pronoun: bool = False  # "it", "佢", "它": the thing just spoken of
+    which_one: bool = False  # "which one": one of the things just spoken of
     # Subjects named only by words that also ask an aspect ("合作領域" names the areas of
     # co-operation and asks for areas): in a conversation, the aspect of the subject before.
     aspect_named: tuple[str, ...] = ()
@@ -312,6 +316,7 @@ class Understanding:
             who_only=who_only,
             refers_back=bool(_REFERS_BACK.search(text)),
             pronoun=bool(_PRONOUN.search(text)),
+            which_one=bool(_WHICH_ONE.search(text)),
             aspect_named=tuple(
                 s
                 for s in subjects

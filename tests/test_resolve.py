@@ -153,6 +153,20 @@ def test_a_bare_ordinal_after_a_numbered_plan_is_the_plan_of_that_number(
     assert answered(fifteenth) == "fyp15-overview"
 
 
+def test_which_one_after_a_list_of_offices_asks_which_office(shipped: Engine) -> None:
+    *_, covers = conversation(
+        shipped, "how many offices does hk have on the mainland", "which one covers zhejiang?"
+    )
+    assert answered(covers) == "offices-shanghai"
+
+
+def test_that_office_is_the_office_just_answered_though_another_matches_better(
+    shipped: Engine,
+) -> None:
+    *_, covers = conversation(shipped, "駐武漢經貿辦係邊年設立？", "嗰個辦事處負責邊啲省份？")
+    assert answered(covers) == "offices-wuhan"
+
+
 def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None:
     *_, duties = conversation(shipped, "駐北京辦事處幾時設立？", "它主要負責哪些工作？")
     assert answered(duties) in ("offices-beijing", "beijing-office")  # both tell of the office
