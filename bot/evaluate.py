@@ -26,6 +26,9 @@ from bot.outcome import Outcome, Turn
 from bot.render import message_text
 from bot.text import LANGS, Lang, app_language, detect_language, normalise
 
+#: PyYAML's C loader where it is built: thousands of labelled questions load in a tenth of the time.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DECLINE, SMALLTALK, ANSWER = "decline", "smalltalk", "answer"
 
 
@@ -179,7 +182,7 @@ def _item(raw: Any, where: str, source: str) -> Item:
 
 def load_file(path: Path) -> tuple[list[Item], list[Conversation]]:
     """The questions and conversations of one labelled file."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_LOADER)
     if not isinstance(data, list):
         raise LabelError(f"{path}: expected a list of questions or conversations")
     items: list[Item] = []
