@@ -204,7 +204,8 @@ class Resolver:
     ) -> Outcome | None:
         """A question in two parts that two entries answer ("when did it start, and what was it
         first called?"): both answers, the second part read as a follow-up of the first. Only
-        where each part is answered outright and the whole question's answer is one of them."""
+        where each part is answered outright and the whole question's answer is one of them; where
+        both parts are answered by one entry, that entry, whatever the whole matched."""
         first = self._ask_one(parts[0], lang, previous, app)
         if first.kind != "answer" or first.confidence < self.matcher.t.answer:
             return None
@@ -212,7 +213,11 @@ class Resolver:
         if second.kind != "answer" or second.confidence < self.matcher.t.answer:
             return None
         ids = {first.candidates[0].entry.id, second.candidates[0].entry.id}
-        if len(ids) < 2 or (whole.kind == "answer" and whole.candidates[0].entry.id not in ids):
+        if (
+            len(ids) == 1
+        ):  # both parts asked of one thing ("who chaired it, and where?"): its answer
+            return replace(first, question=whole.question)
+        if whole.kind == "answer" and whole.candidates[0].entry.id not in ids:
             return None
         return replace(first, question=whole.question, also=(second.candidates[0].entry,))
 

@@ -316,6 +316,12 @@ def test_a_question_in_two_parts_gets_both_answers(shipped: Engine) -> None:
     assert [e.id for e in outcome.also] == ["hubei-frequency"]
 
 
+def test_two_parts_answered_by_one_entry_get_that_entry(shipped: Engine) -> None:
+    outcome = shipped.ask("who co-chaired the 4th fujian plenary, and where was it held?")
+    assert answered(outcome) == "fujian-plenary-4"
+    assert outcome.also == ()
+
+
 def test_a_question_in_one_part_gets_one_answer(shipped: Engine) -> None:
     assert shipped.ask("when and where was the cepa signed?").also == ()
 
