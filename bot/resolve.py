@@ -213,9 +213,8 @@ class Resolver:
         if second.kind != "answer" or second.confidence < self.matcher.t.answer:
             return None
         ids = {first.candidates[0].entry.id, second.candidates[0].entry.id}
-        if (
-            len(ids) == 1
-        ):  # both parts asked of one thing ("who chaired it, and where?"): its answer
+        # Both parts asked of one thing ("who chaired it, and where?"): its answer.
+        if len(ids) == 1:
             return replace(first, question=whole.question)
         if whole.kind == "answer" and whole.candidates[0].entry.id not in ids:
             return None

@@ -80,7 +80,8 @@ _DATE_UNIT = re.compile(r"[0-9]{1,4}\s*[年日号]")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _PARTICLE_SPLIT = re.compile("[" + "".join(sorted(CJK_PARTICLES)) + "]")
 # Chinese question words, the copulas around them and pronouns (canonical, Simplified): how a
-# question is put, not what it is about. Longest first, so 什么时候 goes whole. The canonical text writes 嗰 as 𠮶.
+# question is put, not what it is about. Longest first, so 什么时候 goes whole. The canonical text
+# writes 嗰 as 𠮶.
 _CJK_ASKING = re.compile(
     "|".join(
         sorted(
