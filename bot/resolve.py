@@ -428,8 +428,9 @@ class Resolver:
             and (
                 self._asks_of(reading, previous.subject)
                 or (reading.number is not None and self.kb.topics[previous.subject].meetings)
+                or (previous.aspect in ("nth", "dated") and set(reading.aspects) & _DETAILS)
             )
-        ):
+        ):  # "第五次會議涉及多少個合作領域？", "how many areas of co-operation did it cover?"
             return replace(reading, subjects=(previous.subject,))
         if not asks and (reading.follow_up or not content) and previous.aspect is not None:
             number = previous.number if previous.aspect in ("nth", "dated") else None

@@ -167,6 +167,15 @@ def test_that_office_is_the_office_just_answered_though_another_matches_better(
     assert answered(covers) == "offices-wuhan"
 
 
+def test_areas_of_co_operation_asked_after_a_meeting_are_that_meetings(shipped: Engine) -> None:
+    *_, areas = conversation(
+        shipped,
+        "who chaired the 5th hk/beijing plenary",
+        "how many areas of co-operation did it cover?",
+    )
+    assert answered(areas) == "beijing-plenary-5"
+
+
 def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None:
     *_, duties = conversation(shipped, "駐北京辦事處幾時設立？", "它主要負責哪些工作？")
     assert answered(duties) in ("offices-beijing", "beijing-office")  # both tell of the office
