@@ -209,7 +209,7 @@ class Resolver:
         first = self._ask_one(parts[0], lang, previous, app)
         if first.kind != "answer" or first.confidence < self.matcher.t.answer:
             return None
-        second = self._ask_one(parts[1], lang or first.lang, first.turn, app)
+        second = self._ask_one(parts[1], lang or first.lang, first.turn, app, continued=True)
         if second.kind != "answer" or second.confidence < self.matcher.t.answer:
             return None
         ids = {first.candidates[0].entry.id, second.candidates[0].entry.id}
@@ -226,7 +226,10 @@ class Resolver:
         lang: Lang | None = None,
         previous: Turn | None = None,
         app: Lang | None = None,
+        continued: bool = False,
     ) -> Outcome:
+        """One question's outcome; `continued` where it is the second part of a message whose
+        first part was `previous`, so naming no subject it can only be about that one."""
         reply_lang = language(question, lang, previous, app)
         reading = self.understanding.read(question)
         if reading.smalltalk:
@@ -240,7 +243,10 @@ class Resolver:
                 turn=previous,
             )
         named = bool(reading.subjects)
-        reading = self._follow(self._placed(reading), previous)
+        reading = self._placed(reading)
+        if continued and not reading.subjects and previous is not None and previous.subject:
+            reading = replace(reading, subjects=(previous.subject,))
+        reading = self._follow(reading, previous)
         turn = Turn(
             reading.subject,
             reading.aspect,

@@ -325,6 +325,14 @@ def test_a_question_in_two_parts_gets_both_answers(shipped: Engine) -> None:
     assert [e.id for e in outcome.also] == ["hubei-frequency"]
 
 
+def test_the_second_part_of_a_question_naming_nothing_asks_of_the_first_parts_subject(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("京港合作會議係邊年成立？按你手上資料，最近一次係第幾次全體會議？")
+    assert answered(outcome) == "beijing-setup"
+    assert [e.id for e in outcome.also] == ["beijing-latest"]
+
+
 def test_two_parts_answered_by_one_entry_get_that_entry(shipped: Engine) -> None:
     outcome = shipped.ask("who co-chaired the 4th fujian plenary, and where was it held?")
     assert answered(outcome) == "fujian-plenary-4"
