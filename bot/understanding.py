@@ -68,6 +68,12 @@ _CHINESE_ORDINAL = re.compile(
     r"第\s*([0-9一二两三四五六七八九十百]{1,4})\s*(?:次|届|回|场)"
     r"(?!出席|参加|参与|访问|访港|来|去|到|提到|提及|提出|见面|会见|会面)"
 )
+# The first time someone did something ("John Lee first attended", "李家超第一次出席", which the
+# canonical text writes 第1次): no first meeting of the platform.
+_SOMEONES_FIRST = re.compile(
+    r"\bfirst (?:time )?(?:attend|attended|attends|attending|visit|visited|went|came|took part|"
+    r"joined|chaired|led)\b|(?:第1次|首次|头一次)(?:出席|参加|参与|访问|访港|来|去|到|主持|率团)"
+)
 _MEETING_NOUN = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"
 )
@@ -282,6 +288,10 @@ class Understanding:
             sorted(cued - set(ASPECT_ORDER))
         )
         number = self._number(text)
+        if _SOMEONES_FIRST.search(text):  # "when did John Lee first attend the PPRD conference"
+            cued.discard("first")
+            aspects = tuple(a for a in aspects if a != "first")
+            number = None if number == 1 else number
         word = _ORDINAL.search(text)
         word_number = _ENGLISH_ORDINALS[word.group(2)] if word and word.group(2) else None
         year = next((int(m.group(1)) for m in _YEAR.finditer(text)), None)

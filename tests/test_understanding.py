@@ -87,6 +87,17 @@ def test_the_first_time_someone_did_something_is_no_meetings_number(shipped: Eng
     assert read(shipped, "李家超第一次出席泛珠行政首長聯席會議係幾時？").number is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["when did john lee first attend the pprd joint conference", "李家超第一次出席泛珠會議係幾時"],
+)
+def test_the_first_time_someone_attended_asks_no_first_meeting(
+    shipped: Engine, question: str
+) -> None:
+    reading = read(shipped, question)
+    assert "first" not in reading.aspects and reading.number is None
+
+
 def test_a_year_is_read(shipped: Engine) -> None:
     assert read(shipped, "what did hk and guangdong sign in 2023").year == 2023
 
