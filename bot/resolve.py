@@ -427,7 +427,7 @@ class Resolver:
             and previous.subject not in reading.subjects
             and self.kb.topics[previous.subject].kind != "platform"
         ):  # "which one covers Zhejiang?" after the offices: which office
-            return replace(reading, subjects=(previous.subject, *reading.subjects))
+            reading = replace(reading, subjects=(previous.subject, *reading.subjects))
         if (
             set(reading.subjects) <= set(reading.aspect_named)
             and "office" not in reading.aspects  # an office is a subject of its own
