@@ -302,10 +302,10 @@ class Matcher:
         """Aliases by the way they are found, so naming costs the same with 20 topics or 20,000.
 
         One-word Latin aliases are looked up by word (and, at five letters or more, by typo);
-        aliases of several words by substring, as are Chinese ones, by the lengths that occur.
+        aliases of several words by their first word; Chinese ones by their first character.
         """
         self._word_aliases: dict[str, set[str]] = defaultdict(set)
-        self._phrase_aliases: list[tuple[str, str]] = []
+        self._phrase_aliases: dict[str, list[tuple[str, str]]] = defaultdict(list)  # first word
         self._cjk_aliases: dict[str, set[str]] = defaultdict(set)
         for topic in self.kb.topics.values():
             for alias in topic.aliases:
@@ -315,7 +315,9 @@ class Matcher:
                 if not canonical.isascii():
                     self._cjk_aliases[canonical].add(topic.id)
                 elif " " in canonical:
-                    self._phrase_aliases.append((canonical, topic.id))
+                    first = _LATIN_WORD.match(canonical)
+                    if first is not None:
+                        self._phrase_aliases[first.group()].append((canonical, topic.id))
                 else:
                     self._word_aliases[canonical].add(topic.id)
         self._typo_aliases = _ByLength(
@@ -356,17 +358,16 @@ class Matcher:
         typo), in order of position; overlapping names are all kept."""
         found: list[Name] = []
         for match in _LATIN_WORD.finditer(text):
-            word = match.group()
+            word, start = match.group(), match.start()
             topics = self._word_aliases.get(word, ())
             if not topics and len(word) >= self.t.min_typo_length and not word.isdigit():
                 topics = self._misspelt_topics(word)
-            found += [Name(match.start(), match.end(), topic) for topic in topics]
-        padded = f" {text} "
-        for alias, topic in self._phrase_aliases:
-            start = padded.find(f" {alias} ")
-            while start >= 0:
-                found.append(Name(start, start + len(alias), topic))
-                start = padded.find(f" {alias} ", start + 1)
+            found += [Name(start, match.end(), topic) for topic in topics]
+            if start == 0 or text[start - 1] == " ":  # aliases of several words, from their first
+                for alias, topic in self._phrase_aliases.get(word, ()):
+                    end = start + len(alias)
+                    if text.startswith(alias, start) and (end == len(text) or text[end] == " "):
+                        found.append(Name(start, end, topic))
         if not text.isascii():
             for start, ch in enumerate(text):
                 for alias in self._cjk_by_first.get(ch, ()):
