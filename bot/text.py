@@ -56,6 +56,23 @@ def _is_separator(ch: str) -> bool:
     return category[0] in "PSZC" and ch not in "+"
 
 
+class _Separators(dict[int, str]):
+    """`str.translate`'s table from each character to a space (a separator) or to itself, filled in
+    as characters are met, so a question costs a dictionary look-up per character in C. At most
+    _SEPARATORS_KEPT characters are remembered; past that, odd input is worked out each time."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = " " if _is_separator(ch) else ch
+        if len(self) < _SEPARATORS_KEPT:
+            self[code] = value
+        return value
+
+
+_SEPARATORS_KEPT = 65536
+_SEPARATORS = _Separators()
+
+
 def normalise(text: str, whole: bool = False) -> str:
     """Canonical form for comparison: NFKC, case-folded, Simplified, punctuation as single spaces.
 
@@ -64,7 +81,7 @@ def normalise(text: str, whole: bool = False) -> str:
     the knowledge base's own text (`whole`) is read to its end.
     """
     text = unicodedata.normalize("NFKC", text if whole else cut(text)).casefold()
-    text = "".join(" " if _is_separator(ch) else ch for ch in text)
+    text = text.translate(_SEPARATORS)
     text = to_simplified(text)
     return _SPACES.sub(" ", text).strip()
 

@@ -307,11 +307,12 @@ class Understanding:
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
         covered += [m.span() for m in _POINTING_BACK.finditer(text)]  # "那次", "that city"
         rest = self._rest(text, covered + wrapping)
-        leftover = _without(text, wrapping)
-        only_talk = not any(is_cjk(ch) and ch not in _TALK_CHARS for ch in leftover)
         about_the_bot = all(self.kb.topics[s].kind == "about" for s in subjects)
-        only_talk = only_talk and not rest and about_the_bot and not aspects
-        smalltalk = talk[0][2] if talk and only_talk else None
+        only_talk = bool(talk) and not rest and about_the_bot and not aspects
+        if only_talk:
+            leftover = _without(text, wrapping)
+            only_talk = not any(is_cjk(ch) and ch not in _TALK_CHARS for ch in leftover)
+        smalltalk = talk[0][2] if only_talk else None
         if not text and question.strip():
             smalltalk = _emoji_talk(question)
         return Reading(
