@@ -644,7 +644,8 @@ class Matcher:
 def _synonym_pattern(
     synonyms: dict[str, tuple[str, ...]],
 ) -> tuple[re.Pattern[str], dict[str, str]] | None:
-    """One regex that rewrites every listed variant to its canonical word."""
+    """One regex that rewrites every listed variant to its canonical word: the longest variant
+    that starts at a place, Latin ones as whole words only."""
     table: dict[str, str] = {}
     for canonical, variants in synonyms.items():
         target = normalise(canonical)
@@ -654,14 +655,38 @@ def _synonym_pattern(
                 table[source] = target
     if not table:
         return None
+    latin = [source for source in table if source.isascii()]
+    other = [source for source in table if not source.isascii()]
     parts = []
-    for source in sorted(table, key=len, reverse=True):
-        escaped = re.escape(source)
-        parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if source.isascii() else escaped)
-    # The lookahead on the first characters changes no match; it spares trying every variant at
-    # every position of the question, which made this the costliest step of a short question.
+    if latin:
+        parts.append(rf"(?<![a-z0-9]){_trie(latin)}(?![a-z0-9])")
+    if other:
+        parts.append(_trie(other))
+    # The lookahead on the first characters changes no match; it spares trying the variants at
+    # every position of the question.
     first = "".join(sorted({re.escape(source[0]) for source in table}))
     return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})"), table
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching any of `words`, longest first, with shared beginnings written once: a
+    list of 100 alternatives is tried one by one at each place, a tree of them a character at a
+    time (where "a list" made this the costliest step of a long question)."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return f"(?:{pattern(tree)})"
 
 
 def _remember(cache: dict[Any, Any], key: Hashable, value: Any, size: int) -> None:
