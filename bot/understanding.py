@@ -189,6 +189,24 @@ class Cues:
                     free[table] = stop
         return found
 
+    def opening(self, text: str, table: str) -> str | None:
+        """The name of the longest cue of `table` that `text` opens with, if any."""
+        if not text:
+            return None
+        head = _head(text, 0)
+        cues = self._by_head.get(head, [])
+        if len(head) == 2 and not _is_word(text[0]):  # cues of one character
+            cues = cues + self._by_head.get(text[0], [])
+        for cue, cue_table, name in cues:
+            stop = len(cue)
+            if (
+                cue_table == table
+                and text.startswith(cue)
+                and not (_is_word(cue[-1]) and stop < len(text) and _is_word(text[stop]))
+            ):
+                return name
+        return None
+
 
 def _head(text: str, start: int) -> str:
     """What cues are filed under: the Latin word starting there, else the next two characters."""
@@ -359,19 +377,20 @@ class Understanding:
         Never the last clause, nor one naming the only subject ("我是湖北學生，你哋嘅合作會議…")."""
         clauses = _CLAUSE.findall(question)
         texts = [self.matcher.canonical(clause) for clause in clauses]
+        opening = {
+            index
+            for index, text in enumerate(texts[:-1])
+            if self._cues.opening(text, "fillers") == _CONTEXT
+        }
+        if not opening:
+            return question
         named = [bool(self.matcher.names(text)) for text in texts]
         kept = [
             clause
             for index, clause in enumerate(clauses)
-            if index == len(clauses) - 1
-            or not self._opens_with_context(texts[index])
-            or (named[index] and not any(named[index + 1 :]))
+            if index not in opening or (named[index] and not any(named[index + 1 :]))
         ]
         return "".join(kept)
-
-    def _opens_with_context(self, text: str) -> bool:
-        fillers = self._cues.find(text)["fillers"]
-        return any(start == 0 and name == _CONTEXT for start, _, name in fillers)
 
     @staticmethod
     def ordinals(text: str) -> set[int]:
