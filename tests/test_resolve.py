@@ -125,55 +125,153 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
     return outcomes
 
 
-def test_a_numbered_meeting_named_alone_is_the_conversations_platforms(shipped: Engine) -> None:
-    *_, fourth = conversation(shipped, "閩港合作會議幾時成立？", "第四次又係邊兩位官員主持？")
-    assert answered(fourth) == "fujian-plenary-4"
-
-
-def test_that_occasion_named_by_its_year_is_the_platforms_meeting_that_year(
-    shipped: Engine,
+@pytest.mark.parametrize(
+    ("turns", "entry"),
+    [
+        pytest.param(
+            ("閩港合作會議幾時成立？", "第四次又係邊兩位官員主持？"),
+            "fujian-plenary-4",
+            id="a_numbered_meeting_named_alone_is_the_conversations_platforms",
+        ),
+        pytest.param(
+            ("深港合作會議邊個主持？", "2021年嗰次呢？"),
+            "shenzhen-meeting-2021-09-06",
+            id="that_occasion_named_by_its_year_is_the_platforms_meeting_that_year",
+        ),
+        pytest.param(
+            ("渝港合作會議幾時成立？", "有幾多個合作領域？"),
+            "chongqing-areas",
+            id="areas_of_co_operation_asked_in_a_conversation_are_its_platforms",
+        ),
+        pytest.param(
+            ("what does the 14th five-year plan say about hk", "and the 15th?"),
+            "fyp15-overview",
+            id="a_bare_ordinal_after_a_numbered_plan_is_the_plan_of_that_number",
+        ),
+        pytest.param(
+            ("how many offices does hk have on the mainland", "which one covers zhejiang?"),
+            "offices-shanghai",
+            id="which_one_after_a_list_of_offices_asks_which_office",
+        ),
+        pytest.param(
+            ("駐武漢經貿辦係邊年設立？", "嗰個辦事處負責邊啲省份？"),
+            "offices-wuhan",
+            id="that_office_is_the_office_just_answered_though_another_matches_better",
+        ),
+        pytest.param(
+            (
+                "who chaired the 5th hk/beijing plenary",
+                "how many areas of co-operation did it cover?",
+            ),
+            "beijing-plenary-5",
+            id="areas_of_co_operation_asked_after_a_meeting_are_that_meetings",
+        ),
+        pytest.param(
+            ("駐成都辦事處幾時成立？", "佢管邊幾個省？"),
+            "offices-chengdu",
+            id="it_with_nothing_else_to_go_on_is_the_thing_just_answered",
+        ),
+        pytest.param(
+            ("what about beijing?", "when was its latest meeting?"),
+            "beijing-latest",
+            id="a_follow_up_naming_an_aspect_keeps_the_subject",
+        ),
+        pytest.param(
+            ("京港合作會議係咩", "邊個主持"),
+            "beijing-leaders",
+            id="a_cantonese_follow_up_keeps_the_subject",
+        ),
+        pytest.param(
+            ("京港合作會議係咩", "點解要改名"),
+            "beijing-renaming",
+            id="a_follow_up_its_subject_answers_keeps_the_subject",
+        ),
+        pytest.param(
+            ("tell me about the zhejiang conference", "where did the first one take place"),
+            "zhejiang-setup",
+            id="where_the_first_one_took_place_is_asked_of_the_subject_before",
+        ),
+        pytest.param(
+            ("who chairs the beijing conference", "and shanghai?"),
+            "shanghai-leaders",
+            id="a_follow_up_naming_a_new_subject_keeps_the_aspect",
+        ),
+        pytest.param(
+            ("who chaired the 4th fujian plenary", "where was it held?"),
+            "fujian-plenary-4",
+            id="a_detail_of_the_meeting_just_answered_is_about_that_meeting",
+        ),
+        pytest.param(
+            ("京港合作會議最近一次會議", "唔該", "下次幾時開"),
+            "beijing-next",
+            id="small_talk_between_turns_keeps_the_conversation",
+        ),
+        pytest.param(
+            ("when was the latest hk guangdong plenary", "and the one before that?"),
+            "guangdong-plenary-23",
+            id="the_one_before_is_the_meeting_numbered_one_less",
+        ),
+        pytest.param(
+            ("粵港合作框架協議係咩", "喺邊度簽㗎？"),
+            "guangdong-framework-agreement",
+            id="where_an_agreement_was_signed_is_asked_of_the_agreement_just_answered",
+        ),
+        pytest.param(
+            ("粵港合作框架協議係咩", "邊個見證㗎？"),
+            "guangdong-framework-agreement",
+            id="who_witnessed_it_is_asked_of_the_agreement_just_answered",
+        ),
+        pytest.param(
+            ("which office covers hubei", "when did that office open?"),
+            "offices-wuhan",
+            id="that_office_is_the_one_the_answer_before_named",
+        ),
+        pytest.param(
+            ("who chairs the chongqing conference", "which hk office covers that city?"),
+            "chongqing-office",
+            id="a_follow_up_pointing_back_at_a_place_asks_it_of_that_place",
+        ),
+        pytest.param(
+            ("when did the pan-prd forum start", "what was signed at the end of it?"),
+            "pprd-setup",
+            id="what_was_signed_at_the_founding_meeting_is_asked_of_its_answer",
+        ),
+        pytest.param(
+            ("鄂港合作會議幾時成立", "嗰次由邊個主持？"),
+            "hubei-plenary-1",
+            id="who_led_that_founding_meeting_comes_from_the_first_meetings_record",
+        ),
+        pytest.param(
+            (
+                "is there a task force with shenzhen on the northern metropolis",
+                "who co-chaired its first meeting",
+            ),
+            "shenzhen-northern-metropolis",
+            id="who_chaired_the_first_meeting_of_the_thing_just_answered_is_asked_of_it",
+        ),
+        pytest.param(
+            ("川港合作會議第二次會議", "嗰次涵蓋咗幾多個範疇"),
+            "sichuan-plenary-2",
+            id="the_areas_of_the_meeting_just_answered_come_from_its_record",
+        ),
+        pytest.param(
+            ("when was the latest hk shenzhen co-operation meeting", "and the one before that?"),
+            "shenzhen-meeting-2021-09-06",
+            id="the_one_before_a_meeting_known_by_date_is_the_one_held_before_it",
+        ),
+        pytest.param(
+            ("大灣區框架協議係咩", "有效期多久"),
+            "gba-framework-agreement",
+            id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
+        ),
+    ],
+)
+def test_a_follow_up_leans_on_the_conversation(
+    shipped: Engine, turns: tuple[str, ...], entry: str
 ) -> None:
-    *_, meeting = conversation(shipped, "深港合作會議邊個主持？", "2021年嗰次呢？")
-    assert answered(meeting) == "shenzhen-meeting-2021-09-06"
-
-
-def test_areas_of_co_operation_asked_in_a_conversation_are_its_platforms(
-    shipped: Engine,
-) -> None:
-    *_, areas = conversation(shipped, "渝港合作會議幾時成立？", "有幾多個合作領域？")
-    assert answered(areas) == "chongqing-areas"
-
-
-def test_a_bare_ordinal_after_a_numbered_plan_is_the_plan_of_that_number(
-    shipped: Engine,
-) -> None:
-    *_, fifteenth = conversation(
-        shipped, "what does the 14th five-year plan say about hk", "and the 15th?"
-    )
-    assert answered(fifteenth) == "fyp15-overview"
-
-
-def test_which_one_after_a_list_of_offices_asks_which_office(shipped: Engine) -> None:
-    *_, covers = conversation(
-        shipped, "how many offices does hk have on the mainland", "which one covers zhejiang?"
-    )
-    assert answered(covers) == "offices-shanghai"
-
-
-def test_that_office_is_the_office_just_answered_though_another_matches_better(
-    shipped: Engine,
-) -> None:
-    *_, covers = conversation(shipped, "駐武漢經貿辦係邊年設立？", "嗰個辦事處負責邊啲省份？")
-    assert answered(covers) == "offices-wuhan"
-
-
-def test_areas_of_co_operation_asked_after_a_meeting_are_that_meetings(shipped: Engine) -> None:
-    *_, areas = conversation(
-        shipped,
-        "who chaired the 5th hk/beijing plenary",
-        "how many areas of co-operation did it cover?",
-    )
-    assert answered(areas) == "beijing-plenary-5"
+    """Each case, named for the behaviour it shows: the turns, and the entry answering the last."""
+    *_, last = conversation(shipped, *turns)
+    assert answered(last) == entry
 
 
 def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None:
@@ -181,51 +279,9 @@ def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None
     assert answered(duties) in ("offices-beijing", "beijing-office")  # both tell of the office
 
 
-def test_it_with_nothing_else_to_go_on_is_the_thing_just_answered(shipped: Engine) -> None:
-    *_, covers = conversation(shipped, "駐成都辦事處幾時成立？", "佢管邊幾個省？")
-    assert answered(covers) == "offices-chengdu"
-
-
 def test_it_asked_for_something_newer_is_not_the_answer_again(shipped: Engine) -> None:
     *_, updates = conversation(shipped, "駐成都辦事處幾時成立？", "佢最近有咩消息？")
     assert answered(updates) != "offices-chengdu"
-
-
-def test_a_follow_up_naming_an_aspect_keeps_the_subject(shipped: Engine) -> None:
-    *_, latest = conversation(shipped, "what about beijing?", "when was its latest meeting?")
-    assert answered(latest) == "beijing-latest"
-
-
-def test_a_cantonese_follow_up_keeps_the_subject(shipped: Engine) -> None:
-    *_, leaders = conversation(shipped, "京港合作會議係咩", "邊個主持")
-    assert answered(leaders) == "beijing-leaders"
-
-
-def test_a_follow_up_its_subject_answers_keeps_the_subject(shipped: Engine) -> None:
-    *_, renamed = conversation(shipped, "京港合作會議係咩", "點解要改名")
-    assert answered(renamed) == "beijing-renaming"
-
-
-def test_where_the_first_one_took_place_is_asked_of_the_subject_before(shipped: Engine) -> None:
-    *_, first = conversation(
-        shipped, "tell me about the zhejiang conference", "where did the first one take place"
-    )
-    assert answered(first) == "zhejiang-setup"
-
-
-def test_a_follow_up_naming_a_new_subject_keeps_the_aspect(shipped: Engine) -> None:
-    *_, shanghai = conversation(shipped, "who chairs the beijing conference", "and shanghai?")
-    assert answered(shanghai) == "shanghai-leaders"
-
-
-def test_a_detail_of_the_meeting_just_answered_is_about_that_meeting(shipped: Engine) -> None:
-    *_, where = conversation(shipped, "who chaired the 4th fujian plenary", "where was it held?")
-    assert answered(where) == "fujian-plenary-4"
-
-
-def test_small_talk_between_turns_keeps_the_conversation(shipped: Engine) -> None:
-    *_, next_one = conversation(shipped, "京港合作會議最近一次會議", "唔該", "下次幾時開")
-    assert answered(next_one) == "beijing-next"
 
 
 def test_a_script_tie_follows_the_askers_last_script(shipped: Engine) -> None:
@@ -237,13 +293,6 @@ def test_a_script_tie_with_no_history_follows_the_app_language(shipped: Engine) 
     assert shipped.ask("你好", app="zh-Hans").lang == "zh-Hans"
     assert shipped.ask("你好", app="zh-Hant").lang == "zh-Hant"
     assert shipped.ask("你好").lang == "zh-Hant"
-
-
-def test_the_one_before_is_the_meeting_numbered_one_less(shipped: Engine) -> None:
-    *_, before = conversation(
-        shipped, "when was the latest hk guangdong plenary", "and the one before that?"
-    )
-    assert answered(before) == "guangdong-plenary-23"
 
 
 def test_what_a_platform_covers_is_not_taken_for_its_latest_meeting(shipped: Engine) -> None:
@@ -284,23 +333,6 @@ def test_two_platforms_asked_the_same_thing_get_both_answers(shipped: Engine) ->
     outcome = shipped.ask("which came first, the hong kong/shanghai or the beijing conference?")
     assert answered(outcome) == "shanghai-setup"
     assert [e.id for e in outcome.also] == ["beijing-setup"]
-
-
-def test_where_an_agreement_was_signed_is_asked_of_the_agreement_just_answered(
-    shipped: Engine,
-) -> None:
-    *_, signed = conversation(shipped, "粵港合作框架協議係咩", "喺邊度簽㗎？")
-    assert answered(signed) == "guangdong-framework-agreement"
-
-
-def test_who_witnessed_it_is_asked_of_the_agreement_just_answered(shipped: Engine) -> None:
-    *_, witnessed = conversation(shipped, "粵港合作框架協議係咩", "邊個見證㗎？")
-    assert answered(witnessed) == "guangdong-framework-agreement"
-
-
-def test_that_office_is_the_one_the_answer_before_named(shipped: Engine) -> None:
-    *_, opened = conversation(shipped, "which office covers hubei", "when did that office open?")
-    assert answered(opened) == "offices-wuhan"
 
 
 def test_a_follow_up_after_a_comparison_asks_both_subjects(shipped: Engine) -> None:
@@ -360,13 +392,6 @@ def test_a_numbered_meeting_with_no_record_goes_to_the_answer_that_tells_of_it(
     assert "10th" in outcome.entry.answer["en"] and "Guangzhou" in outcome.entry.answer["en"]
 
 
-def test_a_follow_up_pointing_back_at_a_place_asks_it_of_that_place(shipped: Engine) -> None:
-    *_, office = conversation(
-        shipped, "who chairs the chongqing conference", "which hk office covers that city?"
-    )
-    assert answered(office) == "chongqing-office"
-
-
 def test_an_aspect_asked_of_a_subject_no_alias_names_goes_to_that_aspects_answer(
     shipped: Engine,
 ) -> None:
@@ -377,31 +402,6 @@ def test_a_question_quoting_one_answer_is_about_that_answer(shipped: Engine) -> 
     assert answered(shipped.ask("區域合作包唔包括康復人員培訓㗎")) == "areas-overview"
 
 
-def test_what_was_signed_at_the_founding_meeting_is_asked_of_its_answer(shipped: Engine) -> None:
-    *_, signed = conversation(
-        shipped, "when did the pan-prd forum start", "what was signed at the end of it?"
-    )
-    assert answered(signed) == "pprd-setup"
-
-
-def test_who_led_that_founding_meeting_comes_from_the_first_meetings_record(
-    shipped: Engine,
-) -> None:
-    *_, chairs = conversation(shipped, "鄂港合作會議幾時成立", "嗰次由邊個主持？")
-    assert answered(chairs) == "hubei-plenary-1"
-
-
-def test_who_chaired_the_first_meeting_of_the_thing_just_answered_is_asked_of_it(
-    shipped: Engine,
-) -> None:
-    *_, chairs = conversation(
-        shipped,
-        "is there a task force with shenzhen on the northern metropolis",
-        "who co-chaired its first meeting",
-    )
-    assert answered(chairs) == "shenzhen-northern-metropolis"
-
-
 def test_a_follow_up_may_repeat_words_of_the_answer_it_follows(shipped: Engine) -> None:
     amendment, signed = conversation(
         shipped,
@@ -409,27 +409,6 @@ def test_a_follow_up_may_repeat_words_of_the_answer_it_follows(shipped: Engine) 
         "香港邊個代表簽㗎？",
     )
     assert answered(amendment) == answered(signed) == "cepa-services-amendment"
-
-
-def test_the_areas_of_the_meeting_just_answered_come_from_its_record(shipped: Engine) -> None:
-    *_, areas = conversation(shipped, "川港合作會議第二次會議", "嗰次涵蓋咗幾多個範疇")
-    assert answered(areas) == "sichuan-plenary-2"
-
-
-def test_the_one_before_a_meeting_known_by_date_is_the_one_held_before_it(
-    shipped: Engine,
-) -> None:
-    *_, before = conversation(
-        shipped, "when was the latest hk shenzhen co-operation meeting", "and the one before that?"
-    )
-    assert answered(before) == "shenzhen-meeting-2021-09-06"
-
-
-def test_how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered(
-    shipped: Engine,
-) -> None:
-    *_, valid = conversation(shipped, "大灣區框架協議係咩", "有效期多久")
-    assert answered(valid) == "gba-framework-agreement"
 
 
 @pytest.mark.parametrize(
