@@ -498,7 +498,9 @@ class Matcher:
         mentioned = self.mentioned_topics(text) if topics is None else topics
         # Shared terms are summed in the question's order, always, so a sum is the same to the
         # last bit however the entry's terms are stored.
-        earned = [(t, w * credit.get(t, 1.0)) for t, w in weights.items()]
+        # Only words some entry has can be shared: a long question's other words are left out.
+        vocabulary = self._postings
+        earned = [(t, w * credit.get(t, 1.0)) for t, w in weights.items() if t in vocabulary]
         # Everything but the similarity first: it is the costly part, and a candidate that could
         # not reach the top `limit` even with the best similarity need not have it computed.
         best_similarity = 1.0 if self.t.similarity_weight >= 0 else 0.0
@@ -570,11 +572,9 @@ class Matcher:
                 # Only common words: each still picks, from its first `max_postings` entries.
                 for index in self._postings.get(term, ())[: self.t.max_postings]:
                     overlap[index] += weights[term]
-        # Best overlap first, then the lower index: tuples compare in C, and only the top are kept.
-        best = heapq.nlargest(
-            self.t.max_candidates, zip(overlap.values(), map(int.__neg__, overlap), strict=True)
-        )
-        return [-negated for _, negated in best]
+        # Best overlap first, then the lower index: a sort in C beats a heap for a few hundred.
+        best = sorted(zip(overlap.values(), map(int.__neg__, overlap), strict=True), reverse=True)
+        return [-negated for _, negated in best[: self.t.max_candidates]]
 
     # --- the outcome ----------------------------------------------------------------------
 
