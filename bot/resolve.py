@@ -508,7 +508,7 @@ class Resolver:
         if claimed is not None:
             return claimed, False
         for aspect in reading.aspects:
-            found = self._by_aspect.get((subject, "setup" if aspect == "first" else aspect))
+            found = self._by_aspect.get((subject, _TOLD_UNDER.get(aspect, aspect)))
             if found is not None:
                 return found, aspect not in _LOOSE
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
@@ -928,6 +928,10 @@ class Resolver:
     def _about(self, entry: Entry, subjects: set[str]) -> bool:
         return bool(self._names[entry.id] & subjects)
 
+
+#: Aspects told in another aspect's answer where a subject has none of their own: its first
+#: meeting in when it was set up, its renaming in its history.
+_TOLD_UNDER = {"first": "setup", "renamed": "history"}
 
 #: Where a question asks a second thing: "..., and when did it start?", "...？幾時改名？".
 _SECOND_PART = re.compile(

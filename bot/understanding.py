@@ -46,8 +46,13 @@ ASPECT_ORDER = (
 _OFFICE_HOLDERS = "office holders"
 #: The fillers (meta.yaml) that say who asks and why ("for my school project", "我是學生").
 _CONTEXT = "context"
-#: A clause of a message, with the punctuation that ends it.
-_CLAUSE = re.compile(r"[^,，、:：;；.。!！?？]+[,，、:：;；.。!！?？]*|[,，、:：;；.。!！?？]+")
+#: A clause of a message, with the punctuation that ends it; in Chinese typed without
+#: punctuation, a space between two characters ends a clause too ("我在深圳上班 想問下…").
+_CLAUSE = re.compile(
+    r"(?:[^,，、:：;；.。!！?？\s]|\s(?![\u3400-\u9fff])|(?<![\u3400-\u9fff])\s)+"
+    r"(?:[,，、:：;；.。!！?？]+|\s+)?"
+    r"|[,，、:：;；.。!！?？]+"
+)
 #: Aspects that pick a meeting of a platform (its records answer them).
 MEETING_ASPECTS = frozenset({"next", "count", "latest", "first"})
 
@@ -374,17 +379,22 @@ class Understanding:
         …", "For a research paper on HK's ties with western China: …"): a clause that opens with a
         context word says who asks, not what, so "讀書" or "western China" there neither make a
         near miss nor pull the answer elsewhere ("我是湖北人，想問深港合作會議…" asks of Shenzhen).
-        Never the last clause, nor one naming the only subject ("我是湖北學生，你哋嘅合作會議…")."""
+        A clause right after one, naming nothing and asking nothing, goes on introducing ("我老家福建
+        的 現在喺香港讀書 想問…"). Never the last clause, nor one naming the only subject
+        ("我是湖北學生，你哋嘅合作會議…")."""
         clauses = _CLAUSE.findall(question)
         texts = [self.matcher.canonical(clause) for clause in clauses]
-        opening = {
-            index
-            for index, text in enumerate(texts[:-1])
-            if self._cues.opening(text, "fillers") == _CONTEXT
-        }
+        opening: set[int] = set()
+        named = [bool(self.matcher.names(text)) for text in texts]
+        for index, text in enumerate(texts[:-1]):
+            if self._cues.opening(text, "fillers") == _CONTEXT or (
+                index - 1 in opening
+                and not named[index]
+                and not self._cues.find(text)["aspects"]
+            ):
+                opening.add(index)
         if not opening:
             return question
-        named = [bool(self.matcher.names(text)) for text in texts]
         kept = [
             clause
             for index, clause in enumerate(clauses)
