@@ -388,9 +388,7 @@ class Understanding:
         named = [bool(self.matcher.names(text)) for text in texts]
         for index, text in enumerate(texts[:-1]):
             if self._cues.opening(text, "fillers") == _CONTEXT or (
-                index - 1 in opening
-                and not named[index]
-                and not self._cues.find(text)["aspects"]
+                index - 1 in opening and not named[index] and not self._cues.find(text)["aspects"]
             ):
                 opening.add(index)
         if not opening:
