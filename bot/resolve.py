@@ -53,6 +53,10 @@ _MEETING_WORDS = re.compile(
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
+#: Aspects of the place itself, not of a meeting: a year beside one dates the figure asked for
+#: ("HK's investment in Hubei as of 2021"), not a meeting of that year, and what a meeting said of
+#: one is that figure.
+_OF_THE_PLACE = frozenset({"investment"})
 #: Aspects any entry of a subject may answer, where the matcher may know a better one.
 _LOOSE = frozenset({"what", "first", "list"})
 #: A run of unknown characters this long, or an unknown word, is about something else.
@@ -773,7 +777,7 @@ class Resolver:
         founding = bool(aspects & {"setup", "first"}) and (
             bool(_FOUNDING.search(reading.text)) or self._founded_in(subject, reading.year)
         )
-        if reading.year is not None and not founding:
+        if reading.year is not None and not founding and not aspects & _OF_THE_PLACE:
             told = self._years.get((subject, reading.year))
             return (
                 self._meeting_in(subject, reading.year)
@@ -785,7 +789,7 @@ class Resolver:
         if (
             details
             and about_a_meeting
-            and not aspects & {"setup", "first"}
+            and not aspects & ({"setup", "first"} | _OF_THE_PLACE)
             and not any(self._by_aspect.get((subject, a)) for a in details)
         ):
             return entries[f"{subject}-latest"], False

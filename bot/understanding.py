@@ -32,6 +32,7 @@ ASPECT_ORDER = (
     "agreed",
     "where",
     "office",
+    "investment",
     "leaders",
     "frequency",
     "setup",

@@ -260,6 +260,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="the_one_before_a_meeting_known_by_date_is_the_one_held_before_it",
         ),
         pytest.param(
+            ("is hong kong hubei's biggest investor", "and sichuan?"),
+            "sichuan-investment",
+            id="a_new_subject_keeps_the_aspect_of_an_answer_about_investment",
+        ),
+        pytest.param(
+            ("政制及内地事务局是管什么的", "它什么时候改成现在这个名字的"),
+            "cmab-history",
+            id="a_renaming_is_told_in_the_history_of_a_subject_with_no_renaming_of_its_own",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
@@ -453,6 +463,14 @@ def test_a_meeting_asked_by_a_year_with_no_record_goes_to_the_answer_telling_of_
     shipped: Engine,
 ) -> None:
     assert answered(shipped.ask("where was the pan prd forum held in 2010")) == "pprd-forums"
+
+
+def test_a_year_beside_an_investment_figure_dates_the_figure_not_a_meeting(
+    shipped: Engine,
+) -> None:
+    assert answered(
+        shipped.ask("what share of hubei's foreign investment came from hk in 2021")
+    ) == ("hubei-investment")
 
 
 def test_who_held_an_office_at_a_numbered_meeting_asks_its_chairs(shipped: Engine) -> None:

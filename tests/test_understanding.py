@@ -141,7 +141,10 @@ def test_words_of_another_kind_of_subject_are_noticed(shipped: Engine) -> None:
     [
         ("我是在港讀書的學生，想問深港合作會議幾時成立？", "读书"),
         ("For my essay on schools in western China: who chairs the Hubei conference?", "school"),
+        ("我在深圳南山上班 想问深港合作会议是什么时候建立的", "上班"),
+        ("我老家福建的 现在在香港读书 想问闽港合作会议哪年成立", "读书"),
     ],
+    ids=["after_a_comma", "in_english", "typed_with_spaces", "going_on_for_two_clauses"],
 )
 def test_a_clause_introducing_the_asker_wraps_the_question(
     shipped: Engine, question: str, context: str
