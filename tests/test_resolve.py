@@ -270,6 +270,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="a_renaming_is_told_in_the_history_of_a_subject_with_no_renaming_of_its_own",
         ),
         pytest.param(
+            ("who signed the latest cepa services amendment", "which sectors does it touch?"),
+            "cepa-amendment-measures",
+            id="it_asked_what_the_answer_does_not_say_is_the_related_answer_that_does",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
