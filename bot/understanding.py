@@ -47,12 +47,10 @@ ASPECT_ORDER = (
 _OFFICE_HOLDERS = "office holders"
 #: The fillers (meta.yaml) that say who asks and why ("for my school project", "我是學生").
 _CONTEXT = "context"
-#: A clause of a message, with the punctuation that ends it; in Chinese typed without
-#: punctuation, a space between two characters ends a clause too ("我在深圳上班 想問下…").
-_CLAUSE = re.compile(
-    r"(?:[^,，、:：;；.。!！?？\s]|\s(?![\u3400-\u9fff])|(?<![\u3400-\u9fff])\s)+"
-    r"(?:[,，、:：;；.。!！?？]+|\s+)?"
-    r"|[,，、:：;；.。!！?？]+"
+#: Where a clause of a message ends: punctuation, a dash between spaces ("I drive to Macao a lot –
+#: what did …"), or, in Chinese typed without punctuation, a space between two characters.
+_CLAUSE_END = re.compile(
+    r"[,，、:：;；.。!！?？]+\s*|\s+[-–—]+\s+|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])"
 )
 #: Aspects that pick a meeting of a platform (its records answer them).
 MEETING_ASPECTS = frozenset({"next", "count", "latest", "first"})
@@ -212,6 +210,16 @@ class Cues:
             ):
                 return name
         return None
+
+
+def _clauses(text: str) -> list[str]:
+    """A message's clauses, each with what ends it: joined again, they are the message."""
+    clauses, start = [], 0
+    for end in _CLAUSE_END.finditer(text):
+        if end.start() > start:
+            clauses.append(text[start : end.end()])
+            start = end.end()
+    return [*clauses, text[start:]] if start < len(text) else clauses
 
 
 def _head(text: str, start: int) -> str:
@@ -383,23 +391,24 @@ class Understanding:
         A clause right after one, naming nothing and asking nothing, goes on introducing ("我老家福建
         的 現在喺香港讀書 想問…"). Never the last clause, nor one naming the only subject
         ("我是湖北學生，你哋嘅合作會議…")."""
-        clauses = _CLAUSE.findall(question)
+        clauses = _clauses(question)
         texts = [self.matcher.canonical(clause) for clause in clauses]
-        opening: set[int] = set()
         named = [bool(self.matcher.names(text)) for text in texts]
+        dropped: set[int] = set()
         for index, text in enumerate(texts[:-1]):
-            if self._cues.opening(text, "fillers") == _CONTEXT or (
-                index - 1 in opening and not named[index] and not self._cues.find(text)["aspects"]
-            ):
-                opening.add(index)
-        if not opening:
-            return question
-        kept = [
-            clause
-            for index, clause in enumerate(clauses)
-            if index not in opening or (named[index] and not any(named[index + 1 :]))
-        ]
-        return "".join(kept)
+            if self._cues.opening(text, "fillers") == _CONTEXT:
+                if not named[index] or any(named[index + 1 :]):
+                    dropped.add(index)
+            elif index - 1 in dropped and not named[index] and self._asks_nothing(clauses[index]):
+                dropped.add(index)
+        return "".join(c for index, c in enumerate(clauses) if index not in dropped)
+
+    def _asks_nothing(self, clause: str) -> bool:
+        """Whether a clause asks nothing (no question mark, no aspect): after an introduction, it
+        goes on introducing the asker."""
+        if clause.rstrip().endswith(("?", "？")):
+            return False
+        return not self._cues.find(self.matcher.canonical(clause))["aspects"]
 
     @staticmethod
     def ordinals(text: str) -> set[int]:

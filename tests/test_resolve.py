@@ -74,6 +74,11 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("浙江省委書記係邊個", "zhejiang"),
         ("how long does the bus from hong kong to shenzhen take", "shenzhen"),
         ("what did macao and portugal agree at their last meeting", "macao"),
+        (
+            "I'm moving to Shenzhen for a job next year but keeping my HK ID. Do I pay salaries "
+            "tax in HK or individual income tax on the Mainland, and how much?",
+            "shenzhen",
+        ),
     ],
 )
 def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(

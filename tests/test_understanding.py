@@ -143,8 +143,15 @@ def test_words_of_another_kind_of_subject_are_noticed(shipped: Engine) -> None:
         ("For my essay on schools in western China: who chairs the Hubei conference?", "school"),
         ("我在深圳南山上班 想问深港合作会议是什么时候建立的", "上班"),
         ("我老家福建的 现在在香港读书 想问闽港合作会议哪年成立", "读书"),
+        ("I often drive across the bridge - who chairs the HK/Macao high level meeting?", "drive"),
     ],
-    ids=["after_a_comma", "in_english", "typed_with_spaces", "going_on_for_two_clauses"],
+    ids=[
+        "after_a_comma",
+        "in_english",
+        "typed_with_spaces",
+        "going_on_for_two_clauses",
+        "before_a_dash",
+    ],
 )
 def test_a_clause_introducing_the_asker_wraps_the_question(
     shipped: Engine, question: str, context: str
