@@ -713,6 +713,8 @@ class Resolver:
         asked = set(reading.aspects)
         if asked == {"first", "leaders"}:  # "who co-chaired its first meeting?"
             return entry
+        if reading.pronoun and "first" in asked and asked <= {"first", "setup"}:
+            return entry  # "when was its first meeting?": the thing's, not the platform's
         if reading.number:
             return None
         if not asked or not asked <= _DETAILS or asked == {"leaders"}:

@@ -280,6 +280,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="it_asked_what_the_answer_does_not_say_is_the_related_answer_that_does",
         ),
         pytest.param(
+            ("has the hk/shenzhen qianhai task force met recently?", "when was its first meeting?"),
+            "shenzhen-qianhai",
+            id="its_first_meeting_is_the_first_meeting_of_the_thing_just_answered",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
