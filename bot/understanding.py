@@ -303,7 +303,10 @@ class Understanding:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
                 cues = self._cues.find(text)
         names = self.matcher.names(text)
-        subjects = tuple(dict.fromkeys(n.topic for n in names))
+        # Where names overlap, the longest first: "粵港澳大灣區" is the Greater Bay Area before it is
+        # the "粵港" and "港澳" inside it.
+        longest_first = sorted(names, key=lambda n: (n.start, n.start - n.end))
+        subjects = tuple(dict.fromkeys(n.topic for n in longest_first))
         talk = cues["smalltalk"]
         # "who are you" is small talk, not a question about who leads something.
         aspect_cues = [

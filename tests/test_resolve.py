@@ -285,6 +285,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="its_first_meeting_is_the_first_meeting_of_the_thing_just_answered",
         ),
         pytest.param(
+            ("粵港澳大灣區發展辦公室係咩嚟？", "幾時成立"),
+            "gba-office",
+            id="the_subject_kept_is_the_longest_name_not_a_name_inside_it",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",

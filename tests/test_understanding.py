@@ -169,6 +169,10 @@ def test_a_clause_introducing_the_asker_with_the_only_subject_stays(shipped: Eng
     assert read(shipped, "我是湖北人，想問你哋個合作會議幾時成立？").subjects == ("hubei",)
 
 
+def test_a_name_inside_a_longer_name_comes_after_it(shipped: Engine) -> None:
+    assert read(shipped, "粵港澳大灣區有邊啲城市").subject == "gba"
+
+
 def test_what_is_left_leaves_out_names_cues_and_question_words(shipped: Engine) -> None:
     assert read(shipped, "京港合作會議係咩").rest == ()
 
