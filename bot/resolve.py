@@ -122,6 +122,12 @@ class Resolver:
         self._all_said = " ".join(self._said.values())
         self._said_terms = {topic: frozenset(tokens(text)) for topic, text in self._said.items()}
         self._all_terms = frozenset().union(*self._said_terms.values())
+        # Entries whose answer tells who chaired or led what they are about ("co-chaired by…").
+        self._tells_leaders = {
+            entry.id
+            for entry in kb.entries.values()
+            if "leaders" in understanding.aspects_in(self._says[entry.id])
+        }
         # Which topics each entry's answer (read once, in English) and keywords name: an answer
         # about Chengdu's office is about Sichuan too, the Greater Bay Area's population is not.
         # Phrasings are left out: "十四五之後嘅十五五" asks about the 15th plan, not the 14th.
@@ -717,8 +723,12 @@ class Resolver:
             return entry  # "when was its first meeting?": the thing's, not the platform's
         if reading.number:
             return None
-        if not asked or not asked <= _DETAILS or asked == {"leaders"}:
+        if asked == {"leaders"} and (reading.who_only or entry.id not in self._tells_leaders):
+            return None  # "who heads it now?" after the offices' oversight: the bureau's head
+        if not asked or not asked <= _DETAILS:
             return None
+        if asked == {"leaders"}:
+            return entry  # "是谁主持的" after a task force's first meeting: its chairs
         if (entry.topic, reading.aspect) in self._by_aspect and "agreed" not in asked:
             return None
         return entry

@@ -386,6 +386,10 @@ class Understanding:
             ),
         )
 
+    def aspects_in(self, text: str) -> set[str]:
+        """The aspects canonical text has cue words of: what an answer speaks of."""
+        return {name for _, _, name in self._cues.find(text)["aspects"]}
+
     def _without_introductions(self, question: str) -> str:
         """The question without the clauses that introduce the asker before it ("我是在港讀書的內地生，
         …", "For a research paper on HK's ties with western China: …"): a clause that opens with a

@@ -290,6 +290,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="the_subject_kept_is_the_longest_name_not_a_name_inside_it",
         ),
         pytest.param(
+            ("深港北部都会区专班第一次会议是啥时候开的？", "是谁主持的"),
+            "shenzhen-northern-metropolis",
+            id="who_chaired_it_after_a_task_force_is_asked_of_the_task_force_whose_answer_says",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
