@@ -254,6 +254,12 @@ class Resolver:
             )
         named = bool(reading.subjects)
         reading = self._placed(reading)
+        if reading.number is not None and set(reading.aspect_named) < set(reading.subjects):
+            # "the areas of co-operation set at the 4th HK/Fujian plenary": Fujian's 4th meeting
+            reading = replace(
+                reading,
+                subjects=tuple(s for s in reading.subjects if s not in reading.aspect_named),
+            )
         if continued and not reading.subjects and previous is not None and previous.subject:
             reading = replace(reading, subjects=(previous.subject,))
         reading = self._follow(reading, previous)
