@@ -45,6 +45,13 @@ def answered(outcome: Outcome) -> str | None:
         ("同李家超一齊主持浙港合作會議嘅浙江省委書記係邊個", "zhejiang-leaders"),
         ("does hong kong have a liaison unit in fujian, since when?", "offices-liaison-units"),
         ("when was the bj office est under article 22", "offices-beijing"),  # short forms
+        ("香港驻京办是哪一年设立的", "offices-beijing"),
+        (
+            "how many areas of co-operation were set at the 4th hk/fujian plenary",
+            "fujian-plenary-4",
+        ),
+        ("GBA Development Office belong to which bureau?", "gba-office"),
+        ("how much has hk invested in beijing", "beijing-investment"),
         (
             "which is older, the hk/shenzhen meeting or the hk/shanghai conference?",
             "shenzhen-setup",
