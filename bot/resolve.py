@@ -324,7 +324,7 @@ class Resolver:
         if not subjects and outcome.entry is not None and self._elsewhere(content, outcome.entry):
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind != "answer":
-            quoted = self._quoting(reading, subjects)
+            quoted = self._quoting(reading, subjects) or self._told_that_year(reading)
             if quoted is not None:
                 others = tuple(c for c in ranked if c.entry.id != quoted.id)
                 candidates = (Candidate(quoted, self.matcher.t.answer), *others)
@@ -585,6 +585,18 @@ class Resolver:
         found = self._by_aspect.get((topic, reading.aspect))
         near = {c.entry.id for c in ranked[:5]}
         return found if found is not None and found.id in near else None
+
+    def _told_that_year(self, reading: Reading) -> Entry | None:
+        """Where the matcher cannot choose, the answer about the one subject named (not a
+        platform with meeting records) that tells of the year asked: "who put pen to paper on
+        CEPA in 2003?" is its signing."""
+        if reading.year is None or len(set(reading.subjects)) != 1:
+            return None
+        subject = reading.subjects[0]
+        told = self._years.get((subject, reading.year))
+        if not told or f"{subject}-latest" in self.kb.entries:
+            return None
+        return self._first_ranked(told, reading)
 
     def _quoting(self, reading: Reading, subjects: set[str]) -> Entry | None:
         """The one answer from which the question quotes a run of six characters or more, where

@@ -52,6 +52,7 @@ def answered(outcome: Outcome) -> str | None:
         ),
         ("GBA Development Office belong to which bureau?", "gba-office"),
         ("how much has hk invested in beijing", "beijing-investment"),
+        ("Who actually put pen to paper on CEPA in 2003?", "cepa-signing"),  # told of that year
         (
             "which is older, the hk/shenzhen meeting or the hk/shanghai conference?",
             "shenzhen-setup",
