@@ -76,7 +76,8 @@ _CHINESE_ORDINAL = re.compile(
 # canonical text writes 第1次): no first meeting of the platform.
 _SOMEONES_FIRST = re.compile(
     r"\bfirst (?:time )?(?:attend|attended|attends|attending|visit|visited|went|came|took part|"
-    r"joined|chaired|led)\b|(?:第1次|首次|头一次)(?:出席|参加|参与|访问|访港|来|去|到|主持|率团)"
+    r"joined|chaired|led)\b|\b(?:his|her) first\b"
+    r"|(?:第1次|首次|头一次)(?:出席|参加|参与|访问|访港|来|去|到|主持|率团)"
 )
 _MEETING_NOUN = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"
