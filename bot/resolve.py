@@ -148,13 +148,18 @@ class Resolver:
                     for match in _BARE_ORDINAL.finditer(matcher.canonical(alias)):
                         numbered[int(match.group(1))].add(topic.id)
         self._numbered = {n: next(iter(t)) for n, t in numbered.items() if len(t) == 1}
-        # Aliases an entry claims as keywords: "成都辦" names the offices, and of them Chengdu's.
+        # Aliases an entry claims as keywords: "成都辦" names the offices, and of them Chengdu's;
+        # and keywords naming its subject with another ("guangdong eto", "港澳cepa"): the thing
+        # the two names make together.
         self._claimed: dict[str, list[tuple[str, Entry]]] = {}
         for entry in kb.entries.values():
+            if entry.id == kb.topics[entry.topic].overview:
+                continue
             aliases = {matcher.canonical(a) for a in kb.topics[entry.topic].aliases}
             for keyword in entry.keywords:
                 canonical = matcher.canonical(keyword)
-                if canonical in aliases and entry.id != kb.topics[entry.topic].overview:
+                named = matcher.mentioned_topics(canonical)
+                if canonical in aliases or (entry.topic in named and len(named) > 1):
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
         # The numbered meetings and the years each entry's answer speaks of: "the 10th Forum" and
         # the Forum of 2010 are told of where the records keep only the joint conferences.
