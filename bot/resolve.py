@@ -305,8 +305,8 @@ class Resolver:
                 and (reading.number is not None or (previous and previous.entry == target.id))
                 else self._more_specific(target, ranked, content, subjects, firm)
             )
-            if better is None and not firm:
-                better = self._clearly_better(target, ranked)
+            if better is None and not firm and target != self._claimed_entry(reading):
+                better = self._clearly_better(target, ranked)  # a thing named is asked of
             if better is not None:
                 target, firm = better, False
             strict = firm or reading.aspect not in (None, "what")
@@ -650,7 +650,7 @@ class Resolver:
     def _claimed_entry(self, reading: Reading) -> Entry | None:
         """The one entry whose keyword is an alias the question uses ("成都辦", "liaison unit"),
         where what is asked is what it is, when it began or which office."""
-        if not set(reading.aspects) <= _LOOSE | {"setup", "office"}:
+        if not set(reading.aspects) <= _LOOSE | {"setup", "office", "agreed"}:
             return None
         claimed = {
             e.id: e

@@ -53,6 +53,11 @@ def answered(outcome: Outcome) -> str | None:
         ("GBA Development Office belong to which bureau?", "gba-office"),
         ("how much has hk invested in beijing", "beijing-investment"),
         ("Who actually put pen to paper on CEPA in 2003?", "cepa-signing"),  # told of that year
+        ("when did the HK–Macau CEPA actually take effect?", "cepa-hk-macao"),  # a thing named
+        (
+            "Which extra provinces were added to the Guangdong ETO's remit in 2006?",
+            "offices-guangdong",
+        ),
         (
             "which is older, the hk/shenzhen meeting or the hk/shanghai conference?",
             "shenzhen-setup",
