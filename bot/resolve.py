@@ -53,9 +53,9 @@ _MEETING_WORDS = re.compile(
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
-#: Aspects of the place itself, not of a meeting: a year beside one dates the figure asked for
-#: ("HK's investment in Hubei as of 2021"), not a meeting of that year, and what a meeting said of
-#: one is that figure.
+#: Aspects of the place itself, not of a meeting: where the place has an answer to one, a year
+#: beside it dates the figure ("HK's investment in Hubei as of 2021"), and what a meeting said of
+#: it ("at the 6th meeting, what did Lee say HK's investment had grown to?") is that figure.
 _OF_THE_PLACE = frozenset({"investment"})
 #: Aspects any entry of a subject may answer, where the matcher may know a better one.
 _LOOSE = frozenset({"what", "first", "list"})
@@ -796,6 +796,8 @@ class Resolver:
     def _meeting_entry(self, subject: str, reading: Reading) -> tuple[Entry | None, bool]:
         entries = self.kb.entries
         aspects = set(reading.aspects)
+        if any(self._by_aspect.get((subject, a)) for a in aspects & _OF_THE_PLACE):
+            return None, False  # what a meeting said of the place: the figure's own answer
         if reading.number is not None:
             kind = self._kind(subject, reading)
             found = entries.get(f"{subject}-{kind}-{reading.number}")
@@ -815,7 +817,7 @@ class Resolver:
         founding = bool(aspects & {"setup", "first"}) and (
             bool(_FOUNDING.search(reading.text)) or self._founded_in(subject, reading.year)
         )
-        if reading.year is not None and not founding and not aspects & _OF_THE_PLACE:
+        if reading.year is not None and not founding:
             told = self._years.get((subject, reading.year))
             return (
                 self._meeting_in(subject, reading.year)
@@ -827,7 +829,7 @@ class Resolver:
         if (
             details
             and about_a_meeting
-            and not aspects & ({"setup", "first"} | _OF_THE_PLACE)
+            and not aspects & {"setup", "first"}
             and not any(self._by_aspect.get((subject, a)) for a in details)
         ):
             return entries[f"{subject}-latest"], False

@@ -53,6 +53,7 @@ def answered(outcome: Outcome) -> str | None:
         ("GBA Development Office belong to which bureau?", "gba-office"),
         ("how much has hk invested in beijing", "beijing-investment"),
         ("Who actually put pen to paper on CEPA in 2003?", "cepa-signing"),  # told of that year
+        ("沪港第六次会议上，李家超说港资在上海的投资从多少涨到了多少？", "shanghai-investment"),
         ("when did the HK–Macau CEPA actually take effect?", "cepa-hk-macao"),  # a thing named
         (
             "Which extra provinces were added to the Guangdong ETO's remit in 2006?",
