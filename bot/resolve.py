@@ -455,7 +455,7 @@ class Resolver:
             and (
                 self._asks_of(reading, previous.subject)
                 or (reading.number is not None and self.kb.topics[previous.subject].meetings)
-                or (previous.aspect in ("nth", "dated") and set(reading.aspects) & _DETAILS)
+                or (previous.aspect in ("nth", "dated", "latest") and set(reading.aspects) & _DETAILS)
             )
         ):  # "第五次會議涉及多少個合作領域？", "how many areas of co-operation did it cover?"
             return replace(reading, subjects=(previous.subject,))

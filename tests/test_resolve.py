@@ -309,6 +309,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="who_chaired_it_after_a_task_force_is_asked_of_the_task_force_whose_answer_says",
         ),
         pytest.param(
+            ("闽港合作会议最近一次是第几次？", "定了多少个重点合作领域？"),
+            "fujian-latest",
+            id="the_areas_agreed_after_the_latest_meeting_are_that_meetings",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
