@@ -892,13 +892,9 @@ class Resolver:
         if not specific:
             return None
         ours = self.matcher.shares(target.id, specific)
-        bar = (
-            self.matcher.t.answer
-            if firm
-            else max(
-                self.matcher.t.decline,
-                next((c.score for c in ranked if c.entry.id == target.id), 0.0),
-            )
+        bar = max(
+            self.matcher.t.answer if firm else self.matcher.t.decline,
+            next((c.score for c in ranked if c.entry.id == target.id), 0.0),
         )
         for candidate in ranked[:3]:
             entry = candidate.entry

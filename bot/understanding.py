@@ -37,6 +37,7 @@ ASPECT_ORDER = (
     "frequency",
     "setup",
     "areas",
+    "role",
     "history",
     "list",
     "what",
