@@ -455,7 +455,10 @@ class Resolver:
             and (
                 self._asks_of(reading, previous.subject)
                 or (reading.number is not None and self.kb.topics[previous.subject].meetings)
-                or (previous.aspect in ("nth", "dated", "latest") and set(reading.aspects) & _DETAILS)
+                or (
+                    previous.aspect in ("nth", "dated", "latest")
+                    and set(reading.aspects) & _DETAILS
+                )
             )
         ):  # "第五次會議涉及多少個合作領域？", "how many areas of co-operation did it cover?"
             return replace(reading, subjects=(previous.subject,))
@@ -780,13 +783,19 @@ class Resolver:
         self, reading: Reading, ranked: list[Candidate], previous: Turn | None
     ) -> Entry | None:
         """ "佢管邊幾個省？" after the Chengdu office's answer: a pronoun, nothing named, and no
-        answer the matcher would give: "it" is the thing just answered, which says it. Not for
-        what came later ("any recent updates to it?"): that answer cannot say it."""
-        if not reading.pronoun or reading.subjects != (previous.subject if previous else None,):
+        answer of that subject the matcher would give: "it" is the thing just answered, which says
+        it; "which one is the oldest?" is one of the things it lists. Not for what came later
+        ("any recent updates to it?"): that answer cannot say it."""
+        pointing = reading.pronoun or reading.which_one
+        if not pointing or reading.subjects != (previous.subject if previous else None,):
             return None
         if set(reading.aspects) & MEETING_ASPECTS:
             return None
-        if ranked and ranked[0].score >= self.matcher.t.answer:
+        # "it" may be another thing the answer spoke of ("who heads it now?" after the bureau
+        # overseeing the offices); "which one" is one of the things it listed.
+        own = [c for c in ranked if previous and c.entry.topic == previous.subject]
+        considered = ranked if reading.pronoun else own
+        if considered and considered[0].score >= self.matcher.t.answer:
             return None
         entry = self.kb.entries.get(previous.entry) if previous and previous.entry else None
         if entry is not None and ranked and ranked[0].entry.id in entry.related:

@@ -314,6 +314,14 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="the_areas_agreed_after_the_latest_meeting_are_that_meetings",
         ),
         pytest.param(
+            (
+                "how many offices does the hk govt run in mainland china?",
+                "which one is the oldest?",
+            ),
+            "offices-overview",
+            id="which_one_of_the_things_just_listed_is_asked_of_the_list_that_dates_them",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
