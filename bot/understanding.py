@@ -124,8 +124,12 @@ _REFERS_BACK = re.compile(
 )
 # Pronouns standing for the thing just spoken of: "what does it do?", "佢管邊幾個省？".
 _PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b|佢|它|他们")
-# One of the things just spoken of: "which one covers Zhejiang?" after the offices.
-_WHICH_ONE = re.compile(r"\bwhich one\b|\bthe \w+ one\b|哪一个|边一个|𠮶个(?=呢|$)|那个(?=呢|$)")
+# One of the things just spoken of: "which one covers Zhejiang?", "and Shanghai's?" after the
+# offices.
+_WHICH_ONE = re.compile(
+    r"\bwhich one\b|\bthe \w+ one\b|^(?:and |what about |how about )?\w+ s$"
+    r"|哪一个|边一个|𠮶个(?=呢|$)|那个(?=呢|$)"
+)
 # Words pointing back at the occasion just spoken of: "嗰次林鄭同邊個一齊主持？", "at that meeting".
 _THAT_OCCASION = re.compile(
     r"\b(?:that|this) (?:time|meeting|one|session|occasion)\b|\bat the time\b|\bback then\b"

@@ -322,6 +322,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="which_one_of_the_things_just_listed_is_asked_of_the_list_that_dates_them",
         ),
         pytest.param(
+            ("how many offices does the hk govt run in mainland china?", "and Shanghai's?"),
+            "shanghai-office",
+            id="and_someplaces_after_an_office_asks_of_that_places_office",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
