@@ -986,10 +986,13 @@ class Resolver:
 #: meeting in when it was set up, its renaming in its history.
 _TOLD_UNDER = {"first": "setup", "renamed": "history"}
 
-#: Where a question asks a second thing: "..., and when did it start?", "...？幾時改名？".
+#: Where a question asks a second thing: "..., and when did it start?", "...？幾時改名？",
+#: "…是什么时候签的，啥时候开始实施？".
 _SECOND_PART = re.compile(
     r"(?:,\s*|\s+)and\s+(?=(?:what|when|where|who|how|which|why|is|was|were|did|does|do|are)\b)"
-    r"|[?？]\s*(?=\S)",
+    r"|[?？]\s*(?=\S)"
+    r"|[，,]\s*(?=(?:又|仲|同埋|以及|还有|還有)?(?:幾時|几时|什麼時候|什么时候|甚麼時候|啥時候|啥时候|"
+    r"邊個|边个|誰|谁|哪|邊度|边度|幾多|几多|多少|點樣|点样|怎樣|怎样|有冇|有沒有|有没有))",
     re.IGNORECASE,
 )
 

@@ -438,6 +438,13 @@ def test_two_parts_answered_by_one_entry_get_that_entry(shipped: Engine) -> None
     assert outcome.also == ()
 
 
+def test_a_chinese_question_asking_a_second_thing_after_a_comma_is_read_part_by_part(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("港澳CEPA是什么时候签的，啥时候开始实施？")
+    assert answered(outcome) == "cepa-hk-macao"
+
+
 def test_a_question_in_one_part_gets_one_answer(shipped: Engine) -> None:
     assert shipped.ask("when and where was the cepa signed?").also == ()
 
