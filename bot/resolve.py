@@ -221,6 +221,9 @@ class Resolver:
         first called?"): both answers, the second part read as a follow-up of the first. Only
         where each part is answered outright and the whole question's answer is one of them; where
         both parts are answered by one entry, that entry, whatever the whole matched."""
+        opening = self.understanding.read(parts[0])
+        if not (opening.aspects or opening.rest or opening.number or opening.year):
+            return None  # "粵港合作聯席會議，哪年成立？": a subject, then the one thing asked of it
         first = self._ask_one(parts[0], lang, previous, app)
         if first.kind != "answer" or first.confidence < self.matcher.t.answer:
             return None

@@ -445,6 +445,11 @@ def test_a_chinese_question_asking_a_second_thing_after_a_comma_is_read_part_by_
     assert answered(outcome) == "cepa-hk-macao"
 
 
+def test_a_subject_named_before_a_comma_then_asked_of_is_one_question(shipped: Engine) -> None:
+    outcome = shipped.ask("粵港合作聯席會議，哪年成立？")
+    assert (answered(outcome), outcome.also) == ("guangdong-setup", ())
+
+
 def test_a_question_in_one_part_gets_one_answer(shipped: Engine) -> None:
     assert shipped.ask("when and where was the cepa signed?").also == ()
 
