@@ -35,7 +35,7 @@ _GENERIC = frozenset(
     tokens(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
         "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
-        "举行 召开 里面 入面 当中 其中"
+        "举行 召开 里面 入面 当中 其中 cant find besides beside respectively"
     )
 )
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -978,7 +978,7 @@ class Resolver:
         ):
             return True
         return not term.isascii() and any(
-            a + b in self._all_terms for a, b in itertools.pairwise(term)
+            a + b in self._all_terms or a + b in _GENERIC for a, b in itertools.pairwise(term)
         )
 
     def _about(self, entry: Entry, subjects: set[str]) -> bool:
