@@ -466,11 +466,17 @@ class Resolver:
         ):  # "第五次會議涉及多少個合作領域？", "how many areas of co-operation did it cover?"
             return replace(reading, subjects=(previous.subject,))
         if not asks and (reading.follow_up or not content) and previous.aspect is not None:
-            number = previous.number if previous.aspect in ("nth", "dated") else None
+            meeting = previous.aspect in ("nth", "dated")
+            number = previous.number if meeting else None
+            year = previous.year if meeting else None  # a meeting known by its year
             aspect = "nth" if number is not None else previous.aspect
             aspects = () if aspect in ("nth", "dated") else (aspect,)
             return replace(
-                reading, aspect=aspects[0] if aspects else None, aspects=aspects, number=number
+                reading,
+                aspect=aspects[0] if aspects else None,
+                aspects=aspects,
+                number=number,
+                year=reading.year or year,
             )
         return reading
 

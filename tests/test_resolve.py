@@ -327,6 +327,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="and_someplaces_after_an_office_asks_of_that_places_office",
         ),
         pytest.param(
+            ("the hubei co-op conference in 2021, who went from HK?", "and from Hubei?"),
+            "hubei-plenary-1",
+            id="a_follow_up_after_a_meeting_known_by_its_year_keeps_that_meeting",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
