@@ -728,8 +728,8 @@ class Resolver:
         if reading.number is not None or reading.year is not None:
             return None
         asked = set(reading.aspects) - {"what"}
-        if asked and asked <= {"agreed", "where"}:
-            return entry
+        if asked and (asked <= {"agreed", "where"} or asked == {"agreed", "leaders"}):
+            return entry  # what was signed, where, and by whom ("who signed the memorandum?")
         if asked == {"leaders"} and reading.that_occasion:
             main = series(self.kb.topics[entry.topic])
             kind = main[0].kind if main else "plenary"

@@ -332,6 +332,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="a_follow_up_after_a_meeting_known_by_its_year_keeps_that_meeting",
         ),
         pytest.param(
+            ("when did the HK-SZ co-operation meeting begin?", "who signed the memorandum?"),
+            "shenzhen-setup",
+            id="who_signed_at_the_founding_is_asked_of_the_answer_that_tells_the_founding",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
