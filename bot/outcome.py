@@ -41,6 +41,7 @@ class Outcome:
     subject: str | None = None  # a declined question's subject: what the bot can say about it
     turn: Turn | None = None  # what the conversation remembers of this question
     also: tuple[Entry, ...] = ()  # a compared subject's answer, shown after the first
+    near_miss: bool = False  # declined for words of another subject ("weather", "好食")
 
     @property
     def entry(self) -> Entry | None:

@@ -205,7 +205,8 @@ class Resolver:
     ) -> Outcome:
         outcome = self._ask_one(question, lang, previous, app)
         parts = _two_parts(question)
-        if parts is None or outcome.kind == "smalltalk" or outcome.also:
+        # A whole question declined for words of another subject has a part that is too.
+        if parts is None or outcome.kind == "smalltalk" or outcome.also or outcome.near_miss:
             return outcome
         return self._two_answers(outcome, parts, lang, previous, app) or outcome
 
@@ -281,7 +282,7 @@ class Resolver:
         subjects = set(reading.subjects)
         ranked = self.matcher.rank(reading.core, topics=subjects or None, canonical=True)
         if self._off_topic(reading, subjects or {c.entry.topic for c in ranked[:1]}):
-            return self._decline(question, reply_lang, reading, turn)
+            return replace(self._decline(question, reply_lang, reading, turn), near_miss=True)
         content = tuple(
             self.matcher.corrected(t) if t.isascii() else t
             for t in reading.rest

@@ -104,6 +104,21 @@ def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
     assert [c.entry.id for c in outcome.candidates] == [shipped.kb.topics[subject].overview]
 
 
+def test_a_near_miss_is_marked_as_one(shipped: Engine) -> None:
+    assert shipped.ask("深圳有咩好食推介？").near_miss
+
+
+def test_a_question_declined_for_no_answer_is_no_near_miss(shipped: Engine) -> None:
+    assert not shipped.ask("qwerty zxcvb").near_miss
+
+
+def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
+    outcome = shipped.ask(
+        "What's the weather in Shenzhen tomorrow? And when did the HK/SZ meeting start?"
+    )
+    assert (outcome.kind, outcome.near_miss) == ("decline", True)
+
+
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
