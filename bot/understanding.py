@@ -401,27 +401,31 @@ class Understanding:
         …", "For a research paper on HK's ties with western China: …"): a clause that opens with a
         context word says who asks, not what, so "讀書" or "western China" there neither make a
         near miss nor pull the answer elsewhere ("我是湖北人，想問深港合作會議…" asks of Shenzhen).
-        A clause right after one, naming nothing and asking nothing, goes on introducing ("我老家福建
-        的 現在喺香港讀書 想問…"). Never the last clause, nor one naming the only subject
+        The one clause right after one, naming nothing and asking nothing, goes on introducing
+        ("我老家福建的 現在喺香港讀書 想問…"). Never the last clause, nor one naming the only subject
         ("我是湖北學生，你哋嘅合作會議…")."""
         clauses = _clauses(question)
         texts = [self.matcher.canonical(clause) for clause in clauses]
         named = [bool(self.matcher.names(text)) for text in texts]
         dropped: set[int] = set()
+        opened = False  # the clause before opened an introduction, and was dropped
         for index, text in enumerate(texts[:-1]):
             if self._cues.opening(text, "fillers") == _CONTEXT:
-                if not named[index] or any(named[index + 1 :]):
+                opened = not named[index] or any(named[index + 1 :])
+                if opened:
                     dropped.add(index)
-            elif index - 1 in dropped and not named[index] and self._asks_nothing(clauses[index]):
+                continue
+            if opened and not named[index] and self._asks_nothing(clauses[index], text):
                 dropped.add(index)
+            opened = False
         return "".join(c for index, c in enumerate(clauses) if index not in dropped)
 
-    def _asks_nothing(self, clause: str) -> bool:
+    def _asks_nothing(self, clause: str, text: str) -> bool:
         """Whether a clause asks nothing (no question mark, no aspect): after an introduction, it
         goes on introducing the asker."""
         if clause.rstrip().endswith(("?", "？")):
             return False
-        return not self._cues.find(self.matcher.canonical(clause))["aspects"]
+        return not self._cues.find(text)["aspects"]
 
     @staticmethod
     def ordinals(text: str) -> set[int]:

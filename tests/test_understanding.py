@@ -161,6 +161,13 @@ def test_a_clause_introducing_the_asker_wraps_the_question(
     assert context not in reading.core and len(reading.subjects) == 1
 
 
+def test_an_introduction_goes_on_for_one_clause_at_most(shipped: Engine) -> None:
+    question = (
+        "我是工厂老板，厂子开了二十年，现在订单越来越少，想问北部都会区那边补贴多不多，税率多少？"
+    )
+    assert "北部都会区那边补贴" in read(shipped, question).core
+
+
 def test_a_clause_introducing_the_asker_gives_way_to_the_subject_asked(shipped: Engine) -> None:
     assert read(shipped, "我是湖北人，想問深港合作會議幾時成立？").subjects == ("shenzhen",)
 
