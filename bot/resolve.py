@@ -225,7 +225,7 @@ class Resolver:
         opening = self.understanding.read(parts[0])
         if not (opening.aspects or opening.rest or opening.number or opening.year):
             return None  # "粵港合作聯席會議，哪年成立？": a subject, then the one thing asked of it
-        first = self._ask_one(parts[0], lang, previous, app)
+        first = self._ask_one(parts[0], lang, previous, app, reading=opening)
         if first.kind != "answer" or first.confidence < self.matcher.t.answer:
             return None
         second = self._ask_one(parts[1], lang or first.lang, first.turn, app, continued=True)
@@ -246,11 +246,13 @@ class Resolver:
         previous: Turn | None = None,
         app: Lang | None = None,
         continued: bool = False,
+        reading: Reading | None = None,
     ) -> Outcome:
         """One question's outcome; `continued` where it is the second part of a message whose
-        first part was `previous`, so naming no subject it can only be about that one."""
+        first part was `previous`, so naming no subject it can only be about that one; `reading`
+        where the question has been read already."""
         reply_lang = language(question, lang, previous, app)
-        reading = self.understanding.read(question)
+        reading = reading or self.understanding.read(question)
         if reading.smalltalk:
             return Outcome(
                 "smalltalk",
@@ -759,12 +761,11 @@ class Resolver:
             return entry  # "when was its first meeting?": the thing's, not the platform's
         if reading.number:
             return None
-        if asked == {"leaders"} and (reading.who_only or entry.id not in self._tells_leaders):
-            return None  # "who heads it now?" after the offices' oversight: the bureau's head
+        if asked == {"leaders"}:  # "是谁主持的" after a task force's first meeting: its chairs;
+            # but "who heads it now?" after the offices' oversight asks of the bureau's head
+            return None if reading.who_only or entry.id not in self._tells_leaders else entry
         if not asked or not asked <= _DETAILS:
             return None
-        if asked == {"leaders"}:
-            return entry  # "是谁主持的" after a task force's first meeting: its chairs
         if (entry.topic, reading.aspect) in self._by_aspect and "agreed" not in asked:
             return None
         return entry
