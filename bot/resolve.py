@@ -35,7 +35,7 @@ _GENERIC = frozenset(
     tokens(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
         "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
-        "举行 召开 里面 入面 当中 其中 cant find besides beside respectively"
+        "举行 召开 里面 入面 当中 其中 cant find besides beside respectively say says said"
     )
 )
 #: Words that ask how a platform began, not the date of one of its meetings.
