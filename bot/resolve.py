@@ -776,10 +776,18 @@ class Resolver:
         """For a follow-up naming nothing ("when did that office open?" after the office that
         covers Hubei), the previous answer or one it offers as related, where the matcher finds it
         about as good as its first choice; words pointing back at it ("那個辦事處", "it") let
-        it come further behind."""
+        it come further behind. A related answer the matcher ranks first will do where it would
+        be offered as a suggestion."""
         if previous is None or previous.entry not in self.kb.entries or not ranked:
             return None
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
+        th = self.matcher.t
+        if (
+            reading.subjects
+            and ranked[0].entry.id in entry.related
+            and ranked[0].score >= th.decline * th.decline_suggestion_share
+        ):  # "涉及哪些行業？" after the CEPA amendment: the answer it offers on, which says so
+            return ranked[0].entry
         near = {entry.id, *entry.related}
         top = ranked[0].score
         lead = _CLEAR_LEAD if reading.refers_back or reading.pronoun else _NEIGHBOUR_LEAD

@@ -352,6 +352,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="who_signed_at_the_founding_is_asked_of_the_answer_that_tells_the_founding",
         ),
         pytest.param(
+            ("CEPA服务贸易协议的第二份修订协议是什么时候实施的？", "涉及哪些行业？"),
+            "cepa-amendment-measures",
+            id="a_follow_up_the_matcher_matches_best_to_a_related_answer_gets_it",
+        ),
+        pytest.param(
             ("大灣區框架協議係咩", "有效期多久"),
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
