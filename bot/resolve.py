@@ -816,10 +816,7 @@ class Resolver:
         considered = ranked if reading.pronoun else own
         if considered and considered[0].score >= self.matcher.t.answer:
             return None
-        entry = self.kb.entries.get(previous.entry) if previous and previous.entry else None
-        if entry is not None and ranked and ranked[0].entry.id in entry.related:
-            return ranked[0].entry  # "which sectors does it touch?": the answer it points on to
-        return entry
+        return self.kb.entries.get(previous.entry) if previous and previous.entry else None
 
     def _meeting_entry(self, subject: str, reading: Reading) -> tuple[Entry | None, bool]:
         entries = self.kb.entries
