@@ -207,6 +207,17 @@ def stem(word: str) -> str:
     return word
 
 
+def _bases(word: str) -> tuple[str, ...]:
+    """What an inflected verb may stand for ("chairing", "handled" → "chair", "handle"), tried only
+    for a word the knowledge base does not use as typed: it is the same word, not a typo."""
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stemmed = word[: -len(suffix)]
+            undoubled = (stemmed[:-1],) if stemmed[-1] == stemmed[-2] else ()
+            return (stemmed, stemmed + "e", *undoubled)
+    return ()
+
+
 def spaced(text: str) -> str:
     """Canonical text with CJK characters spaced apart, so rapidfuzz's token scorers see words."""
     return " ".join(_words(text))
@@ -404,6 +415,11 @@ class Matcher:
             return word, 1.0
         found = self._corrections.get(word)
         if found is None:
+            base = next((b for b in _bases(word) if b in self._idf), None)
+            if base is not None:
+                found = (base, 1.0)
+                _remember(self._corrections, word, found, self.t.word_cache_size)
+                return found
             vocabulary = self._latin_vocabulary
             best = process.extractOne(
                 word,
@@ -606,7 +622,7 @@ class Matcher:
         if term in self._idf:
             return True
         if term.isascii():
-            return self._correct(term)[1] < 1.0
+            return self._correct(term)[0] != term
         return any(a + b in self._idf for a, b in itertools.pairwise(term))
 
     def specific(self, term: str) -> tuple[str, ...]:

@@ -67,6 +67,13 @@ _ORDINAL = re.compile(
     r"\b(?:(\d{1,3})(?:st|nd|rd|th)|(" + "|".join(_ENGLISH_ORDINALS) + r"))\b"
     r"(?!\s*(?:fyp|5 year|plan|five))"
 )
+# "plenary number 4", "meeting #4" (canonical: "meeting 4"), "no. 4 plenary": a meeting's number
+# written as a number, not an ordinal; never a count of anything after it ("conf 11 fields").
+_NUMBERED = re.compile(
+    r"\b(?:meeting|plenary|session|conference|conf|round|forum)\s+(?:number\s+|no\s+)?(\d{1,2})\b"
+    r"(?!\s*(?:[a-z]+s|year|yr|month|day|week|agreement|area|item|time|document|project|hour)\b)"
+    r"|\b(?:number|no)\s+(\d{1,2})\s+(?:meeting|plenary|session|conference)\b"
+)
 # 第四次, 第4屆, 第二十四次: a meeting's number in Chinese (canonical text is Simplified).
 # Not "第一次出席" or "第一次提到": the first time someone did something, not a meeting's number.
 _CHINESE_ORDINAL = re.compile(
@@ -442,13 +449,16 @@ class Understanding:
 
     @staticmethod
     def _number(text: str) -> int | None:
-        """A meeting's number: "4th" and "第四次" always; "fourth" only beside a word for a
-        meeting ("the first one John Lee's government set up" is not the 1st meeting)."""
+        """A meeting's number: "4th", "第四次" and "plenary number 4" always; "fourth" only beside
+        a word for a meeting ("the first one John Lee's government set up" is not the 1st meeting)."""
         match = _ORDINAL.search(text)
         if match and match.group(1):
             return int(match.group(1))
         if match and _MEETING_NOUN.search(text):
             return _ENGLISH_ORDINALS[match.group(2)]
+        numbered = _NUMBERED.search(text)
+        if numbered:
+            return int(numbered.group(1) or numbered.group(2))
         match = _CHINESE_ORDINAL.search(text)
         return chinese_number(match.group(1)) if match else None
 

@@ -76,6 +76,14 @@ def test_question_with_typos_is_still_answered(matcher: Matcher) -> None:
     assert outcome.entry is not None and outcome.entry.id == "chongqing-leaders"
 
 
+@pytest.mark.parametrize(("word", "known"), [("chairing", "chair"), ("leading", "lead")])
+def test_an_inflected_verb_is_read_as_the_word_the_knowledge_base_uses(
+    matcher: Matcher, word: str, known: str
+) -> None:
+    assert matcher.knows(known) and not matcher.knows(f"{word}x")
+    assert matcher.corrected(word) == known
+
+
 def test_each_stored_phrasing_is_answered_with_its_own_entry(
     matcher: Matcher, kb: KnowledgeBase
 ) -> None:

@@ -61,6 +61,8 @@ def test_the_meeting_aspect_decides_over_what_is_asked_about_it(shipped: Engine)
         ("閩港合作會議第四次會議", 4),
         ("閩港合作會議第4次會議", 4),
         ("粵港合作聯席會議第二十四次會議", 24),
+        ("how many areas came out of fujian plenary number 4?", 4),
+        ("fujian meeting #4 - what was signed", 4),
     ],
 )
 def test_a_meetings_number_is_read_in_any_form(shipped: Engine, question: str, number: int) -> None:
@@ -81,6 +83,14 @@ def test_an_ordinal_word_without_a_meeting_is_no_meetings_number(shipped: Engine
 )
 def test_a_five_year_plans_number_is_no_meetings_number(shipped: Engine, question: str) -> None:
     assert read(shipped, question).number is None
+
+
+def test_a_count_after_a_meeting_is_no_meetings_number(shipped: Engine) -> None:
+    assert read(shipped, "chongqing hk conf: 11 fields, but how many items?").number is None
+
+
+def test_a_plan_by_its_number_alone_is_that_five_year_plan(shipped: Engine) -> None:
+    assert read(shipped, "what's hk supposed to be in the 14th plan").subjects == ("fyp14",)
 
 
 def test_the_first_time_someone_did_something_is_no_meetings_number(shipped: Engine) -> None:
