@@ -601,7 +601,16 @@ class Resolver:
         topic = ranked[0].entry.topic
         rival = next((c.score for c in ranked if c.entry.topic != topic), 0.0)
         if ranked[0].score - rival < _TOPIC_LEAD:
-            return None  # two subjects fit about as well: the question has not said which
+            # Two subjects fit about as well: the one answer among them that tells the aspect
+            # asked ("which provinces have conferences with HK?" is the list), if only one does.
+            close = [
+                c.entry
+                for c in ranked
+                if c.score > ranked[0].score - _TOPIC_LEAD
+                and c.entry.aspect == reading.aspect
+                and self.matcher.good_enough(c)
+            ]
+            return close[0] if len(close) == 1 else None
         found = self._by_aspect.get((topic, reading.aspect))
         near = {c.entry.id for c in ranked[:5]}
         return found if found is not None and found.id in near else None
