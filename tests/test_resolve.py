@@ -63,6 +63,9 @@ def answered(outcome: Outcome) -> str | None:
             "which is older, the hk/shenzhen meeting or the hk/shanghai conference?",
             "shenzhen-setup",
         ),
+        ("is the chief sec the one chairing the HK/Shanghai conference?", "shanghai-leaders"),
+        ("how many areas were agreed at hubei plenary number 1?", "hubei-plenary-1"),
+        ("did the 2019 HK/Macao meeting agree anything on the bridge?", "macao-high-level-11"),
         (  # a year names a meeting, but the words name the agreement signed that year
             "the 2010 framework agreement between hong kong and guangdong, where was it signed",
             "guangdong-framework-agreement",
@@ -108,6 +111,11 @@ def test_a_near_miss_is_marked_as_one(shipped: Engine) -> None:
     assert shipped.ask("深圳有咩好食推介？").near_miss
 
 
+def test_the_length_of_the_bridge_to_macao_is_a_near_miss(shipped: Engine) -> None:
+    outcome = shipped.ask("what is the length of the Hong Kong-Zhuhai-Macau Bridge?")
+    assert (outcome.kind, outcome.near_miss) == ("decline", True)
+
+
 def test_a_question_declined_for_no_answer_is_no_near_miss(shipped: Engine) -> None:
     assert not shipped.ask("qwerty zxcvb").near_miss
 
@@ -127,6 +135,10 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "shanghai-leaders",
         ),
         ("我想問下cepa係咩", "cepa-overview"),
+        (
+            "For my Liberal Studies-style essay: who chairs the HK/Sichuan conference?",
+            "sichuan-leaders",
+        ),
     ],
 )
 def test_a_polite_or_wrapped_question_is_answered(
