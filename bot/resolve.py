@@ -521,6 +521,9 @@ class Resolver:
         "how many", or a specific aspect) rather than loose ("what is", a bare name)."""
         if reading.subject is None:
             return None, False
+        other = self._the_other_one(reading, previous)
+        if other is not None:
+            return other, False
         if len(set(reading.subjects)) > 1:
             return self._claimed_entry(reading), False
         subject = reading.subject
@@ -670,6 +673,38 @@ class Resolver:
                 before = reading.text[: name.start].rstrip()
                 return before.endswith(_PLACE_WORDS)
         return False
+
+    def _the_other_one(self, reading: Reading, previous: Turn | None) -> Entry | None:
+        """ "And the Guangdong one?" after the Beijing office's answer: the same kind of thing (the
+        subject spoken of, not a platform) for the place now named. Not after the list itself:
+        there "which one" is one of the things it lists."""
+        before = self.kb.entries.get(previous.entry or "") if previous else None
+        if not reading.which_one or before is None:
+            return None
+        kind = self.kb.topics[before.topic]
+        places = [s for s in reading.subjects if s != kind.id]
+        if kind.kind == "platform" or before.id == kind.overview or len(places) != 1:
+            return None
+        claimed = {
+            e.id: e
+            for keyword, e in self._claimed.get(kind.id, ())
+            if places[0] in self.matcher.mentioned_topics(keyword)
+        }
+        if len(claimed) == 1:  # "the Guangdong ETO"
+            return next(iter(claimed.values()))
+        ranked = self.matcher.rank(
+            reading.core, len(self.kb.entries), topics={kind.id}, canonical=True
+        )
+        return next(
+            (
+                c.entry
+                for c in ranked
+                if c.entry.topic == kind.id
+                and c.entry.id != kind.overview
+                and places[0] in self._names[c.entry.id]
+            ),
+            None,
+        )
 
     def _claimed_entry(self, reading: Reading) -> Entry | None:
         """The one entry whose keyword is an alias the question uses ("成都辦", "liaison unit"),

@@ -373,6 +373,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             "gba-framework-agreement",
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
         ),
+        pytest.param(
+            ("when was the hk beijing office set up?", "and the sichuan one?"),
+            "offices-chengdu",
+            id="the_other_one_after_an_office_is_the_office_for_the_place_named",
+        ),
+        pytest.param(
+            ("駐京辦幾時成立？", "廣東嗰個呢？"),
+            "offices-guangdong",
+            id="the_other_one_may_be_the_office_whose_keyword_names_the_place",
+        ),
     ],
 )
 def test_a_follow_up_leans_on_the_conversation(
