@@ -318,7 +318,12 @@ class Resolver:
             strict = firm or reading.aspect not in (None, "what")
             if self._foreign(content, strict=strict and not reading.who_only):
                 return self._decline(question, reply_lang, reading, turn)
-            turn = replace(turn, entry=target.id, aspect=target.aspect or turn.aspect)
+            turn = replace(
+                turn,
+                subject=self._spoken_of(turn.subject, target, subjects),
+                entry=target.id,
+                aspect=target.aspect or turn.aspect,
+            )
             others = tuple(c for c in ranked if c.entry.id != target.id)
             score = next((c.score for c in ranked if c.entry.id == target.id), 1.0)
             candidates = (Candidate(target, max(score, self.matcher.t.answer)), *others)
@@ -351,9 +356,8 @@ class Resolver:
             outcome = replace(outcome, kind="decline")
         if outcome.entry is not None:
             entry = outcome.entry
-            turn = replace(
-                turn, subject=turn.subject or entry.topic, aspect=entry.aspect, entry=entry.id
-            )
+            subject = self._spoken_of(turn.subject, entry, subjects)
+            turn = replace(turn, subject=subject, aspect=entry.aspect, entry=entry.id)
         subject = reading.subject if outcome.kind == "decline" else None
         return replace(outcome, turn=turn, subject=subject)
 
@@ -398,6 +402,20 @@ class Resolver:
             if self._has_meeting(self.kb.topics[topic], reading)
         }
         return replace(reading, subjects=(found.pop(),)) if len(found) == 1 else reading
+
+    def _spoken_of(self, first: str | None, answer: Entry, subjects: set[str]) -> str:
+        """What the conversation goes on about after an answer: the subject named first, unless
+        that is a platform and the answer is about another thing named beside it ("粵港澳…大灣區
+        框架協議" is the Bay Area's agreement, and "where was it signed?" asks of it)."""
+        if first is None:
+            return answer.topic
+        if (
+            answer.topic in subjects
+            and self.kb.topics[first].kind == "platform"
+            and self.kb.topics[answer.topic].kind != "platform"
+        ):
+            return answer.topic
+        return first
 
     @staticmethod
     def _has_meeting(topic: Topic, reading: Reading) -> bool:

@@ -106,7 +106,7 @@ _CJK_ASKING = re.compile(
         sorted(
             (
                 "什么时候 甚么时候 时候 几时 甚么 什么 啥 咩 乜嘢 乜 边个 谁 哪位 哪个 哪些 哪里 哪儿 哪 边度 "
-                "边啲 边 点样 点解 怎样 怎么样 怎么 如何 为什么 为何 几多 多少 几 是不是 系唔系 系咪 "
+                "边啲 边 点样 点解 怎样 怎么样 怎么 如何 为什么 为何 几多 多少 多长 多久 几 是不是 系唔系 系咪 "
                 "是否 有冇 有没有 可唔可以 可不可以 能否 会不会 是 系 喺 在 有 𠮶 个 呢个 这个 那个 "
                 "佢哋 佢 它们 它"
             ).split(),
@@ -394,6 +394,7 @@ class Understanding:
                     text[a:b]
                     for a, b, kind in cues["off_topic"]
                     if not any(c <= a and b <= d for c, d in wrapping)  # "for a school project"
+                    and not any(c <= a and b <= d and d - c > b - a for c, d, _ in aspect_cues)
                     and not (kind == _OFFICE_HOLDERS and (number is not None or chairs))
                 )
             ),

@@ -374,6 +374,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
         ),
         pytest.param(
+            ("粵港澳三地幾時簽咗大灣區框架協議？", "喺邊度簽？"),
+            "gba-framework-agreement",
+            id="after_a_platforms_name_the_thing_answered_beside_it_goes_on_being_asked_of",
+        ),
+        pytest.param(
             ("when was the hk beijing office set up?", "and the sichuan one?"),
             "offices-chengdu",
             id="the_other_one_after_an_office_is_the_office_for_the_place_named",

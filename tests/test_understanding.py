@@ -146,6 +146,13 @@ def test_words_of_another_kind_of_subject_are_noticed(shipped: Engine) -> None:
     assert read(shipped, "what's the weather in shenzhen tomorrow").off_topic == ("weather",)
 
 
+def test_words_of_another_kind_inside_a_longer_cue_for_an_aspect_are_that_aspect(
+    shipped: Engine,
+) -> None:
+    reading = read(shipped, "協議有效期多長？")
+    assert reading.off_topic == () and "agreed" in reading.aspects
+
+
 @pytest.mark.parametrize(
     ("question", "context"),
     [
