@@ -235,9 +235,16 @@ class Resolver:
         # Both parts asked of one thing ("who chaired it, and where?"): its answer.
         if len(ids) == 1:
             return replace(first, question=whole.question)
-        if whole.kind == "answer" and whole.candidates[0].entry.id not in ids:
-            return None
-        return replace(first, question=whole.question, also=(second.candidates[0].entry,))
+        if (
+            whole.kind == "answer"
+            and whole.candidates[0].entry.id not in ids
+            and whole.confidence >= min(first.confidence, second.confidence)
+        ):
+            return None  # the whole question matches a third answer better than its parts theirs
+        # The conversation goes on from what was said last: "当时是谁签的？" asks of the second.
+        return replace(
+            first, question=whole.question, also=(second.candidates[0].entry,), turn=second.turn
+        )
 
     def _ask_one(
         self,

@@ -374,6 +374,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
         ),
         pytest.param(
+            ("CEPA係咩嚟，幾時簽㗎？", "當時邊個代表兩邊簽字？"),
+            "cepa-signing",
+            id="after_a_question_in_two_parts_the_conversation_goes_on_from_the_second",
+        ),
+        pytest.param(
             ("粵港澳三地幾時簽咗大灣區框架協議？", "喺邊度簽？"),
             "gba-framework-agreement",
             id="after_a_platforms_name_the_thing_answered_beside_it_goes_on_being_asked_of",
@@ -479,6 +484,14 @@ def test_a_question_in_two_parts_gets_both_answers(shipped: Engine) -> None:
     outcome = shipped.ask("who chairs the hubei conference and how often does it meet?")
     assert answered(outcome) == "hubei-leaders"
     assert [e.id for e in outcome.also] == ["hubei-frequency"]
+
+
+def test_two_parts_answered_outright_beat_a_weaker_third_answer_to_the_whole(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("CEPA係咩嚟，幾時簽㗎？")
+    assert answered(outcome) == "cepa-overview"
+    assert [e.id for e in outcome.also] == ["cepa-signing"]
 
 
 def test_the_second_part_of_a_question_naming_nothing_asks_of_the_first_parts_subject(
