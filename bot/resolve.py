@@ -341,9 +341,9 @@ class Resolver:
         outcome = self.matcher.decide(question, reply_lang, ranked)
         if subjects and outcome.entry is not None and not self._about(outcome.entry, subjects):
             own = self._own_close(outcome, subjects)
-            if own is None:
+            if own is None and not (named and self._asks_of_another(outcome, subjects, content)):
                 return self._decline(question, reply_lang, reading, turn)
-            outcome = own
+            outcome = own or outcome
         if not subjects and outcome.entry is not None and self._elsewhere(content, outcome.entry):
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind != "answer":
@@ -619,6 +619,21 @@ class Resolver:
                 others = tuple(c for c in outcome.candidates if c is not candidate)
                 return replace(outcome, kind="answer", candidates=(candidate, *others))
         return None
+
+    def _asks_of_another(
+        self, outcome: Outcome, subjects: set[str], content: tuple[str, ...]
+    ) -> bool:
+        """Whether a question naming one thing asks of another the matcher finds far better:
+        "which bureau handles regional co-operation with the Mainland?" names the co-operation,
+        but every other word it says is the bureau's."""
+        best = outcome.candidates[0]
+        ours = next((c.score for c in outcome.candidates if self._about(c.entry, subjects)), 0.0)
+        return (
+            outcome.kind == "answer"
+            and best.score - ours >= _CLEAR_LEAD
+            and bool(content)
+            and self.matcher.shares(best.entry.id, content) == set(content)
+        )
 
     def _aspect_of_best(self, reading: Reading, ranked: list[Candidate]) -> Entry | None:
         """A question naming no subject in words the aliases know ("香港自己個五年規劃係邊個牽頭")

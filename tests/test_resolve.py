@@ -64,6 +64,10 @@ def answered(outcome: Outcome) -> str | None:
             "shenzhen-setup",
         ),
         ("is the chief sec the one chairing the HK/Shanghai conference?", "shanghai-leaders"),
+        (  # names the co-operation, but every other word is the bureau's
+            "which bureau is in charge of regional cooperation with the mainland",
+            "cmab-role",
+        ),
         ("how many areas were agreed at hubei plenary number 1?", "hubei-plenary-1"),
         ("did the 2019 HK/Macao meeting agree anything on the bridge?", "macao-high-level-11"),
         (  # a year names a meeting, but the words name the agreement signed that year
