@@ -1001,6 +1001,9 @@ class Resolver:
         if not specific:
             return None
         ours = self.matcher.shares(target.id, specific)
+        if target.meetings:  # a meeting's record says where it met: "the one in Guangzhou in 2024"
+            said = f" {self._says[target.id]} "
+            ours |= {t for t in specific if (f" {t} " if t.isascii() else t) in said}
         bar = max(
             self.matcher.t.answer if firm else self.matcher.t.decline,
             next((c.score for c in ranked if c.entry.id == target.id), 0.0),
