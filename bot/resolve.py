@@ -57,6 +57,8 @@ _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
 #: beside it dates the figure ("HK's investment in Hubei as of 2021"), and what a meeting said of
 #: it ("at the 6th meeting, what did Lee say HK's investment had grown to?") is that figure.
 _OF_THE_PLACE = frozenset({"investment"})
+#: Hong Kong named in canonical text (synonyms applied: "hong kong" is "hk"; 港 in 粤港, 港澳).
+_HONG_KONG = re.compile(r"\bhk\b|港")
 #: Aspects any entry of a subject may answer, where the matcher may know a better one.
 _LOOSE = frozenset({"what", "first", "list"})
 #: A run of unknown characters this long, or an unknown word, is about something else.
@@ -291,6 +293,8 @@ class Resolver:
         subjects = set(reading.subjects)
         ranked = self.matcher.rank(reading.core, topics=subjects or None, canonical=True)
         if self._off_topic(reading, subjects or {c.entry.topic for c in ranked[:1]}):
+            return replace(self._decline(question, reply_lang, reading, turn), near_miss=True)
+        if self._role_of_another(reading):
             return replace(self._decline(question, reply_lang, reading, turn), near_miss=True)
         content = tuple(
             self.matcher.corrected(t) if t.isascii() else t
@@ -1041,6 +1045,17 @@ class Resolver:
         padded = f" {said} "
         return any(
             (f" {cue} " if cue.isascii() else cue) not in padded for cue in reading.off_topic
+        )
+
+    def _role_of_another(self, reading: Reading) -> bool:
+        """Whether a plan's positioning is asked of another place than Hong Kong ("十四五规划对
+        澳门的定位"): the answers tell Hong Kong's role, and a place named with no role of its
+        own, Hong Kong unnamed, asks what they do not say."""
+        if "role" not in reading.aspects or _HONG_KONG.search(reading.text):
+            return False
+        return any(
+            self.kb.topics[s].kind == "platform" and (s, "role") not in self._by_aspect
+            for s in reading.subjects
         )
 
     def _elsewhere(self, content: tuple[str, ...], entry: Entry) -> bool:

@@ -96,6 +96,8 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("浙江省委書記係邊個", "zhejiang"),
         ("how long does the bus from hong kong to shenzhen take", "shenzhen"),
         ("what did macao and portugal agree at their last meeting", "macao"),
+        ("what role does the 15th five-year plan give shanghai?", "fyp15"),  # HK's role is told
+        ("十四五規劃對澳門嘅定位係咩？", "fyp14"),
         (
             "I'm moving to Shenzhen for a job next year but keeping my HK ID. Do I pay salaries "
             "tax in HK or individual income tax on the Mainland, and how much?",
