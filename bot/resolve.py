@@ -931,9 +931,12 @@ class Resolver:
             bool(_FOUNDING.search(reading.text)) or self._founded_in(subject, reading.year)
         )
         if reading.year is not None and not founding:
+            held = self._meeting_in(subject, reading.year)
             told = self._years.get((subject, reading.year))
+            if held is None and not told and self._after_the_records(subject, reading.year):
+                return entries[f"{subject}-latest"], False  # the most recent our sources know
             return (
-                self._meeting_in(subject, reading.year)
+                held
                 or (self._first_ranked(told, reading) if told else None)
                 or entries[f"{subject}-meetings"]
             ), False
@@ -967,6 +970,12 @@ class Resolver:
                 return kind
         main = series(self.kb.topics[subject])
         return main[0].kind if main else "plenary"
+
+    def _after_the_records(self, subject: str, year: int) -> bool:
+        """Whether a year comes after every meeting of the subject's records ("泛珠联席会议2025年
+        在哪开？" where the last known met in 2023): its latest answer says what is known."""
+        years = [m.date.year for m in self.kb.topics[subject].meetings if m.date]
+        return bool(years) and year > max(years)
 
     def _meeting_in(self, subject: str, year: int) -> Entry | None:
         """The answer about the meeting of `subject` held in `year`, the main series' first."""

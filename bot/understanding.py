@@ -94,6 +94,8 @@ _MONTH = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:[a-z]*)\b|[0-9一二三四五六七八九十]{1,3}\s*月"
 )
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+# What ends just before the second year of a span: "2015–2025", "2015至2025年", "2015 to 2025".
+_SPAN_END = re.compile(r"(?:19|20)[0-9]{2}\s*(?:年\s*)?(?:[-–—~至到]|to)\s*$")
 # A number with its unit of date ("2019年", "11日"): the unit is part of the date, not a word.
 _DATE_UNIT = re.compile(r"[0-9]{1,4}\s*[年日号]")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
@@ -445,8 +447,13 @@ class Understanding:
 
     @staticmethod
     def years(text: str) -> set[int]:
-        """Every year a canonical text speaks of."""
-        return {int(m.group(1)) for m in _YEAR.finditer(text)}
+        """Every year a canonical text speaks of, but the end of a span ("the 2015–2025
+        declaration" tells of 2015, not of a meeting in 2025)."""
+        return {
+            int(m.group(1))
+            for m in _YEAR.finditer(text)
+            if not _SPAN_END.search(text, 0, m.start())
+        }
 
     @staticmethod
     def _number(text: str) -> int | None:

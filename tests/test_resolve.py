@@ -71,6 +71,7 @@ def answered(outcome: Outcome) -> str | None:
         ("how many areas were agreed at hubei plenary number 1?", "hubei-plenary-1"),
         ("did the 2019 HK/Macao meeting agree anything on the bridge?", "macao-high-level-11"),
         ("the hk/gd plenary held in guangzhou in 2024, which one was it?", "guangdong-plenary-24"),
+        ("did the HK/Hubei conference meet in 2026?", "hubei-latest"),  # after every record
         (  # a year names a meeting, but the words name the agreement signed that year
             "the 2010 framework agreement between hong kong and guangdong, where was it signed",
             "guangdong-framework-agreement",

@@ -6,7 +6,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.text import chinese_number
-from bot.understanding import Reading
+from bot.understanding import Reading, Understanding
 
 
 def read(engine: Engine, question: str) -> Reading:
@@ -216,6 +216,11 @@ def test_two_letters_swapped_in_a_word_are_read_as_the_word(shipped: Engine) -> 
 
 def test_a_short_common_word_is_not_read_as_another_one_swap_away(shipped: Engine) -> None:
     assert shipped.matcher.corrected("there") == "there"  # not "three"
+
+
+@pytest.mark.parametrize("text", ["the 2015–2025 joint declaration", "2015年至2025年的宣言"])
+def test_the_end_of_a_span_of_years_is_no_year_told_of(text: str) -> None:
+    assert Understanding.years(text) == {2015}
 
 
 def test_a_dates_unit_goes_with_its_number(shipped: Engine) -> None:
