@@ -23,7 +23,7 @@ from bot.knowledge.model import Meeting
 from bot.matcher import Matcher, tokens
 from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
-from bot.understanding import MEETING_ASPECTS, Reading, Understanding
+from bot.understanding import MEETING_ASPECTS, Reading, Understanding, split_clauses
 
 #: An ordinal in digits, whatever follows it: "the 15th", "15th plan".
 _BARE_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
@@ -208,9 +208,31 @@ class Resolver:
         outcome = self._ask_one(question, lang, previous, app)
         parts = _two_parts(question)
         # A whole question declined for words of another subject has a part that is too.
-        if parts is None or outcome.kind == "smalltalk" or outcome.also or outcome.near_miss:
+        if outcome.kind == "smalltalk" or outcome.also or outcome.near_miss:
             return outcome
+        if parts is None:
+            return self._last_clause(outcome, lang, previous, app) or outcome
         return self._two_answers(outcome, parts, lang, previous, app) or outcome
+
+    def _last_clause(
+        self, whole: Outcome, lang: Lang | None, previous: Turn | None, app: Lang | None
+    ) -> Outcome | None:
+        """A message declined whole whose last clause, asked alone, is answered outright: the
+        clauses before it only described what it asks of ("香港跟内地那个类似自贸协定的安排，
+        香港原产货物全部零关税是从哪年开始的"). Not where the clauses before name a subject:
+        then the whole was asked of it."""
+        if whole.kind != "decline" or whole.subject is not None:
+            return None
+        clauses = [c for c in split_clauses(whole.question) if c.strip(" ，,。.；;：:")]
+        if len(clauses) < 2:
+            return None
+        reading = self.understanding.read(clauses[-1])
+        if reading.pronoun or not (reading.subjects or set(reading.rest) - _GENERIC):
+            return None  # "how far back does it go?", "什么时候": asked of what came before
+        last = self._ask_one(clauses[-1], lang, previous, app, reading=reading)
+        if last.kind != "answer" or last.confidence < self.matcher.t.answer:
+            return None
+        return replace(last, question=whole.question)
 
     def _two_answers(
         self,

@@ -227,7 +227,7 @@ class Cues:
         return None
 
 
-def _clauses(text: str) -> list[str]:
+def split_clauses(text: str) -> list[str]:
     """A message's clauses, each with what ends it: joined again, they are the message."""
     clauses, start = [], 0
     for end in _CLAUSE_END.finditer(text):
@@ -414,7 +414,7 @@ class Understanding:
         The one clause right after one, naming nothing and asking nothing, goes on introducing
         ("我老家福建的 現在喺香港讀書 想問…"). Never the last clause, nor one naming the only subject
         ("我是湖北學生，你哋嘅合作會議…")."""
-        clauses = _clauses(question)
+        clauses = split_clauses(question)
         texts = [self.matcher.canonical(clause) for clause in clauses]
         named = [bool(self.matcher.names(text)) for text in texts]
         dropped: set[int] = set()

@@ -502,6 +502,20 @@ def test_two_parts_answered_outright_beat_a_weaker_third_answer_to_the_whole(
     assert [e.id for e in outcome.also] == ["cepa-signing"]
 
 
+def test_clauses_describing_what_is_asked_leave_the_last_clause_to_ask_it(
+    shipped: Engine,
+) -> None:
+    question = "內地同香港嗰個好似自貿協定咁嘅安排，香港原產貨物全面零關稅係邊年開始？"
+    assert answered(shipped.ask(question)) == "cepa-zero-tariff"
+
+
+def test_a_last_clause_asking_only_of_what_came_before_is_not_asked_alone(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("我想了解一下那个类似自贸协定的东西，它是什么时候开始的？")
+    assert outcome.kind == "decline"
+
+
 def test_the_second_part_of_a_question_naming_nothing_asks_of_the_first_parts_subject(
     shipped: Engine,
 ) -> None:
