@@ -31,7 +31,7 @@ def entry_texts(matcher: Matcher) -> list[list[str]]:
     texts = []
     for entry in matcher.entries:
         topic = matcher.kb.topics[entry.topic]
-        aliases = topic.aliases if topic.overview == entry.id else ()
+        aliases = topic.names if topic.overview == entry.id else ()
         raw = (*entry.all_questions(), *entry.keywords, *aliases)
         texts.append([text for text in map(matcher.canonical, raw) if text])
     return texts

@@ -23,7 +23,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -110,11 +110,13 @@ CJK_PARTICLES = frozenset("的了吗呢呀啊嘅㗎喇啦吖哦嘛咧啰喎噃�
 
 @dataclass(frozen=True, order=True)
 class Name:
-    """A topic named in canonical text, at text[start:end]."""
+    """A topic named in canonical text, at text[start:end]; `place` where by one of the places
+    it covers rather than by an alias."""
 
     start: int
     end: int
     topic: str
+    place: bool = False
 
 
 _WORD = re.compile(r"[0-9a-z+]+|[^\sa-z0-9+]")
@@ -247,7 +249,7 @@ class Matcher:
             phrasings = [self.canonical(q) for q in entry.all_questions()]
             topic = kb.topics[entry.topic]
             # A topic's aliases are words of its overview: "重慶" alone is a question about Chongqing.
-            aliases = topic.aliases if topic.overview == entry.id else ()
+            aliases = topic.names if topic.overview == entry.id else ()
             keywords = [self.canonical(k) for k in (*entry.keywords, *aliases)]
             self._variants.append([self._similarity_text(t) for t in phrasings if t])
             terms = frozenset(term for text in phrasings + keywords for term in tokens(text))
@@ -318,8 +320,11 @@ class Matcher:
         self._word_aliases: dict[str, set[str]] = defaultdict(set)
         self._phrase_aliases: dict[str, list[tuple[str, str]]] = defaultdict(list)  # first word
         self._cjk_aliases: dict[str, set[str]] = defaultdict(set)
+        self._places = {
+            t.id: {self.canonical(p) for p in t.places} for t in self.kb.topics.values()
+        }
         for topic in self.kb.topics.values():
-            for alias in topic.aliases:
+            for alias in topic.names:
                 canonical = self.canonical(alias)
                 if not canonical:
                     continue
@@ -385,7 +390,11 @@ class Matcher:
                     if text.startswith(alias, start):
                         end = start + len(alias)
                         found += [Name(start, end, topic) for topic in self._cjk_aliases[alias]]
-        return sorted(found)
+        places = self._places
+        return sorted(
+            replace(n, place=True) if text[n.start : n.end] in places.get(n.topic, ()) else n
+            for n in found
+        )
 
     def _misspelt_topics(self, word: str) -> frozenset[str]:
         """Topics with a one-word alias within a typo of `word`: a scan of every such alias, so

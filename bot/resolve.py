@@ -146,7 +146,7 @@ class Resolver:
         numbered: dict[int, set[str]] = collections.defaultdict(set)
         for topic in kb.topics.values():
             if not topic.meetings:
-                for alias in topic.aliases:
+                for alias in topic.names:
                     for match in _BARE_ORDINAL.finditer(matcher.canonical(alias)):
                         numbered[int(match.group(1))].add(topic.id)
         self._numbered = {n: next(iter(t)) for n, t in numbered.items() if len(t) == 1}
@@ -157,7 +157,7 @@ class Resolver:
         for entry in kb.entries.values():
             if entry.id == kb.topics[entry.topic].overview:
                 continue
-            aliases = {matcher.canonical(a) for a in kb.topics[entry.topic].aliases}
+            aliases = {matcher.canonical(a) for a in kb.topics[entry.topic].names}
             for keyword in entry.keywords:
                 canonical = matcher.canonical(keyword)
                 named = matcher.mentioned_topics(canonical)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.knowledge import KnowledgeBase
-from bot.matcher import CJK_PARTICLES, QUESTION_WORDS, STOPWORDS, Matcher, stem
+from bot.matcher import CJK_PARTICLES, QUESTION_WORDS, STOPWORDS, Matcher, Name, stem
 from bot.text import chinese_number, is_cjk
 
 #: When several aspects are cued, the one that decides: which meeting is asked about comes before
@@ -227,6 +227,26 @@ class Cues:
         return None
 
 
+#: What a question naming a place an office covers may ask of that office ("which office covers
+#: Yunnan?", "雲南歸邊個辦事處管？"); any other aspect asks of something else held there.
+_ASKED_OF_A_PLACE = frozenset({"office", "areas", "where"})
+
+
+def _without_places(
+    subjects: tuple[str, ...], names: list[Name], cued: set[str]
+) -> tuple[str, ...]:
+    """The subjects without those named only by a place they cover, where the question names
+    another subject ("the 2024 Pan-PRD conference in Yunnan") or asks what no office answers
+    ("when will HK set up a conference with Hunan?")."""
+    by_place = {s for s in subjects if all(n.place for n in names if n.topic == s)}
+    if not by_place:
+        return subjects
+    others = [s for s in subjects if s not in by_place]
+    if others or (cued and not cued & _ASKED_OF_A_PLACE):
+        return tuple(others)
+    return subjects
+
+
 def split_clauses(text: str) -> list[str]:
     """A message's clauses, each with what ends it: joined again, they are the message."""
     clauses, start = [], 0
@@ -337,6 +357,7 @@ class Understanding:
         aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(
             sorted(cued - set(ASPECT_ORDER))
         )
+        subjects = _without_places(subjects, names, cued)
         number = self._number(text)
         if _SOMEONES_FIRST.search(text):  # "when did John Lee first attend the PPRD conference"
             cued.discard("first")

@@ -142,6 +142,21 @@ def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
     assert read(shipped, "你好笨啊").smalltalk is None
 
 
+@pytest.mark.parametrize(
+    ("question", "subjects"),
+    [
+        ("which office covers yunnan?", ("offices",)),
+        ("雲南歸邊個辦事處管？", ("offices",)),
+        ("what did the 2024 pan-prd joint conference in yunnan agree?", ("pprd",)),
+        ("when will hk set up a co-operation conference with hunan?", ()),
+    ],
+)
+def test_a_place_an_office_covers_names_the_offices_only_when_an_office_is_asked_of(
+    shipped: Engine, question: str, subjects: tuple[str, ...]
+) -> None:
+    assert read(shipped, question).subjects == subjects
+
+
 def test_words_of_another_kind_of_subject_are_noticed(shipped: Engine) -> None:
     assert read(shipped, "what's the weather in shenzhen tomorrow").off_topic == ("weather",)
 

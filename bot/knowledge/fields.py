@@ -221,6 +221,7 @@ def parse_topic(data: Any, checker: Checker) -> Topic | None:
         name=name,
         overview=overview,
         aliases=checker.string_list(data, "aliases", topic_id),
+        places=checker.string_list(data, "places", topic_id),
         short=short,
         file=checker.display,
         line=line_of(data),

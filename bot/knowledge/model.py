@@ -106,11 +106,19 @@ class Topic:
     name: dict[Lang, str]
     overview: str
     aliases: tuple[str, ...] = ()
+    # Places the topic covers ("yunnan" for the offices): names of it only where a question asks
+    # of an office there and names nothing else, not where it names a meeting's host.
+    places: tuple[str, ...] = ()
     short: dict[Lang, str] = field(default_factory=dict)  # a name that fits a button
     meetings: tuple[Meeting, ...] = ()  # oldest first
     next_meeting: Note | None = None
     file: str = ""
     line: int = 0
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every word that names the topic: its aliases, then its places."""
+        return (*self.aliases, *self.places)
 
     def label(self, lang: Lang) -> str:
         """The topic's name as a button shows it: its short name, else its name."""

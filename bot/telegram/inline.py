@@ -97,7 +97,7 @@ class Names:
         self.kb = kb
         names: set[tuple[str, str]] = set()
         for topic in kb.topics.values():
-            for text in (*topic.aliases, *topic.name.values(), *topic.short.values()):
+            for text in (*topic.names, *topic.name.values(), *topic.short.values()):
                 if key(text):
                     names.add((key(text), topic.id))
         self.names = sorted(names)
