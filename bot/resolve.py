@@ -35,7 +35,8 @@ _GENERIC = frozenset(
     tokens(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
         "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
-        "举行 召开 里面 入面 当中 其中 cant find besides beside respectively say says said"
+        "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
+        "both sides each side"
     )
 )
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -858,10 +859,19 @@ class Resolver:
         if previous is None or previous.entry not in self.kb.entries:
             return None
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
-        if entry.aspect is not None or entry.meetings or reading.subjects != (entry.topic,):
-            return None
         says = f" {self._says[entry.id]}"
         said = [t for t in reading.rest if (f" {t}" if t.isascii() else t) in says]
+        content = [t for t in reading.rest if t not in _GENERIC]
+        if (
+            reading.pronoun
+            and content
+            and set(content) <= set(said)
+            and set(reading.aspects) <= {"what"}
+            and reading.subjects == (entry.topic,)
+        ):
+            return entry  # "what was its theme?": a word of the answer just given, and only it
+        if entry.aspect is not None or entry.meetings or reading.subjects != (entry.topic,):
+            return None
         if [t for t in reading.rest if t not in _GENERIC and t not in said] or reading.year:
             return None
         asked = set(reading.aspects)

@@ -382,6 +382,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="how_long_an_agreement_is_valid_is_asked_of_the_agreement_just_answered",
         ),
         pytest.param(
+            ("粵港合作框架協議幾時簽㗎？", "雙方由邊個簽？"),
+            "guangdong-framework-agreement",
+            id="who_signed_for_both_sides_is_asked_of_the_agreement_just_answered",
+        ),
+        pytest.param(
+            ("when did the pan-prd forum begin?", "and its theme?"),
+            "pprd-setup",
+            id="its_and_a_word_only_the_answer_just_given_says_is_asked_of_that_answer",
+        ),
+        pytest.param(
             ("CEPA係咩嚟，幾時簽㗎？", "當時邊個代表兩邊簽字？"),
             "cepa-signing",
             id="after_a_question_in_two_parts_the_conversation_goes_on_from_the_second",
