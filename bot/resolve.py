@@ -995,7 +995,12 @@ class Resolver:
         if reading.year is not None and not founding:
             held = self._meeting_in(subject, reading.year)
             told = self._years.get((subject, reading.year))
-            if held is None and not told and self._after_the_records(subject, reading.year):
+            if (
+                held is None
+                and not told
+                and _MEETING_WORDS.search(reading.text)
+                and self._after_the_records(subject, reading.year)
+            ):
                 return entries[f"{subject}-latest"], False  # the most recent our sources know
             return (
                 held
