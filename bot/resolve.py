@@ -971,6 +971,9 @@ class Resolver:
     def _meeting_entry(self, subject: str, reading: Reading) -> tuple[Entry | None, bool]:
         entries = self.kb.entries
         aspects = set(reading.aspects)
+        first_after = self._first_after(subject, reading.after)
+        if first_after is not None:
+            return first_after, True
         if any(self._by_aspect.get((subject, a)) for a in aspects & _OF_THE_PLACE):
             return None, False  # what a meeting said of the place: the figure's own answer
         if reading.number is not None:
@@ -1037,6 +1040,23 @@ class Resolver:
                 return kind
         main = series(self.kb.topics[subject])
         return main[0].kind if main else "plenary"
+
+    def _first_after(self, subject: str, event: tuple[str, ...]) -> Entry | None:
+        """The meeting whose record says it was the first after the event asked of ("the first
+        plenary after travel resumed"): the one record saying most of the event's words, and at
+        least half of them."""
+        if not event:
+            return None
+        scores: dict[str, int] = {}
+        for entry in self.kb.entries.values():
+            if entry.topic == subject and entry.meetings and entry.aspect in ("nth", "dated"):
+                says = f" {self._says[entry.id]} "
+                scores[entry.id] = sum((f" {w} " if w.isascii() else w) in says for w in event)
+        best = max(scores.values(), default=0)
+        found = [e for e, score in scores.items() if score == best]
+        if best * 2 < len(event) or len(found) != 1:
+            return None
+        return self.kb.entries[found[0]]
 
     def _after_the_records(self, subject: str, year: int) -> bool:
         """Whether a year comes after every meeting of the subject's records ("泛珠联席会议2025年

@@ -227,6 +227,22 @@ class Cues:
         return None
 
 
+# "The first ... after X": X's words (up to the end of the clause); "X后(的)首次": X's run.
+_FIRST_AFTER_LATIN = re.compile(r"\bfirst\b.*?\bafter\s+(?:the\s+)?([a-z][a-z ]*)")
+_FIRST_AFTER_CJK = re.compile(
+    r"([\u4e00-\u9fff]{2,})(?:之)?后(?:的)?(?:首次|第一次|头一次|首个|第一个)"
+)
+
+
+def _first_after(text: str) -> tuple[str, ...]:
+    """The words of the event a meeting is asked as the first after, if any."""
+    latin = _FIRST_AFTER_LATIN.search(text)
+    if latin:
+        return tuple(w for w in latin.group(1).split() if w not in STOPWORDS)
+    cjk = _FIRST_AFTER_CJK.search(text)
+    return (cjk.group(1)[-4:],) if cjk else ()
+
+
 #: What a question naming a place an office covers may ask of that office ("which office covers
 #: Yunnan?", "雲南歸邊個辦事處管？"); any other aspect asks of something else held there.
 _ASKED_OF_A_PLACE = frozenset({"office", "areas", "where"})
@@ -293,6 +309,9 @@ class Reading:
     # co-operation and asks for areas): in a conversation, the aspect of the subject before.
     aspect_named: tuple[str, ...] = ()
     that_occasion: bool = False  # "嗰次", "at that meeting": the occasion just spoken of
+    # The event a meeting is the first after ("the first plenary after travel resumed",
+    # "全面通关后首次"): its words, which that meeting's record says.
+    after: tuple[str, ...] = ()
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
     core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
     off_topic: tuple[str, ...] = ()  # words of other subjects: "weather", "好食" (meta.yaml)
@@ -359,8 +378,9 @@ class Understanding:
         )
         subjects = _without_places(subjects, names, cued)
         number = self._number(text)
-        if _SOMEONES_FIRST.search(text):  # "when did John Lee first attend the PPRD conference"
-            cued.discard("first")
+        after = _first_after(text)
+        if _SOMEONES_FIRST.search(text) or after:  # "when did John Lee first attend the PPRD
+            cued.discard("first")  # conference", "the first one after travel resumed"
             aspects = tuple(a for a in aspects if a != "first")
             number = None if number == 1 else number
         word = _ORDINAL.search(text)
@@ -410,6 +430,7 @@ class Understanding:
                 )
             ),
             that_occasion=bool(_THAT_OCCASION.search(text)),
+            after=after,
             rest=rest,
             core=_without(text, wrapping),
             off_topic=tuple(

@@ -72,6 +72,8 @@ def answered(outcome: Outcome) -> str | None:
         ("did the 2019 HK/Macao meeting agree anything on the bridge?", "macao-high-level-11"),
         ("the hk/gd plenary held in guangzhou in 2024, which one was it?", "guangdong-plenary-24"),
         ("did the HK/Hubei conference meet in 2026?", "hubei-latest"),  # after every record
+        ("the first hk-gd plenary held after travel resumed, which one?", "guangdong-plenary-23"),
+        ("粵港聯席會議全面通關後首次實體會議係第幾次？", "guangdong-plenary-23"),
         (  # a year names a meeting, but the words name the agreement signed that year
             "the 2010 framework agreement between hong kong and guangdong, where was it signed",
             "guangdong-framework-agreement",

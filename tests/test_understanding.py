@@ -93,6 +93,11 @@ def test_a_plan_by_its_number_alone_is_that_five_year_plan(shipped: Engine) -> N
     assert read(shipped, "what's hk supposed to be in the 14th plan").subjects == ("fyp14",)
 
 
+def test_the_first_meeting_after_an_event_is_no_meetings_number(shipped: Engine) -> None:
+    reading = read(shipped, "the first hk/gd plenary after travel resumed")
+    assert reading.number is None and reading.after == ("travel", "resumed")
+
+
 def test_the_first_time_someone_did_something_is_no_meetings_number(shipped: Engine) -> None:
     assert read(shipped, "李家超第一次出席泛珠行政首長聯席會議係幾時？").number is None
 
