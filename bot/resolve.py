@@ -324,8 +324,6 @@ class Resolver:
             for t in reading.rest
             if t not in _GENERIC
         )
-        if previous is None and self._asks_only(reading, subjects, content):
-            return self._which_one(question, reply_lang, ranked, turn)
         pair = self._compared(reading)
         if pair is not None and not self._foreign(content, strict=True):
             return self._both(question, reply_lang, pair, ranked, turn)
@@ -648,34 +646,6 @@ class Resolver:
                 others = tuple(c for c in outcome.candidates if c is not candidate)
                 return replace(outcome, kind="answer", candidates=(candidate, *others))
         return None
-
-    @staticmethod
-    def _asks_only(reading: Reading, subjects: set[str], content: tuple[str, ...]) -> bool:
-        """Whether a question says nothing but what it asks ("邊個主持？", "when was it set up?"),
-        and the conversation has said nothing of what: every platform has an answer to it."""
-        return (
-            not subjects
-            and not content
-            and bool(reading.aspects)
-            and "list" not in reading.aspects  # "list all the co-operation mechanisms"
-            and reading.number is None
-            and reading.year is None
-        )
-
-    def _which_one(self, question: str, lang: Lang, ranked: list[Candidate], turn: Turn) -> Outcome:
-        """Ask which one is meant, offering the best answers of different subjects."""
-        th = self.matcher.t
-        seen: set[str] = set()
-        options = []
-        for candidate in ranked:
-            if candidate.score >= th.decline and candidate.entry.topic not in seen:
-                seen.add(candidate.entry.topic)
-                options.append(candidate)
-        confidence = min(ranked[0].score, 1.0) if ranked else 0.0
-        kind = "clarify" if options else "decline"
-        return Outcome(
-            kind, question, lang, confidence, tuple(options[: th.clarify_options]), turn=turn
-        )
 
     def _asks_of_another(
         self, outcome: Outcome, subjects: set[str], content: tuple[str, ...]

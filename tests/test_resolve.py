@@ -163,16 +163,6 @@ def test_small_talk_is_chatted_back_with_no_citation(shipped: Engine, message: s
     assert outcome.kind == "smalltalk" and outcome.candidates == ()
 
 
-@pytest.mark.parametrize("question", ["邊個主持？", "how often do they meet?", "哪年设的"])
-def test_a_question_saying_only_what_it_asks_is_asked_which_one(
-    shipped: Engine, question: str
-) -> None:
-    outcome = shipped.ask(question)
-    topics = [c.entry.topic for c in outcome.candidates]
-    assert outcome.kind == "clarify"
-    assert len(topics) >= 2 and len(set(topics)) == len(topics)
-
-
 def test_a_clarify_always_has_options(shipped: Engine) -> None:
     outcome = shipped.ask("14th fyp 8 centres")
     assert outcome.kind != "clarify" or outcome.candidates
