@@ -58,6 +58,9 @@ _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
 #: beside it dates the figure ("HK's investment in Hubei as of 2021"), and what a meeting said of
 #: it ("at the 6th meeting, what did Lee say HK's investment had grown to?") is that figure.
 _OF_THE_PLACE = frozenset({"investment"})
+#: The aspects of answers about one thing (an agreement, a plan, an office) rather than about
+#: an aspect of a platform: a follow-up asking a detail of it is asked of that answer.
+_THINGS = frozenset({None, "office"})
 #: Hong Kong named in canonical text (synonyms applied: "hong kong" is "hk"; 港 in 粤港, 港澳).
 _HONG_KONG = re.compile(r"\bhk\b|港")
 #: Aspects any entry of a subject may answer, where the matcher may know a better one.
@@ -439,13 +442,13 @@ class Resolver:
 
     def _spoken_of(self, first: str | None, answer: Entry, subjects: set[str]) -> str:
         """What the conversation goes on about after an answer: the subject named first, unless
-        that is a platform and the answer is about another thing named beside it ("粵港澳…大灣區
-        框架協議" is the Bay Area's agreement, and "where was it signed?" asks of it)."""
+        that is a platform and the answer is about a thing of another kind ("粵港澳…大灣區框架協議"
+        is the Bay Area's agreement, "and Hubei?" after an office is the Wuhan office: "where was
+        it signed?", "when did that one open?" ask of them)."""
         if first is None:
             return answer.topic
         if (
-            answer.topic in subjects
-            and self.kb.topics[first].kind == "platform"
+            self.kb.topics[first].kind == "platform"
             and self.kb.topics[answer.topic].kind != "platform"
         ):
             return answer.topic
@@ -746,7 +749,8 @@ class Resolver:
         subject spoken of, not a platform) for the place now named. Not after the list itself:
         there "which one" is one of the things it lists."""
         before = self.kb.entries.get(previous.entry or "") if previous else None
-        if not reading.which_one or before is None:
+        bare = reading.follow_up and not reading.aspects and set(reading.rest) <= _GENERIC
+        if not (reading.which_one or bare) or before is None:  # "the Hubei one", "and Hubei?"
             return None
         kind = self.kb.topics[before.topic]
         places = [s for s in reading.subjects if s != kind.id]
@@ -870,10 +874,12 @@ class Resolver:
             and reading.subjects == (entry.topic,)
         ):
             return entry  # "what was its theme?": a word of the answer just given, and only it
-        if entry.aspect is not None or entry.meetings or reading.subjects != (entry.topic,):
+        if entry.aspect not in _THINGS or entry.meetings or reading.subjects != (entry.topic,):
             return None
-        if [t for t in reading.rest if t not in _GENERIC and t not in said] or reading.year:
+        if [t for t in content if t not in said] or reading.year:
             return None
+        if reading.follow_up and content:
+            return None  # "內地事務聯絡辦公室呢？": another thing the answer spoke of, now asked
         asked = set(reading.aspects)
         if asked == {"first", "leaders"}:  # "who co-chaired its first meeting?"
             return entry

@@ -409,6 +409,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="the_other_one_after_an_office_is_the_office_for_the_place_named",
         ),
         pytest.param(
+            ("which office covers yunnan?", "and hubei?", "when did that one open?"),
+            "offices-wuhan",
+            id="and_someplace_after_an_office_is_that_places_office_and_goes_on_about_it",
+        ),
+        pytest.param(
+            ("香港的大湾区发展办公室归哪个局管", "哪一年宣布成立的"),
+            "gba-office",
+            id="when_an_office_just_answered_was_set_up_is_asked_of_it",
+        ),
+        pytest.param(
             ("駐京辦幾時成立？", "廣東嗰個呢？"),
             "offices-guangdong",
             id="the_other_one_may_be_the_office_whose_keyword_names_the_place",
