@@ -87,6 +87,11 @@ _SOMEONES_FIRST = re.compile(
     r"joined|chaired|led)\b|\b(?:his|her) first\b"
     r"|(?:第1次|首次|头一次)(?:出席|参加|参与|访问|访港|来|去|到|主持|率团)"
 )
+# Something done for the first time ("which centres did the plan back for the first time?",
+# "十四五首次支持"): what is new, not a first meeting.
+_NEWLY = re.compile(
+    r"\bfor the first time\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
+)
 _MEETING_NOUN = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"
 )
@@ -379,8 +384,8 @@ class Understanding:
         subjects = _without_places(subjects, names, cued)
         number = self._number(text)
         after = _first_after(text)
-        if _SOMEONES_FIRST.search(text) or after:  # "when did John Lee first attend the PPRD
-            cued.discard("first")  # conference", "the first one after travel resumed"
+        if _SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after:  # "when did John Lee
+            cued.discard("first")  # first attend", "for the first time", "the first one after…"
             aspects = tuple(a for a in aspects if a != "first")
             number = None if number == 1 else number
         word = _ORDINAL.search(text)

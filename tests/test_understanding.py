@@ -98,6 +98,11 @@ def test_the_first_meeting_after_an_event_is_no_meetings_number(shipped: Engine)
     assert reading.number is None and reading.after == ("travel", "resumed")
 
 
+def test_something_done_for_the_first_time_asks_no_first_meeting(shipped: Engine) -> None:
+    reading = read(shipped, "which centres did the 14th fyp back hk to develop for the first time?")
+    assert "first" not in reading.aspects and reading.number is None
+
+
 def test_the_first_time_someone_did_something_is_no_meetings_number(shipped: Engine) -> None:
     assert read(shipped, "李家超第一次出席泛珠行政首長聯席會議係幾時？").number is None
 
