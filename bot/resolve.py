@@ -863,8 +863,7 @@ class Resolver:
         if previous is None or previous.entry not in self.kb.entries:
             return None
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
-        says = f" {self._says[entry.id]}"
-        said = [t for t in reading.rest if (f" {t}" if t.isascii() else t) in says]
+        said = [t for t in reading.rest if self._says_word(entry.id, t)]
         content = [t for t in reading.rest if t not in _GENERIC]
         if (
             reading.pronoun
@@ -1017,6 +1016,11 @@ class Resolver:
         main = series(self.kb.topics[subject])
         return main[0].kind if main else "plenary"
 
+    def _says_word(self, entry_id: str, term: str) -> bool:
+        """Whether an answer says a term: a Latin word at the start of one of its words
+        ("sign" in "signed"), a Chinese run anywhere in it."""
+        return (f" {term}" if term.isascii() else term) in f" {self._says[entry_id]}"
+
     def _first_after(self, subject: str, event: tuple[str, ...]) -> Entry | None:
         """The meeting whose record says it was the first after the event asked of ("the first
         plenary after travel resumed"): the one record saying most of the event's words, and at
@@ -1026,8 +1030,7 @@ class Resolver:
         scores: dict[str, int] = {}
         for entry in self.kb.entries.values():
             if entry.topic == subject and entry.meetings and entry.aspect in ("nth", "dated"):
-                says = f" {self._says[entry.id]} "
-                scores[entry.id] = sum((f" {w} " if w.isascii() else w) in says for w in event)
+                scores[entry.id] = sum(self._says_word(entry.id, w) for w in event)
         best = max(scores.values(), default=0)
         found = [e for e, score in scores.items() if score == best]
         if best * 2 < len(event) or len(found) != 1:
@@ -1078,8 +1081,7 @@ class Resolver:
             return None
         ours = self.matcher.shares(target.id, specific)
         if target.meetings:  # a meeting's record says where it met: "the one in Guangzhou in 2024"
-            said = f" {self._says[target.id]} "
-            ours |= {t for t in specific if (f" {t} " if t.isascii() else t) in said}
+            ours |= {t for t in specific if self._says_word(target.id, t)}
         bar = max(
             self.matcher.t.answer if firm else self.matcher.t.decline,
             next((c.score for c in ranked if c.entry.id == target.id), 0.0),
