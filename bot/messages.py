@@ -38,6 +38,20 @@ _STRINGS: dict[str, dict[str, str]] = {
         ),
         "zh-Hant": "抱歉，我無法回答這個問題：我只熟悉香港與內地的區域合作。關於{name}，我可以介紹它是甚麼、由誰主持及歷次會議。",
     },
+    "decline_no_record": {
+        "en": (
+            "Our sources have no record of that meeting of the {name}, so I can't answer that. "
+            "You can see which meetings they do record below."
+        ),
+        "zh-Hant": "我們的資料中沒有{name}這次會議的紀錄，所以無法回答。資料所載的會議，可在下面查看。",
+    },
+    "decline_no_platform": {
+        "en": (
+            "Our sources know of no such co-operation platform between Hong Kong and the "
+            "Mainland, so I can't answer that. You can see the platforms they do record below."
+        ),
+        "zh-Hant": "我們的資料中沒有這個香港與內地的合作機制，所以無法回答。資料所載的合作平台，可在下面查看。",
+    },
     "smalltalk_greeting": {
         "en": "Hello! Ask me about Hong Kong's co-operation with the Mainland, or pick a topic.",
         "zh-Hant": "你好！歡迎查詢香港與內地的合作，或選擇一個主題。",

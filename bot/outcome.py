@@ -42,6 +42,9 @@ class Outcome:
     turn: Turn | None = None  # what the conversation remembers of this question
     also: tuple[Entry, ...] = ()  # a compared subject's answer, shown after the first
     near_miss: bool = False  # declined for words of another subject ("weather", "好食")
+    # Declined for what our sources have no record of: a meeting beyond them ("the 12th"), a
+    # platform there is none of ("港津合作會議"); the suggestions are what they do record.
+    unrecorded: bool = False
 
     @property
     def entry(self) -> Entry | None:

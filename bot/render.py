@@ -169,8 +169,14 @@ def smalltalk_text(outcome: Outcome) -> str:
 def decline_text(outcome: Outcome, kb: KnowledgeBase) -> str:
     """Why there is no answer: nothing on that at all, or not that about a subject the bot
     does know ("how many people live in Sichuan": what it can say about Sichuan instead)."""
-    if outcome.subject and outcome.subject in kb.topics:
-        name = kb.topics[outcome.subject].name[outcome.lang]
+    known = outcome.subject in kb.topics if outcome.subject else False
+    if outcome.unrecorded:
+        if not known:
+            return t("decline_no_platform", outcome.lang)
+        name = kb.topics[outcome.subject].name[outcome.lang]  # type: ignore[index]
+        return t("decline_no_record", outcome.lang, name=name)
+    if known:
+        name = kb.topics[outcome.subject].name[outcome.lang]  # type: ignore[index]
         return t("decline_subject", outcome.lang, name=name)
     return t("decline", outcome.lang)
 

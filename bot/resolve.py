@@ -36,7 +36,7 @@ _GENERIC = frozenset(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
         "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
         "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
-        "both sides each side"
+        "both sides each side 部门 department departments"
     )
 )
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -50,6 +50,13 @@ _MEETING_WORDS = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|session|conference|conf|held|hold|hosted|host|met|meet"
     r"|take place|took place)\b"
     r"|会议|开会|举行|召开|举办|主办|开|会"
+)
+#: Words asking whether a meeting has been held yet, which the count of meetings answers.
+_WHETHER_HELD = re.compile(
+    r"\b(?:yet|already|so far|by now|been held|taken place|happened|happen|since|count as"
+    r"|counted as|has there been|have there been|was there|were there|is there|that was"
+    r"|was that)\b"
+    r"|未|了没|了吗|了嗎|过没|過沒|过了吗|已经|已經|是否已|有冇开|有冇開|有没有开|有沒有開|开过|開過|开了没"
 )
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
@@ -298,6 +305,9 @@ class Resolver:
                 smalltalk=reading.smalltalk,
                 turn=previous,
             )
+        if reading.no_such_platform:
+            turn = Turn(None, lang=_script(reply_lang, previous))
+            return self._unrecorded(question, reply_lang, None, "platforms-list", turn)
         named = bool(reading.subjects)
         reading = self._placed(reading)
         if reading.number is not None and set(reading.aspect_named) < set(reading.subjects):
@@ -332,6 +342,11 @@ class Resolver:
             return self._both(question, reply_lang, pair, ranked, turn)
         thing = None if named else self._same_thing(reading, previous)
         target, firm = (thing, True) if thing is not None else self._target(reading, previous)
+        if target is None and firm:  # a meeting our sources have no record of
+            if named:
+                return self._unrecorded(question, reply_lang, reading.subject, "meetings", turn)
+            # in a conversation ("and its second meeting?"): how many there have been
+            target = self.kb.entries[f"{reading.subject}-meetings"]
         if target is None and (not named or subjects == {previous.subject if previous else None}):
             target = self._neighbour(reading, ranked, previous) or self._pointed_at(
                 reading, ranked, previous
@@ -389,6 +404,8 @@ class Resolver:
                 outcome = replace(outcome, kind="answer", candidates=(narrowest, *others))
         if outcome.kind == "answer" and len(subjects) > 1:
             outcome = self._about_all(outcome, subjects)
+        if outcome.kind == "answer" and self._of_another_platform(outcome.entry, subjects):
+            return self._decline(question, reply_lang, reading, turn)
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
         if outcome.entry is not None:
@@ -423,6 +440,25 @@ class Resolver:
         topic = self.kb.topics[reading.subjects[0]]
         overview = Candidate(self.kb.entries[topic.overview], 0.0)
         return Outcome("decline", question, lang, 0.0, (overview,), subject=topic.id, turn=turn)
+
+    def _unrecorded(
+        self, question: str, lang: Lang, subject: str | None, entry: str, turn: Turn
+    ) -> Outcome:
+        """Declined for what our sources have no record of, with the answer on what they do
+        record offered instead: a subject's meetings, or the list of platforms."""
+        ident = f"{subject}-{entry}" if subject else entry
+        offered = (Candidate(self.kb.entries[ident], 0.0),) if ident in self.kb.entries else ()
+        return Outcome(
+            "decline",
+            question,
+            lang,
+            0.0,
+            offered,
+            subject=subject,
+            turn=turn,
+            near_miss=True,
+            unrecorded=True,
+        )
 
     # --- reading in context --------------------------------------------------------------------
 
@@ -596,7 +632,7 @@ class Resolver:
             return renamed, True
         if f"{subject}-latest" in entries:
             meeting, firm = self._meeting_entry(subject, reading)
-            if meeting is not None:
+            if meeting is not None or firm:
                 return meeting, firm
         claimed = self._claimed_entry(reading)
         if claimed is not None:
@@ -959,7 +995,13 @@ class Resolver:
             told = self._ordinals.get((subject, reading.number))
             if told and reading.number != 1:
                 return self._first_ranked(told, reading), True
-            if reading.number != 1:  # not (or not yet) in our sources: how many there have been
+            if (
+                reading.number != 1
+                and reading.number == self.understanding.meeting_number(reading.text)
+                and not _WHETHER_HELD.search(reading.text)
+            ):  # a meeting our sources know nothing of, asked in so many words
+                return None, True
+            if reading.number != 1:  # "has the 25th been held yet?": how many there have been
                 return entries[f"{subject}-meetings"], True
         if "count" in aspects and ("latest" in aspects or reading.year is not None):
             # "最近一次是第幾次？", "2019年嗰次係第幾次？": that meeting, which says its number
@@ -973,13 +1015,12 @@ class Resolver:
         if reading.year is not None and not founding:
             held = self._meeting_in(subject, reading.year)
             told = self._years.get((subject, reading.year))
-            if (
-                held is None
-                and not told
-                and _MEETING_WORDS.search(reading.text)
-                and self._after_the_records(subject, reading.year)
-            ):
-                return entries[f"{subject}-latest"], False  # the most recent our sources know
+            if held is None and not told:
+                if not _MEETING_WORDS.search(reading.text):
+                    return None, False  # a year of something else: "湖北2023年的出口额"
+                if self._after_the_records(subject, reading.year):
+                    return entries[f"{subject}-latest"], False  # the most recent our sources know
+                return None, True  # a meeting of a year our sources know none in
             return (
                 held
                 or (self._first_ranked(told, reading) if told else None)
@@ -1169,6 +1210,17 @@ class Resolver:
         return not term.isascii() and any(
             a + b in self._all_terms or a + b in _GENERIC for a, b in itertools.pairwise(term)
         )
+
+    def _of_another_platform(self, entry: Entry | None, subjects: set[str]) -> bool:
+        """Whether an answer about one of the places a topic covers is about another than every
+        platform the question names: "驻京办主任是谁" is not answered by the Shanghai office's
+        director, though both are offices."""
+        topics = self.kb.topics
+        if entry is None or not topics[entry.topic].places:
+            return False
+        named = {s for s in subjects if topics[s].kind == "platform"}
+        told = {t for t in self._names[entry.id] if topics[t].kind == "platform"}
+        return bool(named and told and not named & told)
 
     def _about(self, entry: Entry, subjects: set[str]) -> bool:
         return bool(self._names[entry.id] & subjects)

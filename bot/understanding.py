@@ -89,6 +89,32 @@ _SOMEONES_FIRST = re.compile(
 )
 # Something done for the first time ("which centres did the plan back for the first time?",
 # "十四五首次支持"): what is new, not a first meeting.
+#: Mainland places Hong Kong has no co-operation platform with in our sources, as a question
+#: pairs them with Hong Kong ("HK/Tianjin Co-operation Conference", "苏港合作会议", "港津合作會議"):
+#: provinces and regional capitals, by English name, Chinese name and one-character
+#: abbreviation (canonical script). A place named by an alias of a topic is never one of them.
+_OTHER_PLACES_EN = (
+    "tianjin|hebei|shanxi|inner mongolia|liaoning|jilin|heilongjiang|jiangsu|anhui|jiangxi|"
+    "shandong|henan|hunan|guangxi|hainan|guizhou|yunnan|tibet|shaanxi|gansu|qinghai|ningxia|"
+    "xinjiang|taiwan|nanjing|qingdao|xiamen|dalian|xian|xi an|zhengzhou|changsha|kunming|harbin|"
+    "shenyang|jinan|hefei|nanning|nanchang|guiyang|lanzhou|taiyuan|shijiazhuang|haikou"
+)
+_OTHER_PLACES_ZH = (
+    "天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|江苏|安徽|江西|山东|河南|湖南|广西|海南|贵州|云南|西藏|"
+    "陕西|甘肃|青海|宁夏|新疆|台湾|南京|青岛|厦门|大连|西安|郑州|长沙|昆明|哈尔滨|沈阳|济南|合肥|南宁|"
+    "南昌|贵阳|兰州|太原|石家庄|海口"
+)
+_OTHER_ABBREVIATIONS = "津冀晋蒙辽吉黑苏皖赣鲁豫湘桂琼黔滇藏陕甘陇宁台"
+_PLATFORM_WORDS_EN = (
+    r"(?:co ?operation |coop |co op )?(?:joint )?(?:conference|conf|meeting|mechanism)"
+)
+_PLATFORM_WORDS_ZH = r"(?:合作(?:联席|高层)?会议|合作机制|联席会议)"
+_NO_SUCH_PLATFORM = re.compile(
+    rf"\bhk (?P<a>{_OTHER_PLACES_EN}) {_PLATFORM_WORDS_EN}"
+    rf"|\b(?P<b>{_OTHER_PLACES_EN}) hk {_PLATFORM_WORDS_EN}"
+    rf"|(?:香港|港)(?:与|和|同|跟)?(?P<c>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}]){_PLATFORM_WORDS_ZH}"
+    rf"|(?P<d>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}])(?:与|和|同|跟)?(?:香港|港){_PLATFORM_WORDS_ZH}"
+)
 _NEWLY = re.compile(
     r"\bfor the first time\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
@@ -320,6 +346,7 @@ class Reading:
     rest: tuple[str, ...] = field(default_factory=tuple)  # content terms not explained above
     core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
     off_topic: tuple[str, ...] = ()  # words of other subjects: "weather", "好食" (meta.yaml)
+    no_such_platform: bool = False  # "the HK/Tianjin conference": a platform our sources lack
 
     @property
     def subject(self) -> str | None:
@@ -367,11 +394,16 @@ class Understanding:
         longest_first = sorted(names, key=lambda n: (n.start, n.start - n.end))
         subjects = tuple(dict.fromkeys(n.topic for n in longest_first))
         talk = cues["smalltalk"]
-        # "who are you" is small talk, not a question about who leads something.
+        # "who are you" is small talk, not a question about who leads something; "next door" and
+        # "最近看新聞" wrap a question, not asking of the next or latest meeting.
         aspect_cues = [
             cue
             for cue in cues["aspects"]
             if not any(a <= cue[0] and cue[1] <= b for a, b, _ in talk)
+            and not any(
+                a <= cue[0] and cue[1] <= b and b - a > cue[1] - cue[0]
+                for a, b, _ in cues["fillers"]
+            )
         ]
         cued = {name for _, _, name in aspect_cues}
         who_only = cued == {"who"}
@@ -382,7 +414,7 @@ class Understanding:
             sorted(cued - set(ASPECT_ORDER))
         )
         subjects = _without_places(subjects, names, cued)
-        number = self._number(text)
+        number = self.meeting_number(text)
         after = _first_after(text)
         if _SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after:  # "when did John Lee
             cued.discard("first")  # first attend", "for the first time", "the first one after…"
@@ -435,6 +467,7 @@ class Understanding:
                 )
             ),
             that_occasion=bool(_THAT_OCCASION.search(text)),
+            no_such_platform=_no_such_platform(text, names),
             after=after,
             rest=rest,
             core=_without(text, wrapping),
@@ -503,7 +536,7 @@ class Understanding:
         }
 
     @staticmethod
-    def _number(text: str) -> int | None:
+    def meeting_number(text: str) -> int | None:
         """A meeting's number: "4th", "第四次" and "plenary number 4" always; "fourth" only beside
         a word for a meeting ("the first one John Lee's government set up" is not the 1st meeting)."""
         match = _ORDINAL.search(text)
@@ -535,3 +568,14 @@ class Understanding:
             elif word not in STOPWORDS and word not in QUESTION_WORDS and not word.isdigit():
                 terms.append(stem(word))
         return tuple(dict.fromkeys(terms))
+
+
+def _no_such_platform(text: str, names: list[Name]) -> bool:
+    """Whether the question pairs Hong Kong with a Mainland place in a platform's name that no
+    topic's alias names: there is no such platform to answer about."""
+    for match in _NO_SUCH_PLATFORM.finditer(text):
+        group = next(g for g in "abcd" if match.group(g))
+        start = match.start(group)
+        if not any(n.start <= start < n.end for n in names if not n.place):
+            return True
+    return False

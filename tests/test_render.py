@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.engine import Engine
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
 from bot.outcome import Candidate, Outcome
@@ -92,6 +93,22 @@ def test_plain_decline_points_to_the_official_page(matcher: Matcher, kb: Knowled
     assert text.startswith("Sorry, I don't have an answer to that.")
     assert OFFICIAL_EN in text
     assert "Source:" not in text
+
+
+def test_a_meeting_with_no_record_is_declined_in_so_many_words(shipped: Engine) -> None:
+    kb = shipped.kb
+    offered = Candidate(kb.entries["shanghai-meetings"], 0.0)
+    outcome = Outcome(
+        "decline", "q", "en", 0.0, (offered,), subject="shanghai", near_miss=True, unrecorded=True
+    )
+    text = plain(outcome, kb)
+    assert text.startswith("Our sources have no record of that meeting of the Hong Kong/Shanghai")
+    assert offered.entry.question("en") in text
+
+
+def test_a_platform_with_no_record_is_declined_in_so_many_words(kb: KnowledgeBase) -> None:
+    outcome = Outcome("decline", "q", "zh-Hant", 0.0, (), near_miss=True, unrecorded=True)
+    assert plain(outcome, kb).startswith("我們的資料中沒有這個香港與內地的合作機制")
 
 
 # --- JSON -----------------------------------------------------------------------------------------

@@ -658,3 +658,63 @@ def test_a_year_beside_an_investment_figure_dates_the_figure_not_a_meeting(
 
 def test_who_held_an_office_at_a_numbered_meeting_asks_its_chairs(shipped: Engine) -> None:
     assert answered(shipped.ask("第五次京港合作會議的北京市長是誰？")) == "beijing-plenary-5"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what was agreed at the 9th HK/Shanghai conference?",
+        "京港合作會議第八次全體會議喺邊度開？",
+        "where was the 2019 HK/Beijing conference held?",
+    ],
+)
+def test_a_meeting_our_sources_have_no_record_of_is_declined_with_the_meetings_offered(
+    shipped: Engine, question: str
+) -> None:
+    outcome = shipped.ask(question)
+    assert (outcome.kind, outcome.unrecorded) == ("decline", True)
+    assert outcome.candidates[0].entry.id.endswith("-meetings")
+
+
+def test_whether_a_meeting_beyond_the_records_has_been_held_is_answered_with_the_count(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("has the 9th HK/Shanghai conference been held yet?")) == (
+        "shanghai-meetings"
+    )
+
+
+def test_a_meeting_beyond_the_records_in_a_conversation_gets_how_many_there_have_been(
+    shipped: Engine,
+) -> None:
+    _, second = conversation(shipped, "what is the hk/hubei conference?", "and its 2nd meeting?")
+    assert answered(second) == "hubei-meetings"
+
+
+def test_a_year_of_something_other_than_a_meeting_is_not_taken_for_a_meeting(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("2022年湖北同香港嘅合作領域有邊啲？")) != "hubei-meetings"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did the Hong Kong/Tianjin Co-operation Conference start?",
+        "who chairs the HK-Jiangsu cooperation conference",
+        "魯港合作會議幾時成立？",
+        "港瓊合作會議由邊個主持？",
+    ],
+)
+def test_a_platform_with_a_place_our_sources_have_none_with_is_declined(
+    shipped: Engine, question: str
+) -> None:
+    outcome = shipped.ask(question)
+    assert (outcome.kind, outcome.unrecorded) == ("decline", True)
+    assert [c.entry.id for c in outcome.candidates] == ["platforms-list"]
+
+
+def test_an_office_of_another_place_does_not_answer_for_the_place_named(
+    shipped: Engine,
+) -> None:
+    assert shipped.ask("驻京办主任现在是哪位").kind == "decline"

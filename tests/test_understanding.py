@@ -250,3 +250,20 @@ def test_the_end_of_a_span_of_years_is_no_year_told_of(text: str) -> None:
 
 def test_a_dates_unit_goes_with_its_number(shipped: Engine) -> None:
     assert read(shipped, "鄂港合作會議係咪2021年開").rest == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "not_asked"),
+    [
+        ("when did HK start its talks with the province next door, Guangdong?", "next"),
+        ("最近睇新聞成日提粵港合作框架協議，係邊年簽㗎？", "latest"),
+    ],
+)
+def test_a_cue_word_inside_words_wrapping_the_question_asks_nothing(
+    shipped: Engine, question: str, not_asked: str
+) -> None:
+    assert not_asked not in read(shipped, question).aspects
+
+
+def test_a_cue_word_that_is_a_whole_wrapping_word_still_asks(shipped: Engine) -> None:
+    assert "areas" in read(shipped, "渝港合作會議一共定咗幾多項合作？").aspects
