@@ -100,7 +100,8 @@ STOPWORDS = frozenset(
     "about know want like some any s every each all inside within between btw just also still "
     "already ever really actually exactly mainly usually basically currently now today has have "
     "had will get got many much their them they our we too either doing done going thing things "
-    "stuff kind sort version go goes went gone come comes came".split()
+    "stuff kind sort version go goes went gone come comes came anything something everything "
+    "anyone someone around".split()
 )
 
 

@@ -51,6 +51,11 @@ _MEETING_WORDS = re.compile(
     r"|take place|took place)\b"
     r"|会议|开会|举行|召开|举办|主办|开|会"
 )
+#: Words checking what the asker believes: "..., right?", "係咪…", "对吗".
+_CHECKING = re.compile(
+    r"\b(?:right|correct|isn t it|wasn t it|is that so|am i right)\b"
+    r"|对吗|对不对|是不是|是吗|系咪|啱唔啱|冇错|没错吧"
+)
 #: Words asking whether a meeting has been held yet, which the count of meetings answers.
 _WHETHER_HELD = re.compile(
     r"\b(?:yet|already|so far|by now|been held|taken place|happened|happen|since|count as"
@@ -220,10 +225,26 @@ class Resolver:
         parts = _two_parts(question)
         # A whole question declined for words of another subject has a part that is too.
         if outcome.kind == "smalltalk" or outcome.also or outcome.near_miss:
-            return outcome
+            return self._kept(outcome, previous)
         if parts is None:
-            return self._last_clause(outcome, lang, previous, app) or outcome
-        return self._two_answers(outcome, parts, lang, previous, app) or outcome
+            return self._kept(self._last_clause(outcome, lang, previous, app) or outcome, previous)
+        return self._kept(
+            self._two_answers(outcome, parts, lang, previous, app) or outcome, previous
+        )
+
+    @staticmethod
+    def _kept(outcome: Outcome, previous: Turn | None) -> Outcome:
+        """A question declined without a subject of its own leaves the conversation where it was:
+        after "was anything signed around then?" goes unanswered, "and the latest meeting?" is
+        still about the platform before."""
+        if (
+            outcome.kind != "decline"
+            or previous is None
+            or outcome.turn is None
+            or outcome.turn.subject is not None
+        ):
+            return outcome
+        return replace(outcome, turn=replace(previous, lang=outcome.turn.lang or previous.lang))
 
     def _last_clause(
         self, whole: Outcome, lang: Lang | None, previous: Turn | None, app: Lang | None
@@ -527,6 +548,7 @@ class Resolver:
             if (
                 reading.follow_up
                 or reading.that_occasion
+                or (reading.refers_back and _about_meetings(previous))  # "signed there?"
                 or reading.pronoun
                 or (reading.number is not None and self.kb.topics[previous.subject].meetings)
                 or (asks and about_it)
@@ -890,6 +912,17 @@ class Resolver:
             return self.kb.entries.get(f"{entry.topic}-{kind}-1")
         return None
 
+    @staticmethod
+    def _pointed(text: str, said: list[str]) -> bool:
+        """Whether the question points at a word of the answer just given: "that task force",
+        "嗰個專班"."""
+        return any(
+            re.search(
+                rf"(?:\b(?:that|this|the same) |那个|这个|嗰个|呢个|那|嗰){re.escape(t)}", text
+            )
+            for t in said
+        )
+
     def _same_thing(self, reading: Reading, previous: Turn | None) -> Entry | None:
         """A follow-up naming nothing but a detail ("where was it signed?", "邊個見證㗎？") of the one
         thing the previous answer was about (an agreement, a plan, an office): that answer again,
@@ -911,6 +944,8 @@ class Resolver:
             return entry  # "what was its theme?": a word of the answer just given, and only it
         if entry.aspect not in _THINGS or entry.meetings or reading.subjects != (entry.topic,):
             return None
+        if said and not set(content) - set(said) and self._pointed(reading.text, said):
+            return entry  # "latest meeting of that task force?": the thing just answered about
         if [t for t in content if t not in said] or reading.year:
             return None
         if reading.follow_up and content:
@@ -987,6 +1022,14 @@ class Resolver:
             return first_after, True
         if any(self._by_aspect.get((subject, a)) for a in aspects & _OF_THE_PLACE):
             return None, False  # what a meeting said of the place: the figure's own answer
+        if reading.year is not None and len(self.understanding.ordinals(reading.text)) > 1:
+            reading = replace(reading, number=None)  # "the 2019 one: the 10th or the 11th?"
+        if (
+            reading.number is not None
+            and aspects & {"latest", "count"} == {"latest"}
+            and _CHECKING.search(reading.text)
+        ):  # "the last one was the 5th, right?": the latest, which says its number
+            return entries[f"{subject}-latest"], True
         if reading.number is not None:
             kind = self._kind(subject, reading)
             found = entries.get(f"{subject}-{kind}-{reading.number}")

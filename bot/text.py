@@ -150,12 +150,18 @@ _CHINESE_DIGITS = {
 }
 
 
+#: Tens written as one character: 廿 (twenty), 卅 (thirty).
+_TENS_IN_ONE = {"廿": "二十", "卅": "三十"}
+
+
 def chinese_number(text: str) -> int | None:
     """二十四 → 24, 十 → 10, 4 → 4: the numbers meeting ordinals use."""
     if text.isdigit():
         return int(text)
     if "百" in text:
         return None
+    if text[0] in _TENS_IN_ONE:  # 廿五 is 二十五, 卅 is 三十
+        text = _TENS_IN_ONE[text[0]] + text[1:]
     if "十" in text:
         tens, _, units = text.partition("十")
         high = _CHINESE_DIGITS.get(tens, 1) if tens else 1
@@ -167,7 +173,7 @@ def chinese_number(text: str) -> int | None:
 
 
 # 第二十四次, 第十屆 (in canonical, Simplified text: 届): a meeting's number in Chinese numerals.
-_CHINESE_ORDINAL = re.compile(r"第([一二两三四五六七八九十]{1,3})(?=[次届回场])")
+_CHINESE_ORDINAL = re.compile(r"第([一二两三四五六七八九十廿卅]{1,3})(?=[次届回场])")
 
 
 def arabic_ordinals(text: str) -> str:

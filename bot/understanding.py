@@ -77,7 +77,7 @@ _NUMBERED = re.compile(
 # 第四次, 第4屆, 第二十四次: a meeting's number in Chinese (canonical text is Simplified).
 # Not "第一次出席" or "第一次提到": the first time someone did something, not a meeting's number.
 _CHINESE_ORDINAL = re.compile(
-    r"第\s*([0-9一二两三四五六七八九十百]{1,4})\s*(?:次|届|回|场)"
+    r"第\s*([0-9一二两三四五六七八九十廿卅百]{1,4})\s*(?:次|届|回|场)"
     r"(?!出席|参加|参与|访问|访港|来|去|到|提到|提及|提出|见面|会见|会面)"
 )
 # The first time someone did something ("John Lee first attended", "李家超第一次出席", which the
@@ -294,6 +294,30 @@ def _without_places(
     return subjects
 
 
+#: Words around a place saying something was signed or held there: "在深圳签的", "held in
+#: Guangzhou".
+_AT_A_PLACE = re.compile(r"(?:\b(?:signed|held|hosted|took place|met) (?:in|at) )$|(?:在|喺|于)$")
+_DONE_THERE = re.compile(r"(?:的|嘅)?(?:签|开|举行|举办|召开)")
+
+
+def _without_venues(subjects: tuple[str, ...], names: list[Name], text: str) -> tuple[str, ...]:
+    """The subjects without those named only as where something happened, after the first
+    subject: "粤港合作框架协议是不是在深圳签的" asks of the Guangdong agreement, signed in Shenzhen."""
+    if len(subjects) < 2:
+        return subjects
+    venues = {
+        s
+        for s in subjects[1:]
+        if all(
+            _AT_A_PLACE.search(text, 0, n.start)
+            and (text[n.start].isascii() or _DONE_THERE.match(text, n.end))
+            for n in names
+            if n.topic == s
+        )
+    }
+    return tuple(s for s in subjects if s not in venues)
+
+
 def split_clauses(text: str) -> list[str]:
     """A message's clauses, each with what ends it: joined again, they are the message."""
     clauses, start = [], 0
@@ -395,14 +419,14 @@ class Understanding:
         subjects = tuple(dict.fromkeys(n.topic for n in longest_first))
         talk = cues["smalltalk"]
         # "who are you" is small talk, not a question about who leads something; "next door" and
-        # "最近看新聞" wrap a question, not asking of the next or latest meeting.
+        # "最近看新聞" wrap a question, not asking of the next or latest meeting. A cue that is
+        # the whole of such words still asks ("start", "幾多項").
         aspect_cues = [
             cue
             for cue in cues["aspects"]
-            if not any(a <= cue[0] and cue[1] <= b for a, b, _ in talk)
-            and not any(
+            if not any(
                 a <= cue[0] and cue[1] <= b and b - a > cue[1] - cue[0]
-                for a, b, _ in cues["fillers"]
+                for a, b, _ in talk + cues["fillers"]
             )
         ]
         cued = {name for _, _, name in aspect_cues}
@@ -413,7 +437,7 @@ class Understanding:
         aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(
             sorted(cued - set(ASPECT_ORDER))
         )
-        subjects = _without_places(subjects, names, cued)
+        subjects = _without_venues(_without_places(subjects, names, cued), names, text)
         number = self.meeting_number(text)
         after = _first_after(text)
         if _SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after:  # "when did John Lee

@@ -718,3 +718,50 @@ def test_an_office_of_another_place_does_not_answer_for_the_place_named(
     shipped: Engine,
 ) -> None:
     assert shipped.ask("驻京办主任现在是哪位").kind == "decline"
+
+
+def test_the_latest_meeting_asked_with_a_wrong_number_to_check_is_the_latest(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("the last HK/Beijing conference was the 4th one, right?")
+    assert answered(outcome) == "beijing-latest"
+
+
+def test_a_year_decides_between_two_numbers_offered(shipped: Engine) -> None:
+    outcome = shipped.ask("was the 2023 HK/Beijing meeting the 4th or the 5th?")
+    assert answered(outcome) == "beijing-plenary-5"
+
+
+def test_an_office_address_our_sources_lack_is_a_near_miss(shipped: Engine) -> None:
+    outcome = shipped.ask("what's the address of the HK office in Wuhan?")
+    assert (outcome.kind, outcome.near_miss) == ("decline", True)
+
+
+def test_a_question_declined_without_a_subject_leaves_the_conversation_where_it_was(
+    shipped: Engine,
+) -> None:
+    *_, latest = conversation(
+        shipped,
+        "who chairs the hk/macao high level meeting?",
+        "how much is the bridge toll?",
+        "and the latest meeting?",
+    )
+    assert answered(latest) == "macao-latest"
+
+
+def test_there_after_a_meeting_is_that_meeting(shipped: Engine) -> None:
+    _, signed = conversation(
+        shipped,
+        "who co-chaired the 3rd hk/fujian plenary?",
+        "was anything about youth signed there?",
+    )
+    assert answered(signed) == "fujian-plenary-3"
+
+
+def test_that_and_a_word_of_the_answer_just_given_point_at_its_thing(shipped: Engine) -> None:
+    _, latest = conversation(
+        shipped,
+        "when did the northern metropolis task force first meet?",
+        "latest meeting of that task force?",
+    )
+    assert answered(latest) == "shenzhen-northern-metropolis"

@@ -226,7 +226,10 @@ def test_what_is_left_leaves_out_names_cues_and_question_words(shipped: Engine) 
     assert read(shipped, "京港合作會議係咩").rest == ()
 
 
-@pytest.mark.parametrize(("text", "number"), [("二十四", 24), ("十", 10), ("十一", 11), ("4", 4)])
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("二十四", 24), ("十", 10), ("十一", 11), ("4", 4), ("廿五", 25), ("卅", 30)],
+)
 def test_chinese_numbers(text: str, number: int) -> None:
     assert chinese_number(text) == number
 
@@ -267,3 +270,15 @@ def test_a_cue_word_inside_words_wrapping_the_question_asks_nothing(
 
 def test_a_cue_word_that_is_a_whole_wrapping_word_still_asks(shipped: Engine) -> None:
     assert "areas" in read(shipped, "渝港合作會議一共定咗幾多項合作？").aspects
+
+
+def test_a_meeting_numbered_with_twenty_in_one_character_is_read(shipped: Engine) -> None:
+    assert read(shipped, "粵港合作聯席會議第廿四次會議喺邊度開？").number == 24
+
+
+def test_start_asks_when_something_began_though_it_is_also_a_command(shipped: Engine) -> None:
+    assert "setup" in read(shipped, "did the hk/shenzhen meetings start in 2004?").aspects
+
+
+def test_a_platform_named_as_where_something_was_signed_is_not_a_subject(shipped: Engine) -> None:
+    assert read(shipped, "粤港合作框架协议是不是在北京签的？").subjects == ("guangdong",)
