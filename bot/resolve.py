@@ -540,7 +540,7 @@ class Resolver:
             said = self._said_terms.get(previous.subject, frozenset())
             text = self._said.get(previous.subject, "")
             about_it = all(
-                t in said or (not t.isascii() and t in text) or not self.matcher.knows(t)
+                t in said or (not t.isascii() and _specific(t) in text) or not self.matcher.knows(t)
                 for t in content
             )
             if previous.compared is not None and asks and about_it:  # "when were they set up?"
@@ -1290,6 +1290,18 @@ def _two_parts(question: str) -> tuple[str, str] | None:
     if len(pieces) != 2 or min(len(p.strip()) for p in pieces) < 4:
         return None
     return pieces[0].strip(), pieces[1].strip()
+
+
+def _specific(term: str) -> str:
+    """A Chinese term without a general word opening it: "合作项目" says "项目" of a platform."""
+    for word in _GENERIC_CJK:
+        if term.startswith(word) and len(term) > len(word) + 1:
+            return term[len(word) :]
+    return term
+
+
+#: The general words of _GENERIC written in Chinese, longest first.
+_GENERIC_CJK = sorted((w for w in _GENERIC if not w.isascii()), key=len, reverse=True)
 
 
 def _about_meetings(previous: Turn) -> bool:

@@ -115,6 +115,8 @@ _NO_SUCH_PLATFORM = re.compile(
     rf"|(?:香港|港)(?:与|和|同|跟)?(?P<c>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}]){_PLATFORM_WORDS_ZH}"
     rf"|(?P<d>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}])(?:与|和|同|跟)?(?:香港|港){_PLATFORM_WORDS_ZH}"
 )
+#: A clause saying who asks: "Secondary school student here,", "Singaporean researcher here.".
+_HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 _NEWLY = re.compile(
     r"\bfor the first time\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
@@ -407,7 +409,7 @@ class Understanding:
     def read(self, question: str) -> Reading:
         text = self.matcher.heard(self.matcher.canonical(question))
         cues = self._cues.find(text)
-        if any(name == _CONTEXT for _, _, name in cues["fillers"]):
+        if any(name == _CONTEXT for _, _, name in cues["fillers"]) or " here" in text:
             trimmed = self._without_introductions(question)
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
@@ -524,7 +526,7 @@ class Understanding:
         dropped: set[int] = set()
         opened = False  # the clause before opened an introduction, and was dropped
         for index, text in enumerate(texts[:-1]):
-            if self._cues.opening(text, "fillers") == _CONTEXT:
+            if self._cues.opening(text, "fillers") == _CONTEXT or _HERE.match(text):
                 opened = not named[index] or any(named[index + 1 :])
                 if opened:
                     dropped.add(index)

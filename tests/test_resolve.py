@@ -765,3 +765,27 @@ def test_that_and_a_word_of_the_answer_just_given_point_at_its_thing(shipped: En
         "latest meeting of that task force?",
     )
     assert answered(latest) == "shenzhen-northern-metropolis"
+
+
+def test_someone_saying_who_they_are_with_here_is_answered_as_asked(shipped: Engine) -> None:
+    outcome = shipped.ask("Singaporean researcher here. What is the HK/Hubei conference?")
+    assert answered(outcome) == "hubei-overview"
+
+
+def test_a_general_word_before_a_detail_does_not_leave_the_conversation(
+    shipped: Engine,
+) -> None:
+    _, projects = conversation(shipped, "渝港合作会议第一次会议在哪开的", "一共多少个合作项目")
+    assert projects.entry is not None and projects.entry.topic == "chongqing"
+
+
+def test_what_a_plan_means_for_hong_kong_asks_of_its_positioning(shipped: Engine) -> None:
+    outcome = shipped.ask("what does the 15th five-year plan mean for hk?")
+    assert answered(outcome) == "fyp15-hk-chapter"
+
+
+@pytest.mark.parametrize(
+    "question", ["how much is the toll on the hzmb?", "北部都会区多会儿能全部建好"]
+)
+def test_tolls_and_completion_dates_are_near_misses(shipped: Engine, question: str) -> None:
+    assert shipped.ask(question).kind == "decline"

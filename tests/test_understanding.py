@@ -282,3 +282,7 @@ def test_start_asks_when_something_began_though_it_is_also_a_command(shipped: En
 
 def test_a_platform_named_as_where_something_was_signed_is_not_a_subject(shipped: Engine) -> None:
     assert read(shipped, "粤港合作框架协议是不是在北京签的？").subjects == ("guangdong",)
+
+
+def test_built_up_asks_when_a_platform_began(shipped: Engine) -> None:
+    assert "setup" in read(shipped, "川港合作会议是哪年建起来的").aspects
