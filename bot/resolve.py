@@ -685,7 +685,17 @@ class Resolver:
         matcher ranks a hair ahead."""
         best = outcome.candidates[0]
         if subjects <= self._names[best.entry.id]:
-            return outcome
+            if best.entry.id != self.kb.topics[best.entry.topic].overview:
+                return outcome
+            # an overview about everything: a close answer about the things named, and fewer
+            narrow = self._narrowest(
+                tuple(c for c in outcome.candidates if c.score >= best.score - _NEIGHBOUR_LEAD),
+                subjects,
+            )
+            if narrow is None or narrow is best:
+                return outcome
+            others = tuple(c for c in outcome.candidates if c is not narrow)
+            return replace(outcome, candidates=(narrow, *others))
         for candidate in outcome.candidates[1:]:
             if candidate.score < best.score - _NEIGHBOUR_LEAD:
                 break

@@ -789,3 +789,14 @@ def test_what_a_plan_means_for_hong_kong_asks_of_its_positioning(shipped: Engine
 )
 def test_tolls_and_completion_dates_are_near_misses(shipped: Engine, question: str) -> None:
     assert shipped.ask(question).kind == "decline"
+
+
+def test_a_narrower_answer_about_the_things_named_beats_the_overview_of_them_all(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("since when has the HK government had a liaison unit in Fujian?")
+    assert answered(outcome) == "offices-liaison-units"
+
+
+def test_whose_turn_it_is_to_host_asks_of_the_next_meeting(shipped: Engine) -> None:
+    assert answered(shipped.ask("泛珠行政首長聯席會議2024年輪到邊個省主辦？")) == "pprd-next"
