@@ -36,7 +36,7 @@ _GENERIC = frozenset(
         "meeting meetings conference conferences session sessions plenary plenaries mechanism "
         "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
         "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
-        "both sides each side 部门 department departments"
+        "both sides each side 部门 department departments 这边 那边"
     )
 )
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -860,7 +860,8 @@ class Resolver:
 
     def _earlier(self, reading: Reading, previous: Turn | None) -> Entry | None:
         """ "And the one before that?" after an answer about a numbered meeting: the meeting
-        numbered one less ("上一次呢" too, where the answer before was already the latest)."""
+        numbered one less ("上一次呢" too, where the answer before was already the latest); "and
+        the one after that?": one more."""
         if previous is None or previous.entry not in self.kb.entries:
             return None
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
@@ -870,21 +871,27 @@ class Resolver:
         if meeting is None or reading.subjects != (entry.topic,):
             return None
         asked = set(reading.aspects)
-        if not ("earlier" in asked or (asked == {"latest"} and entry.aspect == "latest")):
+        later = "later" in asked and "earlier" not in asked
+        if not (later or "earlier" in asked or (asked == {"latest"} and entry.aspect == "latest")):
             return None
+        step = 1 if later else -1
         if meeting.number is not None:
-            return self.kb.entries.get(f"{entry.topic}-{meeting.kind}-{meeting.number - 1}")
+            return self.kb.entries.get(f"{entry.topic}-{meeting.kind}-{meeting.number + step}")
         if meeting.date is None:
             return None
-        before = sorted(
+        around = sorted(
             (
                 m
                 for m in self.kb.topics[entry.topic].meetings
-                if m.kind == meeting.kind and m.date is not None and m.date < meeting.date
+                if m.kind == meeting.kind
+                and m.date is not None
+                and (m.date > meeting.date if later else m.date < meeting.date)
             ),
             key=lambda m: m.date,  # type: ignore[arg-type, return-value]
         )
-        return self._record_of(entry.topic, before[-1]) if before else None
+        if not around:
+            return None
+        return self._record_of(entry.topic, around[0] if later else around[-1])
 
     def _same_meeting(self, reading: Reading, previous: Turn | None) -> bool:
         """A question about a detail of the meeting the previous answer was about."""
@@ -965,6 +972,13 @@ class Resolver:
             return entry
         if reading.pronoun and "first" in asked and asked <= {"first", "setup"}:
             return entry  # "when was its first meeting?": the thing's, not the platform's
+        if (
+            asked & {"first", "latest"}
+            and asked <= {"first", "setup", "latest", "count"}
+            and reading.number in (None, 1)
+            and len(self.understanding.ordinals(self._says[entry.id])) > 1
+        ):  # after a task force that meets: "第一次会议啥时候开的", "最近一次是第几次了？"
+            return entry
         if reading.number:
             return None
         if asked == {"leaders"}:  # "是谁主持的" after a task force's first meeting: its chairs;
@@ -1303,10 +1317,13 @@ def _two_parts(question: str) -> tuple[str, str] | None:
 
 
 def _specific(term: str) -> str:
-    """A Chinese term without a general word opening it: "合作项目" says "项目" of a platform."""
+    """A Chinese term without a general word opening or closing it: "合作项目" says "项目" of a
+    platform, "香港这边" says "香港"."""
     for word in _GENERIC_CJK:
         if term.startswith(word) and len(term) > len(word) + 1:
             return term[len(word) :]
+        if term.endswith(word) and len(term) > len(word) + 1:
+            return term[: -len(word)]
     return term
 
 

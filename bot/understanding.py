@@ -25,6 +25,7 @@ from bot.text import chinese_number, is_cjk
 ASPECT_ORDER = (
     "renamed",
     "earlier",
+    "later",
     "next",
     "count",
     "latest",

@@ -800,3 +800,25 @@ def test_a_narrower_answer_about_the_things_named_beats_the_overview_of_them_all
 
 def test_whose_turn_it_is_to_host_asks_of_the_next_meeting(shipped: Engine) -> None:
     assert answered(shipped.ask("泛珠行政首長聯席會議2024年輪到邊個省主辦？")) == "pprd-next"
+
+
+def test_the_one_after_a_numbered_meeting_is_the_next_numbered(shipped: Engine) -> None:
+    _, after = conversation(
+        shipped, "who co-chaired the 23rd hk/guangdong plenary?", "and the one after that?"
+    )
+    assert answered(after) == "guangdong-plenary-24"
+
+
+@pytest.mark.parametrize("follow_up", ["第一次會議幾時開？", "最近一次係第幾次？"])
+def test_the_meetings_of_a_task_force_just_answered_about_are_its_own(
+    shipped: Engine, follow_up: str
+) -> None:
+    _, meeting = conversation(
+        shipped, "what is the northern metropolis task force between hk and shenzhen?", follow_up
+    )
+    assert answered(meeting) == "shenzhen-northern-metropolis"
+
+
+def test_this_side_after_a_place_is_no_new_subject(shipped: Engine) -> None:
+    _, chairs = conversation(shipped, "闽港合作会议第三次是什么时候", "香港这边是谁出席主持的")
+    assert answered(chairs) == "fujian-plenary-3"
