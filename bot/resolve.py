@@ -170,6 +170,18 @@ class Resolver:
         # and keywords naming its subject with another ("guangdong eto", "港澳cepa"): the thing
         # the two names make together.
         self._claimed: dict[str, list[tuple[str, Entry]]] = {}
+        # Each entry's keywords as the canonical text has them.
+        self._keywords = {
+            e.id: [k for k in (matcher.canonical(w) for w in e.keywords) if len(k) > 1]
+            for e in kb.entries.values()
+        }
+        # Each topic's aliases as the canonical text has them.
+        self._aliases = {
+            t.id: {a for a in (matcher.canonical(n) for n in t.names) if len(a) > 1}
+            for t in kb.topics.values()
+        }
+        # Keywords naming an entry's subject with another, and the others: "港澳cepa" (Macao).
+        self._paired: dict[str, list[tuple[str, set[str]]]] = {}
         for entry in kb.entries.values():
             if entry.id == kb.topics[entry.topic].overview:
                 continue
@@ -179,6 +191,8 @@ class Resolver:
                 named = matcher.mentioned_topics(canonical)
                 if canonical in aliases or (entry.topic in named and len(named) > 1):
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
+                if entry.topic in named and len(named) > 1:
+                    self._paired.setdefault(entry.id, []).append((canonical, named - {entry.topic}))
         # The numbered meetings and the years each entry's answer speaks of: "the 10th Forum" and
         # the Forum of 2010 are told of where the records keep only the joint conferences.
         self._ordinals: dict[tuple[str, int], list[Entry]] = {}
@@ -425,6 +439,8 @@ class Resolver:
                 outcome = replace(outcome, kind="answer", candidates=(narrowest, *others))
         if outcome.kind == "answer" and len(subjects) > 1:
             outcome = self._about_all(outcome, subjects)
+        if outcome.kind == "answer" and subjects:
+            outcome = self._unpaired(outcome, subjects, reading.text)
         if outcome.kind == "answer" and self._of_another_platform(outcome.entry, subjects):
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind == "clarify" and not outcome.candidates:
@@ -704,6 +720,33 @@ class Resolver:
                 return replace(outcome, candidates=(candidate, *others))
         return outcome
 
+    def _unpaired(self, outcome: Outcome, subjects: set[str], text: str) -> Outcome:
+        """Of answers about as good, one that is not about the subject together with another
+        the question does not name: "CEPA是哪年签署的" is the Mainland and Hong Kong's CEPA, not
+        the one Hong Kong signed with Macao ("港澳CEPA")."""
+
+        def named(topic: str) -> bool:
+            return topic in subjects or any(a in text for a in self._aliases[topic])
+
+        def paired_elsewhere(entry: Entry) -> bool:
+            pairs = self._paired.get(entry.id, [])
+            return (
+                bool(pairs)
+                and not any(named(t) for _, others in pairs for t in others)
+                and not any(k in text for k in self._keywords[entry.id])
+            )
+
+        best = outcome.candidates[0]
+        if not paired_elsewhere(best.entry):
+            return outcome
+        for candidate in outcome.candidates[1:]:
+            if candidate.score < best.score - _NEIGHBOUR_LEAD:
+                break
+            if candidate.entry.topic == best.entry.topic and not paired_elsewhere(candidate.entry):
+                others = tuple(c for c in outcome.candidates if c is not candidate)
+                return replace(outcome, candidates=(candidate, *others))
+        return outcome
+
     def _own_close(self, outcome: Outcome, subjects: set[str]) -> Outcome | None:
         """Where the matcher's first choice is about another subject than the one named, an
         answer about the named one close behind it and good enough on its own: "十五五建議支持香港
@@ -920,6 +963,8 @@ class Resolver:
             return None
         if reading.number is not None or reading.year is not None:
             return None
+        if self._names_another(entry, reading.text):
+            return None  # "港澳CEPA係幾時簽？" after CEPA's signing: the one with Macao
         asked = set(reading.aspects) - {"what"}
         if asked and (asked <= {"agreed", "where"} or asked == {"agreed", "leaders"}):
             return entry  # what was signed, where, and by whom ("who signed the memorandum?")
@@ -928,6 +973,14 @@ class Resolver:
             kind = main[0].kind if main else "plenary"
             return self.kb.entries.get(f"{entry.topic}-{kind}-1")
         return None
+
+    def _names_another(self, entry: Entry, text: str) -> bool:
+        """Whether the question uses a keyword of another answer about the same subject."""
+        return any(
+            other.id != entry.id and any(k in text for k in self._keywords[other.id])
+            for other in self.kb.entries.values()
+            if other.topic == entry.topic
+        )
 
     @staticmethod
     def _pointed(text: str, said: list[str]) -> bool:

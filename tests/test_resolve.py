@@ -822,3 +822,12 @@ def test_the_meetings_of_a_task_force_just_answered_about_are_its_own(
 def test_this_side_after_a_place_is_no_new_subject(shipped: Engine) -> None:
     _, chairs = conversation(shipped, "闽港合作会议第三次是什么时候", "香港这边是谁出席主持的")
     assert answered(chairs) == "fujian-plenary-3"
+
+
+def test_cepa_alone_is_the_mainland_and_hong_kong_arrangement(shipped: Engine) -> None:
+    assert answered(shipped.ask("CEPA是哪年签署的")) == "cepa-signing"
+
+
+def test_a_keyword_of_another_answer_leaves_the_founding_just_told(shipped: Engine) -> None:
+    _, macao = conversation(shipped, "CEPA是哪年签署的", "港澳CEPA係幾時簽㗎？")
+    assert answered(macao) == "cepa-hk-macao"
