@@ -56,6 +56,8 @@ _CHECKING = re.compile(
     r"\b(?:right|correct|isn t it|wasn t it|is that so|am i right)\b"
     r"|对吗|对不对|是不是|是吗|系咪|啱唔啱|冇错|没错吧"
 )
+#: The fewest characters of a keyword that names a thing rather than asks about it.
+_THING_NAME = 4
 #: Words asking whether a meeting has been held yet, which the count of meetings answers.
 _WHETHER_HELD = re.compile(
     r"\b(?:yet|already|so far|by now|been held|taken place|happened|happen|since|count as"
@@ -170,9 +172,10 @@ class Resolver:
         # and keywords naming its subject with another ("guangdong eto", "港澳cepa"): the thing
         # the two names make together.
         self._claimed: dict[str, list[tuple[str, Entry]]] = {}
-        # Each entry's keywords as the canonical text has them.
+        # Each entry's keywords naming a thing ("港澳cepa", "wen jiabao"), as the canonical text
+        # has them: not the short words of asking ("主持", "边个").
         self._keywords = {
-            e.id: [k for k in (matcher.canonical(w) for w in e.keywords) if len(k) > 1]
+            e.id: [k for k in (matcher.canonical(w) for w in e.keywords) if len(k) >= _THING_NAME]
             for e in kb.entries.values()
         }
         # Each topic's aliases as the canonical text has them.
