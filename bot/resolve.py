@@ -680,6 +680,8 @@ class Resolver:
             return claimed, False
         for aspect in reading.aspects:
             found = self._by_aspect.get((subject, _TOLD_UNDER.get(aspect, aspect)))
+            if found is None and aspect == "where" and "agreed" in reading.aspects:
+                found = self._by_aspect.get((subject, "setup"))  # where it was signed
             if found is not None:
                 return found, aspect not in _LOOSE
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
@@ -892,17 +894,30 @@ class Resolver:
         )
 
     def _claimed_entry(self, reading: Reading) -> Entry | None:
-        """The one entry whose keyword is an alias the question uses ("成都辦", "liaison unit"),
-        where what is asked is what it is, when it began or which office."""
+        """The one entry whose keyword is an alias the question uses ("成都辦", "liaison unit"), or
+        names its subject with another the question names too ("HK and Macao have their own
+        CEPA?"), where what is asked is what it is, when it began or which office."""
         if not set(reading.aspects) <= _LOOSE | {"setup", "office", "agreed"}:
             return None
+        subjects = set(reading.subjects)
         claimed = {
             e.id: e
             for s in dict.fromkeys(reading.subjects)
             for a, e in self._claimed.get(s, ())
-            if a in reading.text
+            if a in reading.text or (len(subjects) > 1 and self._paired_with(e, subjects))
         }
         return next(iter(claimed.values())) if len(claimed) == 1 else None
+
+    def _paired_with(self, entry: Entry, subjects: set[str]) -> bool:
+        """Whether a policy's answer names it with a platform the question names too ("HK and
+        Macao have their own CEPA?" is the CEPA with Macao)."""
+        topics = self.kb.topics
+        if topics[entry.topic].kind == "platform" or topics[entry.topic].places:
+            return False
+        return any(
+            others <= subjects and all(topics[o].kind == "platform" for o in others)
+            for _, others in self._paired.get(entry.id, ())
+        )
 
     def _earlier(self, reading: Reading, previous: Turn | None) -> Entry | None:
         """ "And the one before that?" after an answer about a numbered meeting: the meeting

@@ -116,6 +116,8 @@ _NO_SUCH_PLATFORM = re.compile(
     rf"|(?:香港|港)(?:与|和|同|跟)?(?P<c>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}]){_PLATFORM_WORDS_ZH}"
     rf"|(?P<d>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}])(?:与|和|同|跟)?(?:香港|港){_PLATFORM_WORDS_ZH}"
 )
+#: A few words before a colon saying who asks or why: "Expat teacher question:".
+_PREAMBLE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z'-]* ){0,3}[A-Za-z][A-Za-z'-]*\s*[:：]\s*$")
 #: A clause saying who asks: "Secondary school student here,", "Singaporean researcher here.".
 _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 _NEWLY = re.compile(
@@ -410,7 +412,11 @@ class Understanding:
     def read(self, question: str) -> Reading:
         text = self.matcher.heard(self.matcher.canonical(question))
         cues = self._cues.find(text)
-        if any(name == _CONTEXT for _, _, name in cues["fillers"]) or " here" in text:
+        if (
+            any(name == _CONTEXT for _, _, name in cues["fillers"])
+            or " here" in text
+            or ":" in question
+        ):
             trimmed = self._without_introductions(question)
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
@@ -527,7 +533,11 @@ class Understanding:
         dropped: set[int] = set()
         opened = False  # the clause before opened an introduction, and was dropped
         for index, text in enumerate(texts[:-1]):
-            if self._cues.opening(text, "fillers") == _CONTEXT or _HERE.match(text):
+            if (
+                self._cues.opening(text, "fillers") == _CONTEXT
+                or _HERE.match(text)
+                or _PREAMBLE.match(clauses[index])
+            ):
                 opened = not named[index] or any(named[index + 1 :])
                 if opened:
                     dropped.add(index)

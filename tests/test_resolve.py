@@ -831,3 +831,34 @@ def test_cepa_alone_is_the_mainland_and_hong_kong_arrangement(shipped: Engine) -
 def test_a_keyword_of_another_answer_leaves_the_founding_just_told(shipped: Engine) -> None:
     _, macao = conversation(shipped, "CEPA是哪年签署的", "港澳CEPA係幾時簽㗎？")
     assert answered(macao) == "cepa-hk-macao"
+
+
+def test_a_policy_named_with_a_platform_is_their_joint_thing(shipped: Engine) -> None:
+    outcome = shipped.ask("HK and Macao have their own CEPA too? When was it signed?")
+    assert answered(outcome) == "cepa-hk-macao"
+
+
+def test_where_an_agreement_was_signed_is_told_with_its_signing(shipped: Engine) -> None:
+    assert answered(shipped.ask("2003年那个经贸协议是在哪签的？")) == "cepa-signing"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Expat teacher question: who chairs the HK/Shanghai conference?",
+        "I work in a casino in Macao. Who leads the HK–Macao high level meeting, I guess?",
+    ],
+)
+def test_a_preamble_or_a_hedge_does_not_make_a_near_miss(shipped: Engine, question: str) -> None:
+    assert shipped.ask(question).kind == "answer"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What tariff does the US charge on goods from Hong Kong now?",
+        "what was Macao's gaming revenue last year?",
+    ],
+)
+def test_other_countries_and_other_figures_are_near_misses(shipped: Engine, question: str) -> None:
+    assert shipped.ask(question).kind == "decline"
