@@ -117,7 +117,7 @@ _NO_SUCH_PLATFORM = re.compile(
     rf"|(?P<d>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}])(?:与|和|同|跟)?(?:香港|港){_PLATFORM_WORDS_ZH}"
 )
 #: A few words before a colon saying who asks or why: "Expat teacher question:".
-_PREAMBLE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z'-]* ){0,3}[A-Za-z][A-Za-z'-]*\s*[:：]\s*$")
+_PREAMBLE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z'-]* ){0,5}[A-Za-z][A-Za-z'-]*\s*[:：]\s*$")
 #: A clause saying who asks: "Secondary school student here,", "Singaporean researcher here.".
 _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 _NEWLY = re.compile(

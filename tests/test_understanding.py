@@ -286,3 +286,10 @@ def test_a_platform_named_as_where_something_was_signed_is_not_a_subject(shipped
 
 def test_built_up_asks_when_a_platform_began(shipped: Engine) -> None:
     assert "setup" in read(shipped, "川港合作会议是哪年建起来的").aspects
+
+
+def test_a_preamble_of_several_words_before_a_colon_only_introduces(shipped: Engine) -> None:
+    reading = read(
+        shipped, "Mainland student writing a paper: which bureau handles regional co-operation?"
+    )
+    assert "student" not in reading.rest
