@@ -862,3 +862,9 @@ def test_a_preamble_or_a_hedge_does_not_make_a_near_miss(shipped: Engine, questi
 )
 def test_other_countries_and_other_figures_are_near_misses(shipped: Engine, question: str) -> None:
     assert shipped.ask(question).kind == "decline"
+
+
+def test_a_city_where_a_platform_met_does_not_make_it_the_office_there(shipped: Engine) -> None:
+    outcome = shipped.ask("What's the new co-operation thing HK set up with Hangzhou?")
+    assert outcome.entry is not None and outcome.entry.topic == "zhejiang"
+    assert answered(outcome) != "zhejiang-office"
