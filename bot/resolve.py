@@ -31,14 +31,13 @@ _BARE_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 _PLACE_WORDS = (" in", " at", "喺", "在", "于", "到")
 #: Words about meetings in general: they name no subject, so "when was its latest meeting?"
 #: still leans on the subject before, and they never make a question a near miss.
-_GENERIC = frozenset(
-    tokens(
-        "meeting meetings conference conferences session sessions plenary plenaries mechanism "
-        "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
-        "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
-        "both sides each side 部门 department departments 这边 那边"
-    )
+_GENERIC_WORDS = (
+    "meeting meetings conference conferences session sessions plenary plenaries mechanism "
+    "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
+    "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
+    "both sides each side 部门 department departments 这边 那边"
 )
+_GENERIC = frozenset(tokens(_GENERIC_WORDS))
 #: Words that ask how a platform began, not the date of one of its meetings.
 _FOUNDING = re.compile(
     r"\b(?:set up|setup|established?|founded|start|started|began|begin|launched|created)\b"
@@ -1389,7 +1388,9 @@ def _two_parts(question: str) -> tuple[str, str] | None:
 
 def _specific(term: str) -> str:
     """A Chinese term without a general word opening or closing it: "合作项目" says "项目" of a
-    platform, "香港这边" says "香港"."""
+    platform, "香港这边" (read as "香港这") says "香港"."""
+    if len(term) > 2 and term[-1] in "这那":
+        term = term[:-1]
     for word in _GENERIC_CJK:
         if term.startswith(word) and len(term) > len(word) + 1:
             return term[len(word) :]
@@ -1398,8 +1399,10 @@ def _specific(term: str) -> str:
     return term
 
 
-#: The general words of _GENERIC written in Chinese, longest first.
-_GENERIC_CJK = sorted((w for w in _GENERIC if not w.isascii()), key=len, reverse=True)
+#: The general words of _GENERIC written in Chinese (two characters or more), longest first.
+_GENERIC_CJK = sorted(
+    {w for w in _GENERIC_WORDS.split() if not w.isascii()}, key=lambda w: (-len(w), w)
+)
 
 
 def _about_meetings(previous: Turn) -> bool:

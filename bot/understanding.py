@@ -285,16 +285,18 @@ _ASKED_OF_A_PLACE = frozenset({"office", "areas", "where"})
 
 
 def _without_places(
-    subjects: tuple[str, ...], names: list[Name], cued: set[str]
+    subjects: tuple[str, ...], names: list[Name], cued: set[str], elsewhere: bool = False
 ) -> tuple[str, ...]:
     """The subjects without those named only by a place they cover, where the question names
     another subject ("the 2024 Pan-PRD conference in Yunnan") or asks what no office answers
-    ("when will HK set up a conference with Hunan?")."""
+    ("when will HK set up a conference with Hunan?"). Kept where it speaks of another kind of
+    thing (`elsewhere`): "the population of Guizhou" asks of the place, which only the offices'
+    answers name."""
     by_place = {s for s in subjects if all(n.place for n in names if n.topic == s)}
     if not by_place:
         return subjects
     others = [s for s in subjects if s not in by_place]
-    if others or (cued and not cued & _ASKED_OF_A_PLACE):
+    if others or (cued and not cued & _ASKED_OF_A_PLACE and not elsewhere):
         return tuple(others)
     return subjects
 
@@ -446,7 +448,8 @@ class Understanding:
         aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(
             sorted(cued - set(ASPECT_ORDER))
         )
-        subjects = _without_venues(_without_places(subjects, names, cued), names, text)
+        subjects = _without_places(subjects, names, cued, bool(cues["off_topic"]))
+        subjects = _without_venues(subjects, names, text)
         number = self.meeting_number(text)
         after = _first_after(text)
         if _SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after:  # "when did John Lee

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -346,3 +347,29 @@ def test_bare_coopbot_without_token_starts_the_shell_and_says_why(
     assert "TELEGRAM_BOT_TOKEN is not set" in captured.err
     assert "shell" in captured.err
     assert captured.out.startswith("What is CEPA?\nCEPA is the Mainland")
+
+
+def test_answers_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Sets of strings iterate in an order that changes with each process's hash seed; nothing
+    the bot answers may follow it."""
+    conversation = [
+        "香港跟杭州那个新的合作会，是谁跟谁开的？",
+        "签了哪几份东西？",
+        "在这之前两边是不是也在香港签过一批协议？",
+        "闽港合作会议第三次是什么时候",
+        "香港这边是谁出席主持的",
+    ]
+
+    def answers(seed: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--json", "--conversation", *conversation],
+            cwd=REPO_ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed, "COOPBOT_CACHE_DIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    assert answers("1") == answers("3") == answers("5")

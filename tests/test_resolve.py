@@ -868,3 +868,13 @@ def test_a_city_where_a_platform_met_does_not_make_it_the_office_there(shipped: 
     outcome = shipped.ask("What's the new co-operation thing HK set up with Hangzhou?")
     assert outcome.entry is not None and outcome.entry.topic == "zhejiang"
     assert answered(outcome) != "zhejiang-office"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the population of guizhou", "請問上海證券交易所同香港交易所邊個市值大啲？"],
+)
+def test_a_place_or_a_market_beside_a_platform_is_a_near_miss(
+    shipped: Engine, question: str
+) -> None:
+    assert shipped.ask(question).kind == "decline"
