@@ -423,6 +423,64 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             "offices-guangdong",
             id="the_other_one_may_be_the_office_whose_keyword_names_the_place",
         ),
+        pytest.param(
+            ("what is the hk/hubei conference?", "and its 2nd meeting?"),
+            "hubei-meetings",
+            id="a_meeting_beyond_the_records_in_a_conversation_gets_how_many_there_have_been",
+        ),
+        pytest.param(
+            (
+                "who chairs the hk/macao high level meeting?",
+                "how much is the bridge toll?",
+                "and the latest meeting?",
+            ),
+            "macao-latest",
+            id="a_question_declined_without_a_subject_leaves_the_conversation_where_it_was",
+        ),
+        pytest.param(
+            ("who co-chaired the 3rd hk/fujian plenary?", "was anything about youth signed there?"),
+            "fujian-plenary-3",
+            id="there_after_a_meeting_is_that_meeting",
+        ),
+        pytest.param(
+            (
+                "when did the northern metropolis task force first meet?",
+                "latest meeting of that task force?",
+            ),
+            "shenzhen-northern-metropolis",
+            id="that_and_a_word_of_the_answer_just_given_point_at_its_thing",
+        ),
+        pytest.param(
+            ("who co-chaired the 23rd hk/guangdong plenary?", "and the one after that?"),
+            "guangdong-plenary-24",
+            id="the_one_after_a_numbered_meeting_is_the_next_numbered",
+        ),
+        pytest.param(
+            (
+                "what is the northern metropolis task force between hk and shenzhen?",
+                "第一次會議幾時開？",
+            ),
+            "shenzhen-northern-metropolis",
+            id="the_first_meeting_of_a_task_force_just_answered_about_is_its_own",
+        ),
+        pytest.param(
+            (
+                "what is the northern metropolis task force between hk and shenzhen?",
+                "最近一次係第幾次？",
+            ),
+            "shenzhen-northern-metropolis",
+            id="the_latest_meeting_of_a_task_force_just_answered_about_is_its_own",
+        ),
+        pytest.param(
+            ("闽港合作会议第三次是什么时候", "香港这边是谁出席主持的"),
+            "fujian-plenary-3",
+            id="this_side_after_a_place_is_no_new_subject",
+        ),
+        pytest.param(
+            ("CEPA是哪年签署的", "港澳CEPA係幾時簽㗎？"),
+            "cepa-hk-macao",
+            id="a_keyword_of_another_answer_leaves_the_founding_just_told",
+        ),
     ],
 )
 def test_a_follow_up_leans_on_the_conversation(
@@ -684,13 +742,6 @@ def test_whether_a_meeting_beyond_the_records_has_been_held_is_answered_with_the
     )
 
 
-def test_a_meeting_beyond_the_records_in_a_conversation_gets_how_many_there_have_been(
-    shipped: Engine,
-) -> None:
-    _, second = conversation(shipped, "what is the hk/hubei conference?", "and its 2nd meeting?")
-    assert answered(second) == "hubei-meetings"
-
-
 def test_a_year_of_something_other_than_a_meeting_is_not_taken_for_a_meeting(
     shipped: Engine,
 ) -> None:
@@ -737,36 +788,6 @@ def test_an_office_address_our_sources_lack_is_a_near_miss(shipped: Engine) -> N
     assert (outcome.kind, outcome.near_miss) == ("decline", True)
 
 
-def test_a_question_declined_without_a_subject_leaves_the_conversation_where_it_was(
-    shipped: Engine,
-) -> None:
-    *_, latest = conversation(
-        shipped,
-        "who chairs the hk/macao high level meeting?",
-        "how much is the bridge toll?",
-        "and the latest meeting?",
-    )
-    assert answered(latest) == "macao-latest"
-
-
-def test_there_after_a_meeting_is_that_meeting(shipped: Engine) -> None:
-    _, signed = conversation(
-        shipped,
-        "who co-chaired the 3rd hk/fujian plenary?",
-        "was anything about youth signed there?",
-    )
-    assert answered(signed) == "fujian-plenary-3"
-
-
-def test_that_and_a_word_of_the_answer_just_given_point_at_its_thing(shipped: Engine) -> None:
-    _, latest = conversation(
-        shipped,
-        "when did the northern metropolis task force first meet?",
-        "latest meeting of that task force?",
-    )
-    assert answered(latest) == "shenzhen-northern-metropolis"
-
-
 def test_someone_saying_who_they_are_with_here_is_answered_as_asked(shipped: Engine) -> None:
     outcome = shipped.ask("Singaporean researcher here. What is the HK/Hubei conference?")
     assert answered(outcome) == "hubei-overview"
@@ -802,35 +823,8 @@ def test_whose_turn_it_is_to_host_asks_of_the_next_meeting(shipped: Engine) -> N
     assert answered(shipped.ask("泛珠行政首長聯席會議2024年輪到邊個省主辦？")) == "pprd-next"
 
 
-def test_the_one_after_a_numbered_meeting_is_the_next_numbered(shipped: Engine) -> None:
-    _, after = conversation(
-        shipped, "who co-chaired the 23rd hk/guangdong plenary?", "and the one after that?"
-    )
-    assert answered(after) == "guangdong-plenary-24"
-
-
-@pytest.mark.parametrize("follow_up", ["第一次會議幾時開？", "最近一次係第幾次？"])
-def test_the_meetings_of_a_task_force_just_answered_about_are_its_own(
-    shipped: Engine, follow_up: str
-) -> None:
-    _, meeting = conversation(
-        shipped, "what is the northern metropolis task force between hk and shenzhen?", follow_up
-    )
-    assert answered(meeting) == "shenzhen-northern-metropolis"
-
-
-def test_this_side_after_a_place_is_no_new_subject(shipped: Engine) -> None:
-    _, chairs = conversation(shipped, "闽港合作会议第三次是什么时候", "香港这边是谁出席主持的")
-    assert answered(chairs) == "fujian-plenary-3"
-
-
 def test_cepa_alone_is_the_mainland_and_hong_kong_arrangement(shipped: Engine) -> None:
     assert answered(shipped.ask("CEPA是哪年签署的")) == "cepa-signing"
-
-
-def test_a_keyword_of_another_answer_leaves_the_founding_just_told(shipped: Engine) -> None:
-    _, macao = conversation(shipped, "CEPA是哪年签署的", "港澳CEPA係幾時簽㗎？")
-    assert answered(macao) == "cepa-hk-macao"
 
 
 def test_a_policy_named_with_a_platform_is_their_joint_thing(shipped: Engine) -> None:
