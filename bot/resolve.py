@@ -177,23 +177,26 @@ class Resolver:
             e.id: [k for k in (matcher.canonical(w) for w in e.keywords) if len(k) >= _THING_NAME]
             for e in kb.entries.values()
         }
-        # Each topic's aliases as the canonical text has them.
+        # Each topic's names as the canonical text has them; those of two characters or more are
+        # looked for inside a question's text.
+        canonical_names = {
+            t.id: {matcher.canonical(n) for n in t.names} for t in kb.topics.values()
+        }
         self._aliases = {
-            t.id: {a for a in (matcher.canonical(n) for n in t.names) if len(a) > 1}
-            for t in kb.topics.values()
+            t: {a for a in found if len(a) > 1} for t, found in canonical_names.items()
         }
         # Keywords naming an entry's subject with another, and the others: "港澳cepa" (Macao).
         self._paired: dict[str, list[tuple[str, set[str]]]] = {}
         for entry in kb.entries.values():
             if entry.id == kb.topics[entry.topic].overview:
                 continue
-            aliases = {matcher.canonical(a) for a in kb.topics[entry.topic].names}
             for keyword in entry.keywords:
                 canonical = matcher.canonical(keyword)
                 named = matcher.mentioned_topics(canonical)
-                if canonical in aliases or (entry.topic in named and len(named) > 1):
+                paired = entry.topic in named and len(named) > 1
+                if paired or canonical in canonical_names[entry.topic]:
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
-                if entry.topic in named and len(named) > 1:
+                if paired:
                     self._paired.setdefault(entry.id, []).append((canonical, named - {entry.topic}))
         # The numbered meetings and the years each entry's answer speaks of: "the 10th Forum" and
         # the Forum of 2010 are told of where the records keep only the joint conferences.
