@@ -67,6 +67,9 @@ _WHETHER_HELD = re.compile(
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
+#: What is asked of a signing, where the subject has no answer of what was agreed: the answer
+#: about how it was set up says where and by whom it was signed ("CEPA是谁签字的").
+_OF_SIGNING = frozenset({"where", "leaders", "who"})
 #: Aspects of the place itself, not of a meeting: where the place has an answer to one, a year
 #: beside it dates the figure ("HK's investment in Hubei as of 2021"), and what a meeting said of
 #: it ("at the 6th meeting, what did Lee say HK's investment had grown to?") is that figure.
@@ -682,8 +685,8 @@ class Resolver:
             return claimed, False
         for aspect in reading.aspects:
             found = self._by_aspect.get((subject, _TOLD_UNDER.get(aspect, aspect)))
-            if found is None and aspect == "where" and "agreed" in reading.aspects:
-                found = self._by_aspect.get((subject, "setup"))  # where it was signed
+            if found is None and aspect in _OF_SIGNING and "agreed" in reading.aspects:
+                found = self._by_aspect.get((subject, "setup"))  # where or by whom it was signed
             if found is not None:
                 return found, aspect not in _LOOSE
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
