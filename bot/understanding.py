@@ -266,8 +266,30 @@ class Cues:
 # "The first ... after X": X's words (up to the end of the clause); "X后(的)首次": X's run.
 _FIRST_AFTER_LATIN = re.compile(r"\bfirst\b.*?\bafter\s+(?:the\s+)?([a-z][a-z ]*)")
 _FIRST_AFTER_CJK = re.compile(
-    r"([\u4e00-\u9fff]{2,})(?:之)?后(?:的)?(?:首次|第一次|头一次|首个|第一个)"
+    r"([\u4e00-\u9fff]{2,})(?:之)?后(?:的)?(?:首次|第一次|第1次|头一次|首个|第一个)"
 )
+
+
+# "The first ... in four years", "四年来首次": the first after a gap, which a record says in the
+# same words ("the first in person in four years").
+_FIRST_IN_YEARS_LATIN = re.compile(r"\bfirst\b.*?\bin (\d+|[a-z]+) years\b")
+_FIRST_IN_YEARS_CJK = re.compile(
+    r"([两二三四五六七八九十\d]+)年(?:来|以来|之后|后)?(?:的)?(?:首次|第一次|第1次)"
+)
+_NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
+_CJK_DIGITS = "零一两三四五六七八九十"
 
 
 def _first_after(text: str) -> tuple[str, ...]:
@@ -276,7 +298,21 @@ def _first_after(text: str) -> tuple[str, ...]:
     if latin:
         return tuple(w for w in latin.group(1).split() if w not in STOPWORDS)
     cjk = _FIRST_AFTER_CJK.search(text)
-    return (cjk.group(1)[-4:],) if cjk else ()
+    if cjk:
+        return (cjk.group(1)[-4:],)
+    gap = _FIRST_IN_YEARS_LATIN.search(text)
+    if gap:
+        years = gap.group(1)
+        if years.isdigit() and int(years) < len(_NUMBER_WORDS):
+            years = _NUMBER_WORDS[int(years)]
+        return (f"in {years} years",) if years in _NUMBER_WORDS else ()
+    gap = _FIRST_IN_YEARS_CJK.search(text)
+    if gap:
+        years = gap.group(1)
+        if years.isdigit() and int(years) < len(_CJK_DIGITS):
+            years = _CJK_DIGITS[int(years)]
+        return (f"{years}年",)
+    return ()
 
 
 #: What a question naming a place an office covers may ask of that office ("which office covers
