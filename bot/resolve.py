@@ -706,9 +706,10 @@ class Resolver:
         return about[0] if len(about) == 1 or widths[0] < widths[1] else None
 
     def _about_all(self, outcome: Outcome, subjects: set[str]) -> Outcome:
-        """Of answers about as good, one about every subject named: "the HK government's
+        """Of answers nearly as good, one about every subject named: "the HK government's
         Guangdong office" is the Guangdong office's answer, not the Beijing office's that the
-        matcher ranks a hair ahead."""
+        matcher ranks a hair ahead, nor the Taiwan office's whose phrasing differs from the
+        question by the place alone."""
         best = outcome.candidates[0]
         if subjects <= self._names[best.entry.id]:
             if best.entry.id != self.kb.topics[best.entry.topic].overview:
@@ -723,8 +724,11 @@ class Resolver:
             others = tuple(c for c in outcome.candidates if c is not narrow)
             return replace(outcome, candidates=(narrow, *others))
         for candidate in outcome.candidates[1:]:
-            if candidate.score < best.score - _NEIGHBOUR_LEAD:
+            if candidate.score < best.score - _OWN_LEAD:
                 break
+            overview = candidate.entry.id == self.kb.topics[candidate.entry.topic].overview
+            if overview and candidate.score < best.score - _NEIGHBOUR_LEAD:
+                continue  # an answer about everything is no better for being about these too
             if subjects <= self._names[candidate.entry.id]:
                 others = tuple(c for c in outcome.candidates if c is not candidate)
                 return replace(outcome, candidates=(candidate, *others))
