@@ -115,6 +115,12 @@ _NO_SUCH_PLATFORM = re.compile(
     rf"|\b(?P<b>{_OTHER_PLACES_EN}) hk {_PLATFORM_WORDS_EN}"
     rf"|(?:香港|港)(?:与|和|同|跟)?(?P<c>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}]){_PLATFORM_WORDS_ZH}"
     rf"|(?P<d>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}])(?:与|和|同|跟)?(?:香港|港){_PLATFORM_WORDS_ZH}"
+    # "a co-operation conference with Jiangsu", "do HK and Tianjin have a joint mechanism",
+    # "香港跟江苏有没有合作会议"
+    rf"|\b{_PLATFORM_WORDS_EN} with (?:the )?(?P<e>{_OTHER_PLACES_EN})\b"
+    rf"|\bhk and (?P<f>{_OTHER_PLACES_EN}) (?:have|has|got|set up|run)\b.{{0,20}}?\b{_PLATFORM_WORDS_EN}"
+    rf"|(?:香港|港)(?:与|和|同|跟)(?P<g>{_OTHER_PLACES_ZH})(?:之间)?(?:有没有|有冇|有无|有|建立了|建立|设立了|设立)"
+    rf".{{0,4}}?{_PLATFORM_WORDS_ZH}"
 )
 #: A few words before a colon saying who asks or why: "Expat teacher question:".
 _PREAMBLE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z'-]* ){0,5}[A-Za-z][A-Za-z'-]*\s*[:：]\s*$")
@@ -650,7 +656,7 @@ def _no_such_platform(text: str, names: list[Name]) -> bool:
     """Whether the question pairs Hong Kong with a Mainland place in a platform's name that no
     topic's alias names: there is no such platform to answer about."""
     for match in _NO_SUCH_PLATFORM.finditer(text):
-        group = next(g for g in "abcd" if match.group(g))
+        group = next(g for g in "abcdefg" if match.group(g))
         start = match.start(group)
         if not any(n.start <= start < n.end for n in names if not n.place):
             return True
