@@ -70,6 +70,10 @@ _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
 #: What is asked of a signing, where the subject has no answer of what was agreed: the answer
 #: about how it was set up says where and by whom it was signed ("CEPA是谁签字的").
 _OF_SIGNING = frozenset({"where", "leaders", "who"})
+#: A word pointed at ("that office", "该办事处"): what the answer before spoke of, if it says it.
+_POINTED_WORD = re.compile(
+    r"\b(?:that|this|the same) (office|bureau|body|unit)\b|(?:该|这个|那个|呢个|𠮶个)(办事处|局)"
+)
 #: Aspects of the place itself, not of a meeting: where the place has an answer to one, a year
 #: beside it dates the figure ("HK's investment in Hubei as of 2021"), and what a meeting said of
 #: it ("at the 6th meeting, what did Lee say HK's investment had grown to?") is that figure.
@@ -351,7 +355,10 @@ class Resolver:
         if reading.no_such_platform:
             turn = Turn(None, lang=_script(reply_lang, previous))
             return self._unrecorded(question, reply_lang, None, "platforms-list", turn)
-        named = bool(reading.subjects)
+        pointed = self._points_at_answer(reading, previous)
+        named = bool(reading.subjects) and not pointed
+        if pointed:  # "that office": the thing just answered about
+            reading = replace(reading, subjects=(self.kb.entries[previous.entry].topic,))  # type: ignore[index, union-attr]
         reading = self._placed(reading)
         if reading.number is not None and set(reading.aspect_named) < set(reading.subjects):
             # "the areas of co-operation set at the 4th HK/Fujian plenary": Fujian's 4th meeting
@@ -628,6 +635,26 @@ class Resolver:
             return None
         match = _BARE_ORDINAL.search(reading.text)
         return self._numbered.get(int(match.group(1))) if match else None
+
+    def _points_at_answer(self, reading: Reading, previous: Turn | None) -> bool:
+        """Whether a question names only general subjects, by a word pointing back at the answer
+        just given ("who is in charge of that office?" after the Bay Area's own office): the
+        thing that answer was about, not every office."""
+        if previous is None or previous.entry not in self.kb.entries or not reading.subjects:
+            return False
+        topic = self.kb.entries[previous.entry].topic  # type: ignore[index]
+        if self.kb.topics[topic].kind != "policy":
+            return False  # a platform's office is one of the offices: "this office" is that one
+        if topic in reading.subjects or any(
+            self.kb.topics[s].kind != "policy" for s in reading.subjects
+        ):
+            return False
+        return any(
+            self._says_word(previous.entry, word)  # type: ignore[arg-type]
+            for match in _POINTED_WORD.finditer(reading.text)
+            for word in match.groups()
+            if word
+        )
 
     def _asks_of(self, reading: Reading, subject: str) -> bool:
         """Whether a question that names only general subjects ("which office covers that city?")
