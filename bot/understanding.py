@@ -129,6 +129,10 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 _NEWLY = re.compile(
     r"\bfor the first time\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
+# A word for a meeting right after another word: "annual" in "the annual summit" describes it.
+_NAMING_A_MEETING = re.compile(
+    r" (?:summit|summits|meeting|meetings|conference|plenary|forum|gathering|talks|get together)\b"
+)
 _MEETING_NOUN = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"
 )
@@ -484,6 +488,12 @@ class Understanding:
         ]
         cued = {name for _, _, name in aspect_cues}
         who_only = cued == {"who"}
+        if len(cued) > 1 and all(
+            _NAMING_A_MEETING.match(text, stop)
+            for _, stop, name in aspect_cues
+            if name == "frequency"
+        ):  # "the big annual summit …, when did it start?": describes the meeting, asks when
+            cued.discard("frequency")
         chairs = "leaders" in cued  # "the party secretary who co-chairs it" asks of the platform
         if "who" in cued:
             cued = (cued - {"who"}) | {"leaders"}
