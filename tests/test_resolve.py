@@ -78,6 +78,21 @@ def answered(outcome: Outcome) -> str | None:
             "the 2010 framework agreement between hong kong and guangdong, where was it signed",
             "guangdong-framework-agreement",
         ),
+        ("CEPA当年是谁代表两地签字的？", "cepa-signing"),  # who signed: told with the signing
+        ("香港同鵬城嗰個合作會議係幾時成立㗎？", "shenzhen-setup"),  # a city's nickname
+        (
+            "which plenary was the first face-to-face one in four years? hk guangdong",
+            "guangdong-plenary-23",
+        ),
+        ("粵港聯席會議邊次係四年來首次實體會議？", "guangdong-plenary-23"),
+        ("is there an HK govt office in shanghai, and since when?", "shanghai-office"),
+        ("十四五规划纲要是哪年发布的", "fyp14-adoption"),
+        ("香港政府负责跟内地区域合作的是哪个局", "cmab-role"),
+        (
+            "is there a free trade type deal between hk and macao? when was it signed",
+            "cepa-hk-macao",
+        ),
+        ("the yearly summit between HK and guangdong, when did it start?", "guangdong-setup"),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
@@ -106,6 +121,9 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
             "tax in HK or individual income tax on the Mainland, and how much?",
             "shenzhen",
         ),
+        ("福建和台湾现在有什么合作平台？", "fujian"),
+        ("上海有哪些好吃的本帮菜？", "shanghai"),
+        ("how many people work at the hk govt office in chengdu?", "offices"),
     ],
 )
 def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
@@ -481,6 +499,19 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             "cepa-hk-macao",
             id="a_keyword_of_another_answer_leaves_the_founding_just_told",
         ),
+        pytest.param(
+            ("浙港合作会议是啥时候成立的", "在哪个城市"),
+            "zhejiang-setup",
+            id="in_which_city_said_whole_asks_where_of_the_same_platform",
+        ),
+        pytest.param(
+            (
+                "does the HK government have an office just for GBA matters?",
+                "who is in charge of that office?",
+            ),
+            "gba-office",
+            id="that_office_is_the_one_just_answered_about_not_every_office",
+        ),
     ],
 )
 def test_a_follow_up_leans_on_the_conversation(
@@ -755,6 +786,8 @@ def test_a_year_of_something_other_than_a_meeting_is_not_taken_for_a_meeting(
         "who chairs the HK-Jiangsu cooperation conference",
         "魯港合作會議幾時成立？",
         "港瓊合作會議由邊個主持？",
+        "does hong kong have a co-operation conference with jiangsu?",
+        "香港跟江苏有没有合作会议？",
     ],
 )
 def test_a_platform_with_a_place_our_sources_have_none_with_is_declined(
@@ -872,3 +905,8 @@ def test_a_place_or_a_market_beside_a_platform_is_a_near_miss(
     shipped: Engine, question: str
 ) -> None:
     assert shipped.ask(question).kind == "decline"
+
+
+def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
+    outcome = shipped.ask("what's governor wang weizhong's background, where was he born?")
+    assert (outcome.kind, outcome.near_miss) == ("decline", True)
