@@ -93,6 +93,9 @@ def answered(outcome: Outcome) -> str | None:
             "cepa-hk-macao",
         ),
         ("the yearly summit between HK and guangdong, when did it start?", "guangdong-setup"),
+        ("CEPA最初係邊年簽㗎？", "cepa-signing"),
+        ("泛洲那个首长会最近一次是啥时候开的？", "pprd-latest"),  # a slip, and a short name
+        ("香港跟内地合作一般都涉及哪些方面？", "areas-overview"),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
@@ -124,6 +127,10 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("福建和台湾现在有什么合作平台？", "fujian"),
         ("上海有哪些好吃的本帮菜？", "shanghai"),
         ("how many people work at the hk govt office in chengdu?", "offices"),
+        ("浙江省委書記王浩之前喺邊度做嘢？", "zhejiang"),
+        ("四川學生想入讀港大，收生要求係咩？", "sichuan"),
+        ("驻粤经贸办办公时间是几点到几点", "offices"),
+        ("CEPA同RCEP有咩分別？", "cepa"),
     ],
 )
 def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
@@ -511,6 +518,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             ),
             "gba-office",
             id="that_office_is_the_one_just_answered_about_not_every_office",
+        ),
+        pytest.param(
+            ("港澳合作高層會議最近一次係第幾次？", "嗰次有冇傾過大橋嘅嘢？"),
+            "macao-latest",
+            id="what_was_talked_over_that_time_is_what_that_meeting_agreed",
         ),
     ],
 )
@@ -905,6 +917,12 @@ def test_a_place_or_a_market_beside_a_platform_is_a_near_miss(
     shipped: Engine, question: str
 ) -> None:
     assert shipped.ask(question).kind == "decline"
+
+
+@pytest.mark.parametrize("question", ["保安局局長而家係邊個？", "what does the security bureau do"])
+def test_another_bureau_is_a_near_miss(shipped: Engine, question: str) -> None:
+    outcome = shipped.ask(question)
+    assert (outcome.kind, outcome.near_miss) == ("decline", True)
 
 
 def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
