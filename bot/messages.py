@@ -45,6 +45,13 @@ _STRINGS: dict[str, dict[str, str]] = {
         ),
         "zh-Hant": "我們的資料中沒有{name}這次會議的紀錄，所以無法回答。資料所載的會議，可在下面查看。",
     },
+    "decline_not_told": {
+        "en": (
+            "Our sources do not say that about the {name}, so I can't answer it. What they do "
+            "say is below."
+        ),
+        "zh-Hant": "我們的資料沒有提及{name}這方面的資料，所以無法回答。資料所載的內容，可在下面查看。",
+    },
     "decline_no_platform": {
         "en": (
             "Our sources know of no such co-operation platform between Hong Kong and the "

@@ -45,6 +45,9 @@ class Outcome:
     # Declined for what our sources have no record of: a meeting beyond them ("the 12th"), a
     # platform there is none of ("港津合作會議"); the suggestions are what they do record.
     unrecorded: bool = False
+    # Declined for what the answer offered says our sources do not give ("when was the first
+    # HK/Macao High Level Meeting?": its set-up answer says the date is not confirmed).
+    not_told: bool = False
 
     @property
     def entry(self) -> Entry | None:

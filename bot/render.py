@@ -170,6 +170,9 @@ def decline_text(outcome: Outcome, kb: KnowledgeBase) -> str:
     """Why there is no answer: nothing on that at all, or not that about a subject the bot
     does know ("how many people live in Sichuan": what it can say about Sichuan instead)."""
     known = outcome.subject in kb.topics if outcome.subject else False
+    if outcome.not_told and known:
+        name = kb.topics[outcome.subject].name[outcome.lang]  # type: ignore[index]
+        return t("decline_not_told", outcome.lang, name=name)
     if outcome.unrecorded:
         if not known:
             return t("decline_no_platform", outcome.lang)

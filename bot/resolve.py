@@ -420,6 +420,8 @@ class Resolver:
             strict = firm or reading.aspect not in (None, "what")
             if self._foreign(content, strict=strict and not reading.who_only):
                 return self._decline(question, reply_lang, reading, turn)
+            if reading.aspect in target.not_told:
+                return self._not_told(question, reply_lang, target, turn)
             turn = replace(
                 turn,
                 subject=self._spoken_of(turn.subject, target, subjects),
@@ -460,6 +462,8 @@ class Resolver:
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
+        if outcome.entry is not None and reading.aspect in outcome.entry.not_told:
+            return self._not_told(question, reply_lang, outcome.entry, turn)
         if outcome.entry is not None:
             entry = outcome.entry
             subject = self._spoken_of(turn.subject, entry, subjects)
@@ -510,6 +514,22 @@ class Resolver:
             turn=turn,
             near_miss=True,
             unrecorded=True,
+        )
+
+    @staticmethod
+    def _not_told(question: str, lang: Lang, entry: Entry, turn: Turn) -> Outcome:
+        """Declined for what the answer that would be given says our sources do not give, with
+        that answer offered: it says what they do give."""
+        turn = replace(turn, subject=entry.topic, entry=entry.id, aspect=entry.aspect)
+        return Outcome(
+            "decline",
+            question,
+            lang,
+            0.0,
+            (Candidate(entry, 0.0),),
+            subject=entry.topic,
+            turn=turn,
+            not_told=True,
         )
 
     # --- reading in context --------------------------------------------------------------------

@@ -469,7 +469,12 @@ class Understanding:
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
                 cues = self._cues.find(text)
-        names = self.matcher.names(text)
+        # A name inside small talk is no subject: "你識講廣東話嗎" asks what the bot speaks.
+        names = [
+            n
+            for n in self.matcher.names(text)
+            if not any(a <= n.start and n.end <= b for a, b, _ in cues["smalltalk"])
+        ]
         # Where names overlap, the longest first: "粵港澳大灣區" is the Greater Bay Area before it is
         # the "粵港" and "港澳" inside it.
         longest_first = sorted(names, key=lambda n: (n.start, n.start - n.end))

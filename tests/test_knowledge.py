@@ -305,6 +305,19 @@ def test_validate_reports_an_unknown_field_at_its_line(make_kb: MakeKb) -> None:
     assert problems(folder) == [f"{folder / 'cepa.yaml'}:21: cepa-overview: unknown field 'asof'"]
 
 
+def test_validate_reports_a_not_told_aspect_the_meta_file_lacks_at_its_line(
+    make_kb: MakeKb,
+) -> None:
+    folder = make_kb(
+        cepa=(CEPA_SOURCES, "    not_told: [birthday]\n" + CEPA_SOURCES),
+        meta=lambda text: text + "aspects:\n  setup:\n    en: [set up]\n",
+    )
+    assert problems(folder) == [
+        f"{folder / 'cepa.yaml'}:21: cepa-overview: not_told: aspect 'birthday' is not in "
+        "meta.yaml's aspects"
+    ]
+
+
 def test_validate_reports_an_unknown_language_at_its_line(make_kb: MakeKb) -> None:
     folder = make_kb(cepa=(CEPA_ZH_QUESTIONS, CEPA_ZH_QUESTIONS + "      zh: [CEPA係乜]\n"))
     assert problems(folder) == [

@@ -106,6 +106,15 @@ def test_a_meeting_with_no_record_is_declined_in_so_many_words(shipped: Engine) 
     assert offered.entry.question("en") in text
 
 
+def test_what_our_sources_do_not_say_is_declined_in_so_many_words(shipped: Engine) -> None:
+    kb = shipped.kb
+    offered = Candidate(kb.entries["macao-setup"], 0.0)
+    outcome = Outcome("decline", "q", "en", 0.0, (offered,), subject="macao", not_told=True)
+    text = plain(outcome, kb)
+    assert text.startswith("Our sources do not say that about the Hong Kong/Macao")
+    assert offered.entry.question("en") in text
+
+
 def test_a_platform_with_no_record_is_declined_in_so_many_words(kb: KnowledgeBase) -> None:
     outcome = Outcome("decline", "q", "zh-Hant", 0.0, (), near_miss=True, unrecorded=True)
     assert plain(outcome, kb).startswith("我們的資料中沒有這個香港與內地的合作機制")

@@ -182,7 +182,21 @@ def test_a_polite_or_wrapped_question_is_answered(
     assert answered(shipped.ask(question)) == entry
 
 
-@pytest.mark.parametrize("message", ["hi", "thanks", "早晨", "唔該晒", "谢谢"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hi",
+        "thanks",
+        "早晨",
+        "唔該晒",
+        "谢谢",
+        "haha",
+        "辛苦晒",
+        "thank you for the info",
+        "no more questions",
+        "你识讲广东话吗",
+    ],
+)
 def test_small_talk_is_chatted_back_with_no_citation(shipped: Engine, message: str) -> None:
     outcome = shipped.ask(message)
     assert outcome.kind == "smalltalk" and outcome.candidates == ()
@@ -928,3 +942,15 @@ def test_another_bureau_is_a_near_miss(shipped: Engine, question: str) -> None:
 def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
     outcome = shipped.ask("what's governor wang weizhong's background, where was he born?")
     assert (outcome.kind, outcome.near_miss) == ("decline", True)
+
+
+def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answer_offered(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("when was the very first hk macao high level meeting held")
+    assert (outcome.kind, outcome.not_told, outcome.subject) == ("decline", True, "macao")
+    assert [c.entry.id for c in outcome.candidates] == ["macao-setup"]
+
+
+def test_an_aspect_the_answer_does_give_is_still_answered(shipped: Engine) -> None:
+    assert answered(shipped.ask("when was the hk macao high level meeting set up")) == "macao-setup"

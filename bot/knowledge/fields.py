@@ -277,7 +277,17 @@ def parse_entry(raw: Any, topic: Topic, checker: Checker, meta: Meta | None) -> 
     entry_id = checker.text(raw, "id", "-")
     if entry_id is None:
         return None
-    known = {"id", "questions", "answer", "sources", "as_of", "related", "keywords", "aspect"}
+    known = {
+        "id",
+        "questions",
+        "answer",
+        "sources",
+        "as_of",
+        "related",
+        "keywords",
+        "aspect",
+        "not_told",
+    }
     for key in raw:
         if key not in known:
             checker.error(raw, key, entry_id, f"unknown field '{key}'")
@@ -297,6 +307,7 @@ def parse_entry(raw: Any, topic: Topic, checker: Checker, meta: Meta | None) -> 
         related=checker.string_list(raw, "related", entry_id),
         keywords=checker.string_list(raw, "keywords", entry_id),
         aspect=checker.text(raw, "aspect", entry_id, required=False),
+        not_told=checker.string_list(raw, "not_told", entry_id),
         file=checker.display,
         line=line_of(raw),
     )

@@ -54,6 +54,17 @@ def _cross_checks(
                     f"aspect '{entry.aspect}' is not in meta.yaml's aspects",
                 )
             )
+        for aspect in entry.not_told:
+            if kb_meta.aspects and aspect not in kb_meta.aspects:
+                line = line_of(raw.get(entry.id), "not_told") or entry.line
+                problems.append(
+                    Problem(
+                        entry.file,
+                        line,
+                        entry.id,
+                        f"not_told: aspect '{aspect}' is not in meta.yaml's aspects",
+                    )
+                )
         for source in () if entry.meetings else entry.sources:  # records: checked once each
             for warning in source_warnings(source, kb_meta.allowed_domains):
                 line = _url_line(raw.get(entry.id, {}), source.url) or entry.line

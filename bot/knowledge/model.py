@@ -85,6 +85,9 @@ class Entry:
     related: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     aspect: str | None = None  # what about its topic it answers: a key of meta.yaml's aspects
+    # Aspects its answer says our sources do not give ("the date of the first meeting is not
+    # confirmed"): asked of it, the bot declines and offers this answer instead.
+    not_told: tuple[str, ...] = ()
     meetings: tuple[Meeting, ...] = ()  # the records an answer about meetings was made from
     number: int | None = None  # for an answer about one numbered meeting: its number
     file: str = ""
