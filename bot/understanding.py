@@ -175,6 +175,7 @@ _REFERS_BACK = re.compile(
     r"\b(?:that|this|the same) (?:city|province|municipality|place|region|one|office)\b"
     r"|(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b"
     r"|该市|该省|当地|𠮶(?:度|边|个(?:城市|省|地方|办事处|办))|那个(?:城市|省|地方|办事处|办)|那里|那边|那儿"
+    r"|(?<![\u4e00-\u9fff])(?:这边|这里|呢度|呢边)"  # "…，这边归哪个办事处管", not "香港这边"
     r"|该办事处|这个办事处|呢个办事处"
 )
 # Pronouns standing for the thing just spoken of: "what does it do?", "佢管邊幾個省？".
@@ -599,6 +600,8 @@ class Understanding:
                 or _PREAMBLE.match(clauses[index])
             ):
                 opened = not named[index] or any(named[index + 1 :])
+                if named[index] and any(_REFERS_BACK.search(t) for t in texts[index + 1 :]):
+                    opened = False  # "我在云南，这边归哪个办事处管？": the place asked of
                 if opened:
                     dropped.add(index)
                 continue

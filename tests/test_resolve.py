@@ -96,6 +96,7 @@ def answered(outcome: Outcome) -> str | None:
         ("CEPA最初係邊年簽㗎？", "cepa-signing"),
         ("泛洲那个首长会最近一次是啥时候开的？", "pprd-latest"),  # a slip, and a short name
         ("香港跟内地合作一般都涉及哪些方面？", "areas-overview"),
+        ("我在云南，这边归香港哪个驻内地办事处管？", "offices-chengdu"),  # the place asked of
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
