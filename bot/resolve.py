@@ -23,7 +23,13 @@ from bot.knowledge.model import Meeting
 from bot.matcher import Matcher, tokens
 from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
-from bot.understanding import MEETING_ASPECTS, Reading, Understanding, split_clauses
+from bot.understanding import (
+    MEETING_ASPECTS,
+    Reading,
+    Understanding,
+    names_a_month,
+    split_clauses,
+)
 
 #: An ordinal in digits, whatever follows it: "the 15th", "15th plan".
 _BARE_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
@@ -64,6 +70,8 @@ _WHETHER_HELD = re.compile(
     r"|was that)\b"
     r"|未|了没|了吗|了嗎|过没|過沒|过了吗|已经|已經|是否已|有冇开|有冇開|有没有开|有沒有開|开过|開過|开了没"
 )
+#: Words of what was planned rather than held: "which province was to host it in 2024?".
+_PLANNED = re.compile(r"\b(?:was to|were to|is to|due to|would|will)\b|说好|定由|轮到|承办|预定")
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
@@ -1209,6 +1217,15 @@ class Resolver:
         if reading.year is not None and not founding:
             held = self._meeting_in(subject, reading.year)
             told = self._years.get((subject, reading.year))
+            if (
+                held is None
+                and self._after_the_records(subject, reading.year)
+                and aspects & {"where", "agreed", "leaders"}
+                and _MEETING_WORDS.search(reading.text)
+                and not _WHETHER_HELD.search(reading.text)
+                and not (told and (_PLANNED.search(reading.text) or names_a_month(reading.text)))
+            ):  # "泛珠2025年的联席会议在哪开": a meeting of a year after every record
+                return None, True
             if held is None and not told:
                 if not _MEETING_WORDS.search(reading.text):
                     return None, False  # a year of something else: "湖北2023年的出口额"

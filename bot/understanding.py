@@ -670,6 +670,11 @@ class Understanding:
         return tuple(dict.fromkeys(terms))
 
 
+def names_a_month(text: str) -> bool:
+    """Whether canonical text names a month ("in August 2025", "8月"): a dated event."""
+    return bool(_MONTH.search(text))
+
+
 def _no_such_platform(text: str, names: list[Name]) -> bool:
     """Whether the question pairs Hong Kong with a Mainland place in a platform's name that no
     topic's alias names: there is no such platform to answer about."""

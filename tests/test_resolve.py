@@ -955,3 +955,18 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
 
 def test_an_aspect_the_answer_does_give_is_still_answered(shipped: Engine) -> None:
     assert answered(shipped.ask("when was the hk macao high level meeting set up")) == "macao-setup"
+
+
+@pytest.mark.parametrize(
+    "question", ["2025年泛珠行政首長聯席會議喺邊度開？", "2026年的泛珠论坛在哪里举办"]
+)
+def test_a_meeting_of_a_year_after_every_record_is_declined_as_unrecorded(
+    shipped: Engine, question: str
+) -> None:
+    outcome = shipped.ask(question)
+    assert (outcome.kind, outcome.unrecorded) == ("decline", True)
+
+
+def test_which_place_was_to_host_a_later_year_is_still_answered(shipped: Engine) -> None:
+    outcome = shipped.ask("2024年泛珠行政首长联席会议由哪个省份承办？")
+    assert outcome.kind == "answer"
