@@ -401,10 +401,7 @@ class Resolver:
         thing = None if named else self._same_thing(reading, previous)
         target, firm = (thing, True) if thing is not None else self._target(reading, previous)
         if target is None and firm:  # a meeting our sources have no record of
-            if named:
-                return self._unrecorded(question, reply_lang, reading.subject, "meetings", turn)
-            # in a conversation ("and its second meeting?"): how many there have been
-            target = self.kb.entries[f"{reading.subject}-meetings"]
+            return self._unrecorded(question, reply_lang, reading.subject, "meetings", turn)
         if target is None and (not named or subjects == {previous.subject if previous else None}):
             target = self._neighbour(reading, ranked, previous) or self._pointed_at(
                 reading, ranked, previous
