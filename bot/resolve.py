@@ -70,6 +70,8 @@ _WHETHER_HELD = re.compile(
     r"|was that)\b"
     r"|未|了没|了吗|了嗎|过没|過沒|过了吗|已经|已經|是否已|有冇开|有冇開|有没有开|有沒有開|开过|開過|开了没"
 )
+#: How many platforms an overview names to be about the platforms as a whole.
+_MANY_PLATFORMS = 5
 #: Words of what was planned rather than held: "which province was to host it in 2024?".
 _PLANNED = re.compile(r"\b(?:was to|were to|is to|due to|would|will)\b|说好|定由|轮到|承办|预定")
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
@@ -224,6 +226,28 @@ class Resolver:
                 self._ordinals.setdefault((entry.topic, number), []).append(entry)
             for year in understanding.years(self._says[entry.id]):
                 self._years.setdefault((entry.topic, year), []).append(entry)
+        # The platform each answer names first, by its English text: "the newest is the
+        # Hong Kong/Zhejiang Co-operation Conference…" is about Zhejiang's.
+        self._first_platform: dict[str, str] = {}
+        for entry in kb.entries.values():
+            text = matcher.canonical(entry.answer.get("en", ""))
+            found = sorted(
+                (n.start, n.topic)
+                for n in matcher.names(text)
+                if not n.place and kb.topics[n.topic].kind == "platform"
+            )
+            if found:
+                self._first_platform[entry.id] = found[0][1]
+        # Topics about the platforms as a whole (their list, their history): a policy of no
+        # place of its own whose overview names many of them.
+        self._of_platforms = {
+            t.id
+            for t in kb.topics.values()
+            if t.kind == "policy"
+            and not t.places
+            and sum(kb.topics[n].kind == "platform" for n in self._names[t.overview])
+            >= _MANY_PLATFORMS
+        }
         # Runs of four Chinese characters in few answers: a question quoting one ("包不包括康復
         # 人員培訓") is about the answer that says it, whatever its phrasings say.
         quoted: dict[str, set[str]] = {}
@@ -429,7 +453,7 @@ class Resolver:
                 return self._not_told(question, reply_lang, target, turn)
             turn = replace(
                 turn,
-                subject=self._spoken_of(turn.subject, target, subjects),
+                subject=self._spoken_of(turn.subject, target, subjects, reading),
                 entry=target.id,
                 aspect=target.aspect or turn.aspect,
             )
@@ -471,7 +495,7 @@ class Resolver:
             return self._not_told(question, reply_lang, outcome.entry, turn)
         if outcome.entry is not None:
             entry = outcome.entry
-            subject = self._spoken_of(turn.subject, entry, subjects)
+            subject = self._spoken_of(turn.subject, entry, subjects, reading)
             turn = replace(turn, subject=subject, aspect=entry.aspect, entry=entry.id)
         subject = reading.subject if outcome.kind == "decline" else None
         return replace(outcome, turn=turn, subject=subject)
@@ -553,11 +577,18 @@ class Resolver:
         }
         return replace(reading, subjects=(found.pop(),)) if len(found) == 1 else reading
 
-    def _spoken_of(self, first: str | None, answer: Entry, subjects: set[str]) -> str:
+    def _spoken_of(
+        self, first: str | None, answer: Entry, subjects: set[str], reading: Reading
+    ) -> str:
         """What the conversation goes on about after an answer: the subject named first, unless
         that is a platform and the answer is about a thing of another kind ("粵港澳…大灣區框架協議"
         is the Bay Area's agreement, "and Hubei?" after an office is the Wuhan office: "where was
-        it signed?", "when did that one open?" ask of them)."""
+        it signed?", "when did that one open?" ask of them); after "which one is the newest?",
+        the platform the answer names first ("who led its first meeting?" asks of it)."""
+        if reading.which_one and answer.topic in self._of_platforms:
+            named = self._first_platform.get(answer.id)
+            if named is not None:
+                return named
         if first is None:
             return answer.topic
         if (

@@ -530,6 +530,15 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="that_office_is_the_one_just_answered_about_not_every_office",
         ),
         pytest.param(
+            (
+                "how many co-operation platforms does HK have with the mainland?",
+                "which one is the newest?",
+                "who led its first meeting on the mainland side",
+            ),
+            "zhejiang-plenary-1",
+            id="which_one_of_the_platforms_goes_on_about_the_one_the_answer_names",
+        ),
+        pytest.param(
             ("港澳合作高層會議最近一次係第幾次？", "嗰次有冇傾過大橋嘅嘢？"),
             "macao-latest",
             id="what_was_talked_over_that_time_is_what_that_meeting_agreed",
