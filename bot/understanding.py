@@ -179,7 +179,7 @@ _REFERS_BACK = re.compile(
     r"|该办事处|这个办事处|呢个办事处"
 )
 # Pronouns standing for the thing just spoken of: "what does it do?", "佢管邊幾個省？".
-_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b|佢|它|他们")
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|she|his|her)\b|佢|它|他们|他|她")
 # One of the things just spoken of: "which one covers Zhejiang?", "and Shanghai's?" after the
 # offices.
 _WHICH_ONE = re.compile(

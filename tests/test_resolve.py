@@ -96,6 +96,7 @@ def answered(outcome: Outcome) -> str | None:
         ("CEPA最初係邊年簽㗎？", "cepa-signing"),
         ("泛洲那个首长会最近一次是啥时候开的？", "pprd-latest"),  # a slip, and a short name
         ("香港跟内地合作一般都涉及哪些方面？", "areas-overview"),
+        ("泛珠係咩嚟㗎？做緊功課", "pprd-overview"),  # saying what the question is for
         ("我在云南，这边归香港哪个驻内地办事处管？", "offices-chengdu"),  # the place asked of
     ],
 )
@@ -537,6 +538,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             ),
             "zhejiang-plenary-1",
             id="which_one_of_the_platforms_goes_on_about_the_one_the_answer_names",
+        ),
+        pytest.param(
+            ("现在的政制及内地事务局局长是谁？", "他是什么时候离任的"),
+            "cmab-head",
+            id="he_is_the_office_holder_just_answered_about",
+        ),
+        pytest.param(
+            ("政制及内地事务局负责哪些工作？", "现在的局长是谁？", "前任是谁？"),
+            "cmab-head",
+            id="the_predecessor_is_asked_of_the_office_just_spoken_of",
         ),
         pytest.param(
             ("港澳合作高層會議最近一次係第幾次？", "嗰次有冇傾過大橋嘅嘢？"),
