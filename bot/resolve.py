@@ -238,6 +238,10 @@ class Resolver:
             )
             if found:
                 self._first_platform[entry.id] = found[0][1]
+        # The words of each topic's English name: "that plan" points at the plan itself.
+        self._name_words = {
+            t.id: frozenset(re.findall(r"[a-z]+", t.name["en"].lower())) for t in kb.topics.values()
+        }
         # Topics about the platforms as a whole (their list, their history): a policy of no
         # place of its own whose overview names many of them.
         self._of_platforms = {
@@ -1124,6 +1128,8 @@ class Resolver:
             return entry  # "what was its theme?": a word of the answer just given, and only it
         if entry.aspect not in _THINGS or entry.meetings or reading.subjects != (entry.topic,):
             return None
+        # "that plan" is the plan itself, not the centres just answered about
+        said = [t for t in said if t not in self._name_words[entry.topic]]
         if said and not set(content) - set(said) and self._pointed(reading.text, said):
             return entry  # "latest meeting of that task force?": the thing just answered about
         if [t for t in content if t not in said] or reading.year:

@@ -540,6 +540,15 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="which_one_of_the_platforms_goes_on_about_the_one_the_answer_names",
         ),
         pytest.param(
+            (
+                "What does the National 14th Five-Year Plan say about Hong Kong's positioning?",
+                "can you list the four traditional centres",
+                "and which year was that plan adopted?",
+            ),
+            "fyp14-adoption",
+            id="that_plan_is_the_plan_itself_not_the_part_just_answered_about",
+        ),
+        pytest.param(
             ("现在的政制及内地事务局局长是谁？", "他是什么时候离任的"),
             "cmab-head",
             id="he_is_the_office_holder_just_answered_about",
