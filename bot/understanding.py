@@ -129,6 +129,11 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 _NEWLY = re.compile(
     r"\bfor the first time\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
+# A time right after "next": "next spring", "next year" say when, not which meeting.
+_A_TIME = re.compile(
+    r" (?:spring|summer|autumn|fall|winter|year|month|week|weekend|time|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
 # A word for a meeting right after another word: "annual" in "the annual summit" describes it.
 _NAMING_A_MEETING = re.compile(
     r" (?:summit|summits|meeting|meetings|conference|plenary|forum|gathering|talks|get together)\b"
@@ -494,6 +499,10 @@ class Understanding:
         ]
         cued = {name for _, _, name in aspect_cues}
         who_only = cued == {"who"}
+        if "next" in cued and all(
+            _A_TIME.match(text, stop) for _, stop, name in aspect_cues if name == "next"
+        ):  # "a trip next spring": when the asker goes, not the next meeting
+            cued.discard("next")
         if len(cued) > 1 and all(
             _NAMING_A_MEETING.match(text, stop)
             for _, stop, name in aspect_cues

@@ -97,6 +97,11 @@ def answered(outcome: Outcome) -> str | None:
         ("泛洲那个首长会最近一次是啥时候开的？", "pprd-latest"),  # a slip, and a short name
         ("香港跟内地合作一般都涉及哪些方面？", "areas-overview"),
         ("泛珠係咩嚟㗎？做緊功課", "pprd-overview"),  # saying what the question is for
+        (  # "next spring" says when the asker goes, not which meeting
+            "Our chamber is planning a trade trip to Chongqing next spring. How many items and "
+            "fields does the HK/Chongqing co-operation cover?",
+            "chongqing-areas",
+        ),
         ("我在云南，这边归香港哪个驻内地办事处管？", "offices-chengdu"),  # the place asked of
     ],
 )
@@ -923,6 +928,7 @@ def test_where_an_agreement_was_signed_is_told_with_its_signing(shipped: Engine)
 @pytest.mark.parametrize(
     "question",
     [
+        "I'm a civil servant new to the Macao portfolio. Who leads the HK/Macao high level meeting?",
         "Expat teacher question: who chairs the HK/Shanghai conference?",
         "I work in a casino in Macao. Who leads the HK–Macao high level meeting, I guess?",
     ],
