@@ -609,6 +609,8 @@ class Understanding:
                 or _PREAMBLE.match(clauses[index])
             ):
                 opened = not named[index] or any(named[index + 1 :])
+                if opened and index and not self._asks_nothing(clauses[index], text):
+                    opened = False  # "…，老师让我们查哪些省市建立了合作机制。": asks, after one
                 if named[index] and any(_REFERS_BACK.search(t) for t in texts[index + 1 :]):
                     opened = False  # "我在云南，这边归哪个办事处管？": the place asked of
                 if opened:

@@ -103,6 +103,10 @@ def answered(outcome: Outcome) -> str | None:
             "chongqing-areas",
         ),
         ("我在云南，这边归香港哪个驻内地办事处管？", "offices-chengdu"),  # the place asked of
+        (  # a second clause opening like an introduction, but asking
+            "我是内地来港的交流生，老师让我们查香港跟内地哪些省市建立了合作机制。能帮我列一下吗？",
+            "platforms-list",
+        ),
     ],
 )
 def test_the_entry_for_that_aspect_of_that_subject_answers(
