@@ -147,6 +147,8 @@ _MONTH = re.compile(
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 # What ends just before the second year of a span: "2015–2025", "2015至2025年", "2015 to 2025".
 _SPAN_END = re.compile(r"(?:19|20)[0-9]{2}\s*(?:年\s*)?(?:[-–—~至到]|to)\s*$")
+# A span of years: a period a document covers, not a meeting's year.
+_SPAN = re.compile(r"(?:19|20)[0-9]{2}\s*(?:年\s*)?(?:[-–—~至到]|to|\s)\s*(?:19|20)[0-9]{2}")
 # A number with its unit of date ("2019年", "11日"): the unit is part of the date, not a word.
 _DATE_UNIT = re.compile(r"[0-9]{1,4}\s*[年日号]")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
@@ -525,7 +527,15 @@ class Understanding:
             number = None if number == 1 else number
         word = _ORDINAL.search(text)
         word_number = _ENGLISH_ORDINALS[word.group(2)] if word and word.group(2) else None
-        year = next((int(m.group(1)) for m in _YEAR.finditer(text)), None)
+        spans = [m.span() for m in _SPAN.finditer(text)]  # "the 2015-2025 declaration"
+        year = next(
+            (
+                int(m.group(1))
+                for m in _YEAR.finditer(text)
+                if not any(a <= m.start() < b for a, b in spans)
+            ),
+            None,
+        )
         if number == 1 and "first" not in aspects:
             aspects = ("first", *aspects)
         # A wrapping word inside a name stays: "bot" wraps "bot, what is CEPA?" but is part of
