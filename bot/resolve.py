@@ -1376,7 +1376,9 @@ class Resolver:
             entry = candidate.entry
             if entry.id == target.id or candidate.score < bar:
                 continue
-            if firm and entry.id == self.kb.topics[entry.topic].overview:
+            if (firm or target.aspect == "list") and entry.id == self.kb.topics[
+                entry.topic
+            ].overview:
                 continue  # a specific aspect asked is not answered by what the thing is
             if not self._about(entry, subjects or {target.topic}):
                 continue
