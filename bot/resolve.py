@@ -595,6 +595,9 @@ class Resolver:
                 return named
         if first is None:
             return answer.topic
+        platforms = [s for s in subjects if self.kb.topics[s].kind == "platform"]
+        if first in self._of_platforms and len(platforms) == 1:
+            return platforms[0]  # "a co-op platform with Zhejiang?": "who led it?" asks of it
         if (
             self.kb.topics[first].kind == "platform"
             and self.kb.topics[answer.topic].kind != "platform"

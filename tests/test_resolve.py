@@ -144,6 +144,7 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("四川學生想入讀港大，收生要求係咩？", "sichuan"),
         ("驻粤经贸办办公时间是几点到几点", "offices"),
         ("CEPA同RCEP有咩分別？", "cepa"),
+        ("咁而家我去深圳做生意要交幾多稅？", "shenzhen"),
     ],
 )
 def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
@@ -558,6 +559,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             ),
             "fyp14-adoption",
             id="that_plan_is_the_plan_itself_not_the_part_just_answered_about",
+        ),
+        pytest.param(
+            ("does hk have a co-operation platform with macau?", "who leads it for hk"),
+            "macao-leaders",
+            id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
         ),
         pytest.param(
             ("现在的政制及内地事务局局长是谁？", "他是什么时候离任的"),
