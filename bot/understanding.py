@@ -190,8 +190,8 @@ _PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|she|his|her)\b|佢|它|�
 # One of the things just spoken of: "which one covers Zhejiang?", "and Shanghai's?" after the
 # offices.
 _WHICH_ONE = re.compile(
-    r"\bwhich one\b|\bthe \w+ one\b|^(?:and |what about |how about )?\w+ s$"
-    r"|哪一个|边一个|𠮶个(?=呢|$)|那个(?=呢|$)"
+    r"\bwhich one\b|\bthe \w+ one\b|^(?:and |what about |how about )?\w+ s$|^which is the\b"
+    r"|哪一个|边一个|𠮶个(?=呢|$)|那个(?=呢|$)|𠮶个系边个|那个是哪个"
 )
 # Words pointing back at the occasion just spoken of: "嗰次林鄭同邊個一齊主持？", "at that meeting".
 _THAT_OCCASION = re.compile(

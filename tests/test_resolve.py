@@ -561,6 +561,14 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="that_plan_is_the_plan_itself_not_the_part_just_answered_about",
         ),
         pytest.param(
+            (
+                "which is the newest HK co-operation conference with a mainland province?",
+                "where was it held",
+            ),
+            "zhejiang-latest",  # its one meeting so far, in Hangzhou
+            id="which_is_the_newest_goes_on_about_the_one_the_answer_names",
+        ),
+        pytest.param(
             ("does hk have a co-operation platform with macau?", "who leads it for hk"),
             "macao-leaders",
             id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
