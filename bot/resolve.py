@@ -74,6 +74,8 @@ _WHETHER_HELD = re.compile(
 _MANY_PLATFORMS = 5
 #: Words of what was planned rather than held: "which province was to host it in 2024?".
 _PLANNED = re.compile(r"\b(?:was to|were to|is to|due to|would|will)\b|说好|定由|轮到|承办|预定")
+#: Words claiming an occasion was a numbered meeting, which the count of meetings answers.
+_CLAIMED = re.compile(r"\b(?:count as|counted as|that was|was that|right|correct)\b")
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
@@ -1237,10 +1239,10 @@ class Resolver:
             if (
                 reading.number != 1
                 and reading.number == self.understanding.meeting_number(reading.text)
-                and not _WHETHER_HELD.search(reading.text)
+                and not _CLAIMED.search(reading.text)
             ):  # a meeting our sources know nothing of, asked in so many words
                 return None, True
-            if reading.number != 1:  # "has the 25th been held yet?": how many there have been
+            if reading.number != 1:  # "so that was the 7th, right?": how many there have been
                 return entries[f"{subject}-meetings"], True
         if "count" in aspects and ("latest" in aspects or reading.year is not None):
             # "最近一次是第幾次？", "2019年嗰次係第幾次？": that meeting, which says its number
