@@ -569,6 +569,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="which_is_the_newest_goes_on_about_the_one_the_answer_names",
         ),
         pytest.param(
+            ("十四五規劃入面講嘅四個新興中心係咩？", "咁十五五呢？有冇新嘢？"),
+            "fyp15-hk-chapter",
+            id="what_is_new_in_the_next_plan_is_its_new_roles_for_hong_kong",
+        ),
+        pytest.param(
             ("does hk have a co-operation platform with macau?", "who leads it for hk"),
             "macao-leaders",
             id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
