@@ -574,6 +574,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="what_is_new_in_the_next_plan_is_its_new_roles_for_hong_kong",
         ),
         pytest.param(
+            ("CEPA服務貿易協議最近一次修訂係幾時簽？", "幾時開始實施？", "邊個代表香港簽？"),
+            "cepa-services-amendment",
+            id="who_signed_for_hong_kong_is_asked_of_the_agreement_just_answered_about",
+        ),
+        pytest.param(
             ("does hk have a co-operation platform with macau?", "who leads it for hk"),
             "macao-leaders",
             id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
