@@ -76,6 +76,11 @@ _MANY_PLATFORMS = 5
 _PLANNED = re.compile(r"\b(?:was to|were to|is to|due to|would|will)\b|说好|定由|轮到|承办|预定")
 #: Words claiming an occasion was a numbered meeting, which the count of meetings answers.
 _CLAIMED = re.compile(r"\b(?:count as|counted as|that was|was that|right|correct)\b")
+#: Agreements counted or listed one by one: what a meeting's record may not give.
+_COUNTED = re.compile(
+    r"\bhow many (?:agreements|documents|deals|mous|memoranda|memorandums)\b"
+    r"|\blist (?:the |all )?(?:\w+ )?(?:agreements|documents)\b|几份|多少份|几多份"
+)
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
@@ -455,7 +460,7 @@ class Resolver:
             strict = firm or reading.aspect not in (None, "what")
             if self._foreign(content, strict=strict and not reading.who_only):
                 return self._decline(question, reply_lang, reading, turn)
-            if reading.aspect in target.not_told:
+            if reading.aspect in target.not_told or self._uncounted(reading, target):
                 return self._not_told(question, reply_lang, target, turn)
             turn = replace(
                 turn,
@@ -549,6 +554,17 @@ class Resolver:
             turn=turn,
             near_miss=True,
             unrecorded=True,
+        )
+
+    @staticmethod
+    def _uncounted(reading: Reading, entry: Entry) -> bool:
+        """Whether the agreements of one meeting are counted or listed ("how many agreements were
+        signed at the 24th?") where its record says nothing of them: our sources do not say."""
+        return (
+            len(entry.meetings) == 1
+            and entry.meetings[0].agreed_count is None
+            and not entry.meetings[0].agreed
+            and bool(_COUNTED.search(reading.text))
         )
 
     @staticmethod

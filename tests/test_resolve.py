@@ -145,6 +145,7 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("驻粤经贸办办公时间是几点到几点", "offices"),
         ("CEPA同RCEP有咩分別？", "cepa"),
         ("咁而家我去深圳做生意要交幾多稅？", "shenzhen"),
+        ("How many people attended the 2023 Pan-PRD joint conference in Guiyang?", "pprd"),
     ],
 )
 def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
@@ -973,6 +974,7 @@ def test_a_preamble_or_a_hedge_does_not_make_a_near_miss(shipped: Engine, questi
     [
         "What tariff does the US charge on goods from Hong Kong now?",
         "what was Macao's gaming revenue last year?",
+        "十六五规划对香港会有什么新定位",
     ],
 )
 def test_other_countries_and_other_figures_are_near_misses(shipped: Engine, question: str) -> None:
@@ -1039,3 +1041,26 @@ def test_a_meeting_beyond_the_records_in_a_conversation_is_declined_with_the_mee
     *_, second = conversation(shipped, "what is the hk/hubei conference?", "and its 2nd meeting?")
     assert (second.kind, second.unrecorded) == ("decline", True)
     assert [c.entry.id for c in second.candidates] == ["hubei-meetings"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "exactly how many agreements were signed at the 24th GD plenary?",
+        "第24次粤港联席会议签了几份协议？",
+    ],
+)
+def test_agreements_counted_of_a_meeting_whose_record_says_none_are_not_told(
+    shipped: Engine, question: str
+) -> None:
+    outcome = shipped.ask(question)
+    assert (outcome.kind, outcome.not_told) == ("decline", True)
+    assert [c.entry.id for c in outcome.candidates] == ["guangdong-plenary-24"]
+
+
+def test_agreements_counted_of_a_meeting_whose_record_counts_them_are_answered(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("how many agreements were signed at the 23rd GD plenary?")) == (
+        "guangdong-plenary-23"
+    )
