@@ -975,6 +975,7 @@ def test_a_preamble_or_a_hedge_does_not_make_a_near_miss(shipped: Engine, questi
         "What tariff does the US charge on goods from Hong Kong now?",
         "what was Macao's gaming revenue last year?",
         "十六五规划对香港会有什么新定位",
+        "香港駐台灣嗰個辦事處幾時會恢復運作？",  # a prediction
     ],
 )
 def test_other_countries_and_other_figures_are_near_misses(shipped: Engine, question: str) -> None:
