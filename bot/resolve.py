@@ -73,7 +73,10 @@ _WHETHER_HELD = re.compile(
 #: How many platforms an overview names to be about the platforms as a whole.
 _MANY_PLATFORMS = 5
 #: Words of what was planned rather than held: "which province was to host it in 2024?".
-_PLANNED = re.compile(r"\b(?:was to|were to|is to|due to|would|will)\b|说好|定由|轮到|承办|预定")
+_PLANNED = re.compile(
+    r"\b(?:was to|were to|is to|due to|would|will|meant to|supposed to|slated to|scheduled to)\b"
+    r"|说好|定由|轮到|承办|预定"
+)
 #: Words claiming an occasion was a numbered meeting, which the count of meetings answers.
 _CLAIMED = re.compile(r"\b(?:count as|counted as|that was|was that|right|correct)\b")
 #: Agreements counted or listed one by one: what a meeting's record may not give.
