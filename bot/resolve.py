@@ -221,7 +221,11 @@ class Resolver:
                 canonical = matcher.canonical(keyword)
                 named = matcher.mentioned_topics(canonical)
                 paired = entry.topic in named and len(named) > 1
-                if paired or canonical in canonical_names[entry.topic]:
+                # "港澳cepa": a name of its subject with more to it, in one run of characters
+                joined = not canonical.isascii() and any(
+                    a in canonical and a != canonical for a in canonical_names[entry.topic]
+                )
+                if paired or joined or canonical in canonical_names[entry.topic]:
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
                 if paired:
                     self._paired.setdefault(entry.id, []).append((canonical, named - {entry.topic}))
