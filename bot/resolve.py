@@ -72,6 +72,8 @@ _WHETHER_HELD = re.compile(
 )
 #: How many platforms an overview names to be about the platforms as a whole.
 _MANY_PLATFORMS = 5
+#: What asking which office covers a place asks: the place's own answer says.
+_ASKED_OF_AN_OFFICE = frozenset({"office", "areas"})
 #: Words of what was planned rather than held: "which province was to host it in 2024?".
 _PLANNED = re.compile(
     r"\b(?:was to|were to|is to|due to|would|will|meant to|supposed to|slated to|scheduled to)\b"
@@ -777,7 +779,7 @@ class Resolver:
         if other is not None:
             return other, False
         if len(set(reading.subjects)) > 1:
-            return self._claimed_entry(reading), False
+            return self._claimed_entry(reading) or self._one_of_the_places(reading), False
         subject = reading.subject
         entries = self.kb.entries
         earlier = self._earlier(reading, previous)
@@ -807,6 +809,23 @@ class Resolver:
         if not reading.aspects and not [t for t in reading.rest if t not in _GENERIC]:
             return entries[self.kb.topics[subject].overview], False  # a bare name: its overview
         return None, False
+
+    def _one_of_the_places(self, reading: Reading) -> Entry | None:
+        """Of a topic covering places (the offices), the one answer about the platform named
+        with it and nothing else: "北京那个是什么时候设立的？" after the offices is the Beijing
+        office's."""
+        subjects = set(reading.subjects)
+        covering = [s for s in subjects if self.kb.topics[s].places]
+        if not reading.which_one or len(covering) != 1 or len(subjects) != 2:
+            return None
+        if set(reading.aspects) & _ASKED_OF_AN_OFFICE:
+            return None  # "which one covers Hubei?": the office the place's own answer names
+        found = [
+            e
+            for e in self.kb.entries.values()
+            if e.topic == covering[0] and self._names[e.id] == subjects
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _narrowest(self, candidates: tuple[Candidate, ...], subjects: set[str]) -> Candidate | None:
         """Of close candidates, the one about every subject named and about the fewest others:

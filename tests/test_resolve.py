@@ -581,6 +581,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="who_signed_for_hong_kong_is_asked_of_the_agreement_just_answered_about",
         ),
         pytest.param(
+            ("香港政府在内地有几个办事处？", "北京那个是什么时候设立的？"),
+            "offices-beijing",
+            id="the_beijing_one_after_the_offices_is_the_beijing_office",
+        ),
+        pytest.param(
             ("does hk have a co-operation platform with macau?", "who leads it for hk"),
             "macao-leaders",
             id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
