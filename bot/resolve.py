@@ -1108,8 +1108,15 @@ class Resolver:
             and reading.subjects == (entry.topic,)
             and reading.number is None
             and reading.year is None
-            and bool(reading.aspects)
-            and set(reading.aspects) <= _DETAILS | {"what", "list"}
+            and (
+                bool(reading.aspects)
+                and set(reading.aspects) <= _DETAILS | {"what", "list"}
+                or (  # "嗰次係幾時開？": when that meeting was, which its answer says
+                    reading.that_occasion
+                    and not reading.aspects
+                    and not [t for t in reading.rest if t not in _GENERIC]
+                )
+            )
         )
 
     def _founding(self, reading: Reading, previous: Turn | None) -> Entry | None:

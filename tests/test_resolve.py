@@ -586,6 +586,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="the_beijing_one_after_the_offices_is_the_beijing_office",
         ),
         pytest.param(
+            ("閩港合作會議最近一次係第幾次？", "嗰次係幾時開？"),
+            "fujian-latest",
+            id="when_that_occasion_was_is_asked_of_the_meeting_just_answered_about",
+        ),
+        pytest.param(
             ("does hk have a co-operation platform with macau?", "who leads it for hk"),
             "macao-leaders",
             id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
