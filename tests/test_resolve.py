@@ -887,6 +887,7 @@ def test_a_year_of_something_other_than_a_meeting_is_not_taken_for_a_meeting(
         "港瓊合作會議由邊個主持？",
         "does hong kong have a co-operation conference with jiangsu?",
         "香港跟江苏有没有合作会议？",
+        "香港有没有和江苏建立合作会议机制？",
     ],
 )
 def test_a_platform_with_a_place_our_sources_have_none_with_is_declined(
