@@ -65,7 +65,7 @@ _ENGLISH_ORDINALS = {
 }  # fmt: skip
 # "4th" or "fourth", unless it names a Five-Year Plan ("14th fyp") rather than a meeting.
 _ORDINAL = re.compile(
-    r"\b(?:(\d{1,3})(?:st|nd|rd|th)|(" + "|".join(_ENGLISH_ORDINALS) + r"))\b"
+    r"\b(?:(\d{1,3})(?:st|nd|rd|th)|(" + "|".join(_ENGLISH_ORDINALS) + r"))(?![a-z0-9])"
     r"(?!\s*(?:fyp|5 year|plan|five))"
 )
 # "plenary number 4", "meeting #4" (canonical: "meeting 4"), "no. 4 plenary": a meeting's number
