@@ -131,6 +131,8 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 _NEWLY = re.compile(
     r"\bfor the first time\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
+# Words setting aside the name right after them: "besides Guangdong", "除了广东".
+_EXCEPT = re.compile(r"(?:除了|除咗|除开|\b(?:besides|apart from|other than|except))\s*$")
 # A time right after "next": "next spring", "next year" say when, not which meeting.
 _A_TIME = re.compile(
     r" (?:spring|summer|autumn|fall|winter|year|month|week|weekend|time|monday|"
@@ -486,6 +488,8 @@ class Understanding:
             for n in self.matcher.names(text)
             if not any(a <= n.start and n.end <= b for a, b, _ in cues["smalltalk"])
         ]
+        # A name after "besides" is not what is asked of: "除了广东还有哪些？" asks of the others.
+        names = [n for n in names if not _EXCEPT.search(text, 0, n.start)]
         # Where names overlap, the longest first: "粵港澳大灣區" is the Greater Bay Area before it is
         # the "粵港" and "港澳" inside it.
         longest_first = sorted(names, key=lambda n: (n.start, n.start - n.end))

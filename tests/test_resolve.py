@@ -96,6 +96,7 @@ def answered(outcome: Outcome) -> str | None:
         ("CEPA最初係邊年簽㗎？", "cepa-signing"),
         ("港澳CEPA幾時開始生效", "cepa-hk-macao"),  # a keyword joining its subject's name
         ("20th粵港聯席會議簽咗幾多份協議呀", "guangdong-plenary-20"),  # "20th" before Chinese
+        ("香港和内地哪些省市建立了合作机制？除了广东还有哪些？", "platforms-list"),  # besides
         ("What areas does the PPRD joint declaration 2015-2025 cover?", "pprd-joint-declaration"),
         ("In the pan-PRD '9+2', which are the nine? I always forget", "pprd-members"),
         ("泛洲那个首长会最近一次是啥时候开的？", "pprd-latest"),  # a slip, and a short name
