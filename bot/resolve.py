@@ -1209,6 +1209,8 @@ class Resolver:
             return None if reading.who_only or entry.id not in self._tells_leaders else entry
         if not asked or not asked <= _DETAILS:
             return None
+        if reading.refers_back:
+            return entry  # "when did that one open?" after the office that covers Hubei
         if (entry.topic, reading.aspect) in self._by_aspect and "agreed" not in asked:
             return None
         return entry

@@ -593,6 +593,15 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="when_that_occasion_was_is_asked_of_the_meeting_just_answered_about",
         ),
         pytest.param(
+            (
+                "Which of our Mainland offices looks after Chongqing?",
+                "and Hubei?",
+                "when did that one open",
+            ),
+            "hubei-office",
+            id="when_that_one_opened_is_asked_of_the_office_just_answered_about",
+        ),
+        pytest.param(
             ("does hk have a co-operation platform with macau?", "who leads it for hk"),
             "macao-leaders",
             id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
