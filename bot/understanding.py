@@ -197,6 +197,7 @@ _WHICH_ONE = re.compile(
     r"\bwhich one\b|\bthe \w+ one\b|^(?:and |what about |how about )?\w+ s$|^which is the\b"
     r"|哪一个|边一个|𠮶个(?=呢|$)|那个(?=呢|$)|𠮶个系边个|那个是哪个"
     r"|(?<=[\u4e00-\u9fff])(?:那个|𠮶个)(?=是|系|几|而家|现在|管|喺|在)"  # "北京那个是…"
+    r"|^[\u4e00-\u9fff]{2,3}的呢$"  # "广东的呢" after the offices: Guangdong's
 )
 # Words pointing back at the occasion just spoken of: "嗰次林鄭同邊個一齊主持？", "at that meeting".
 _THAT_OCCASION = re.compile(

@@ -602,6 +602,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="when_that_one_opened_is_asked_of_the_office_just_answered_about",
         ),
         pytest.param(
+            ("香港喺內地有幾多個辦事處", "邊個管重慶？"),
+            "chongqing-office",
+            id="which_one_runs_a_place_after_the_offices_asks_which_office_covers_it",
+        ),
+        pytest.param(
+            ("香港政府在内地有几个办事处？", "北京那个是什么时候设立的？", "广东的呢"),
+            "offices-guangdong",
+            id="guangdongs_after_the_beijing_office_is_the_guangdong_office",
+        ),
+        pytest.param(
             ("does hk have a co-operation platform with macau?", "who leads it for hk"),
             "macao-leaders",
             id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
