@@ -129,7 +129,7 @@ _PREAMBLE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z'-]* ){0,5}[A-Za-z][A-Za-z'-]*\s*
 #: A clause saying who asks: "Secondary school student here,", "Singaporean researcher here.".
 _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 _NEWLY = re.compile(
-    r"\bfor the first time\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
+    r"\bfor the first time\b|\bfirst announced\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
 # Words setting aside the name right after them: "besides Guangdong", "除了广东".
 _EXCEPT = re.compile(r"(?:除了|除咗|除开|\b(?:besides|apart from|other than|except))\s*$")
@@ -529,12 +529,15 @@ class Understanding:
         subjects = _without_venues(subjects, names, text)
         number = self.meeting_number(text)
         after = _first_after(text)
-        if _SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after:  # "when did John Lee
-            cued.discard("first")  # first attend", "for the first time", "the first one after…"
+        newly = bool(_SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after)
+        if newly:  # "when did John Lee first attend", "for the first time", "the first one after…"
+            cued.discard("first")
             aspects = tuple(a for a in aspects if a != "first")
             number = None if number == 1 else number
         word = _ORDINAL.search(text)
         word_number = _ENGLISH_ORDINALS[word.group(2)] if word and word.group(2) else None
+        if newly and word_number == 1:
+            word_number = None
         spans = [m.span() for m in _SPAN.finditer(text)]  # "the 2015-2025 declaration"
         year = next(
             (

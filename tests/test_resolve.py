@@ -612,6 +612,14 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="guangdongs_after_the_beijing_office_is_the_guangdong_office",
         ),
         pytest.param(
+            (
+                "What's the most recent HK/Guangdong Joint Conference plenary on record?",
+                "wasn't it first announced for a different date?",
+            ),
+            "guangdong-latest",  # its record says the date first announced
+            id="the_date_first_announced_is_asked_of_the_meeting_just_answered_about",
+        ),
+        pytest.param(
             ("does hk have a co-operation platform with macau?", "who leads it for hk"),
             "macao-leaders",
             id="a_platform_named_beside_the_platforms_is_what_goes_on_being_asked_of",
