@@ -1109,8 +1109,7 @@ class Resolver:
             and reading.number is None
             and reading.year is None
             and (
-                bool(reading.aspects)
-                and set(reading.aspects) <= _DETAILS | {"what", "list"}
+                (bool(reading.aspects) and set(reading.aspects) <= _DETAILS | {"what", "list"})
                 or (  # "嗰次係幾時開？": when that meeting was, which its answer says
                     reading.that_occasion
                     and not reading.aspects
