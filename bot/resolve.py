@@ -91,7 +91,7 @@ _COUNTED = re.compile(
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
 #: What is asked of a signing, where the subject has no answer of what was agreed: the answer
 #: about how it was set up says where and by whom it was signed ("CEPA是谁签字的").
-_OF_SIGNING = frozenset({"where", "leaders", "who"})
+_OF_SIGNING = frozenset({"where", "leaders"})
 #: A word pointed at ("that office", "该办事处"): what the answer before spoke of, if it says it.
 _POINTED_WORD = re.compile(
     r"\b(?:that|this|the same) (office|bureau|body|unit)\b|(?:该|这个|那个|呢个|𠮶个)(办事处|局)"
