@@ -133,6 +133,9 @@ _NEWLY = re.compile(
 )
 # Words setting aside the name right after them: "besides Guangdong", "除了广东".
 _EXCEPT = re.compile(r"(?:除了|除咗|除开|\b(?:besides|apart from|other than|except))\s*$")
+# Sentences, each with what ends it; one ended by a full stop before one asked with "?".
+_SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]*")
+_SENTENCE_THEN_QUESTION = re.compile(r"[.。]\s*\S.*[?？]\s*$")
 # A time right after "next": "next spring", "next year" say when, not which meeting.
 _A_TIME = re.compile(
     r" (?:spring|summer|autumn|fall|winter|year|month|week|weekend|time|monday|"
@@ -484,6 +487,11 @@ class Understanding:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
                 cues = self._cues.find(text)
         # A name inside small talk is no subject: "你識講廣東話嗎" asks what the bot speaks.
+        if cues["off_topic"] and _SENTENCE_THEN_QUESTION.search(question):
+            trimmed = self._without_context_sentences(question)
+            if trimmed != question:
+                text = self.matcher.heard(self.matcher.canonical(trimmed))
+                cues = self._cues.find(text)
         names = [
             n
             for n in self.matcher.names(text)
@@ -641,6 +649,32 @@ class Understanding:
                 dropped.add(index)
             opened = False
         return "".join(c for index, c in enumerate(clauses) if index not in dropped)
+
+    def _without_context_sentences(self, question: str) -> str:
+        """The question without the sentences before it that only say why it is asked and speak
+        of something else ("阿仔喺成都讀大學，我想了解下香港同四川嘅合作。川港合作會議第二次會議
+        係幾時開？"): a whole sentence, ended by a full stop, asking nothing, with a word of
+        another subject, before a later sentence that names a subject and asks."""
+        sentences = [s for s in _SENTENCE.findall(question) if s.strip()]
+        texts = [self.matcher.heard(self.matcher.canonical(s)) for s in sentences]
+        kept = []
+        for index, (sentence, text) in enumerate(zip(sentences, texts, strict=True)):
+            asked = {
+                n.topic
+                for s, t in zip(sentences[index + 1 :], texts[index + 1 :], strict=True)
+                if not self._asks_nothing(s, t)
+                for n in self.matcher.names(t)
+            }
+            if (
+                sentence.rstrip().endswith((".", "。"))
+                and self._asks_nothing(sentence, text)
+                and self._cues.find(text)["off_topic"]
+                and asked
+                and {n.topic for n in self.matcher.names(text)} <= asked
+            ):
+                continue  # it names nothing the question does not name again
+            kept.append(sentence)
+        return "".join(kept)
 
     def _asks_nothing(self, clause: str, text: str) -> bool:
         """Whether a clause asks nothing (no question mark, no aspect): after an introduction, it

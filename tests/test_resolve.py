@@ -108,6 +108,10 @@ def answered(outcome: Outcome) -> str | None:
             "chongqing-areas",
         ),
         ("我在云南，这边归香港哪个驻内地办事处管？", "offices-chengdu"),  # the place asked of
+        (  # a sentence saying why it is asked, with a word of another subject
+            "阿仔喺成都讀大學，我想了解下香港同四川嘅合作。川港合作會議第二次會議係幾時同喺邊度開？",
+            "sichuan-plenary-2",
+        ),
         (  # a second clause opening like an introduction, but asking
             "我是内地来港的交流生，老师让我们查香港跟内地哪些省市建立了合作机制。能帮我列一下吗？",
             "platforms-list",
