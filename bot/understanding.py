@@ -486,12 +486,12 @@ class Understanding:
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
                 cues = self._cues.find(text)
-        # A name inside small talk is no subject: "你識講廣東話嗎" asks what the bot speaks.
         if cues["off_topic"] and _SENTENCE_THEN_QUESTION.search(question):
             trimmed = self._without_context_sentences(question)
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
                 cues = self._cues.find(text)
+        # A name inside small talk is no subject: "你識講廣東話嗎" asks what the bot speaks.
         names = [
             n
             for n in self.matcher.names(text)
@@ -657,20 +657,19 @@ class Understanding:
         another subject, before a later sentence that names a subject and asks."""
         sentences = [s for s in _SENTENCE.findall(question) if s.strip()]
         texts = [self.matcher.heard(self.matcher.canonical(s)) for s in sentences]
+        named = [{n.topic for n in self.matcher.names(t)} for t in texts]
+        silent = [self._asks_nothing(s, t) for s, t in zip(sentences, texts, strict=True)]
         kept = []
-        for index, (sentence, text) in enumerate(zip(sentences, texts, strict=True)):
-            asked = {
-                n.topic
-                for s, t in zip(sentences[index + 1 :], texts[index + 1 :], strict=True)
-                if not self._asks_nothing(s, t)
-                for n in self.matcher.names(t)
-            }
+        for index, sentence in enumerate(sentences):
+            asked = set().union(
+                *(named[i] for i in range(index + 1, len(sentences)) if not silent[i])
+            )
             if (
                 sentence.rstrip().endswith((".", "。"))
-                and self._asks_nothing(sentence, text)
-                and self._cues.find(text)["off_topic"]
+                and silent[index]
+                and self._cues.find(texts[index])["off_topic"]
                 and asked
-                and {n.topic for n in self.matcher.names(text)} <= asked
+                and named[index] <= asked
             ):
                 continue  # it names nothing the question does not name again
             kept.append(sentence)
