@@ -41,7 +41,8 @@ _GENERIC_WORDS = (
     "meeting meetings conference conferences session sessions plenary plenaries mechanism "
     "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
     "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
-    "both sides each side 部门 department departments 这边 那边"
+    "both sides each side 部门 department departments 这边 那边 formal formally formalised formalized "
+    "officially"
 )
 _GENERIC = frozenset(tokens(_GENERIC_WORDS))
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -1478,10 +1479,16 @@ class Resolver:
     def _elsewhere(self, content: tuple[str, ...], entry: Entry) -> bool:
         """Whether a question naming no subject speaks mostly of things the subject of its best
         match never does: "how often does the Legislative Council meet" matches each platform's
-        frequency by its asking words alone. Latin words only: Chinese runs, cut between
-        particles, are no words to count."""
+        frequency by its asking words alone. Chinese runs, cut between particles, are no words
+        to count; but a long one no question or answer shares a pair of characters with is a
+        thing of its own ("鴉片戰爭係點樣開始嘅").
+        """
         if self.kb.topics[entry.topic].kind != "platform" or entry.aspect is None:
             return False  # only a platform's answer to an aspect is found by asking words alone
+        if any(
+            not t.isascii() and len(t) >= _LONG_FOREIGN_RUN and not self._known(t) for t in content
+        ):
+            return True
         words = [t for t in content if t.isascii()]
         said = self._said_terms.get(entry.topic, frozenset())
         unsaid = [t for t in words if t not in said]
