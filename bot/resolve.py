@@ -42,7 +42,7 @@ _GENERIC_WORDS = (
     "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
     "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
     "both sides each side 部门 department departments 这边 那边 formal formally formalised formalized "
-    "officially"
+    "officially 正式"
 )
 _GENERIC = frozenset(tokens(_GENERIC_WORDS))
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -1319,7 +1319,9 @@ class Resolver:
             if held is None and not told:
                 if not _MEETING_WORDS.search(reading.text):
                     return None, False  # a year of something else: "湖北2023年的出口额"
-                if self._after_the_records(subject, reading.year):
+                if self._after_the_records(subject, reading.year) and not _WHETHER_HELD.search(
+                    reading.text
+                ):
                     return entries[f"{subject}-latest"], False  # the most recent our sources know
                 return None, True  # a meeting of a year our sources know none in
             return (
@@ -1560,15 +1562,17 @@ def _two_parts(question: str) -> tuple[str, str] | None:
 
 def _specific(term: str) -> str:
     """A Chinese term without a general word opening or closing it: "合作项目" says "项目" of a
-    platform, "香港这边" (read as "香港这") says "香港"."""
+    platform, "香港这边" (read as "香港这") says "香港", "正式会议" nothing of its own."""
     if len(term) > 2 and term[-1] in "这那":
         term = term[:-1]
     for word in _GENERIC_CJK:
         if term.startswith(word) and len(term) > len(word) + 1:
-            return term[len(word) :]
+            term = term[len(word) :]
+            break
         if term.endswith(word) and len(term) > len(word) + 1:
-            return term[: -len(word)]
-    return term
+            term = term[: -len(word)]
+            break
+    return "" if term in _GENERIC else term
 
 
 #: The general words of _GENERIC written in Chinese (two characters or more), longest first.
