@@ -1316,12 +1316,17 @@ class Resolver:
                 and not (told and (_PLANNED.search(reading.text) or names_a_month(reading.text)))
             ):  # "泛珠2025年的联席会议在哪开": a meeting of a year after every record
                 return None, True
+            if (
+                held is None
+                and self._after_the_records(subject, reading.year)
+                and _WHETHER_HELD.search(reading.text)
+                and _MEETING_WORDS.search(reading.text)
+            ):  # "粵港聯席會議2025年有冇開過？": none our sources know of, whatever else they tell
+                return None, True
             if held is None and not told:
                 if not _MEETING_WORDS.search(reading.text):
                     return None, False  # a year of something else: "湖北2023年的出口额"
-                if self._after_the_records(subject, reading.year) and not _WHETHER_HELD.search(
-                    reading.text
-                ):
+                if self._after_the_records(subject, reading.year):
                     return entries[f"{subject}-latest"], False  # the most recent our sources know
                 return None, True  # a meeting of a year our sources know none in
             return (
