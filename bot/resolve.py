@@ -1209,10 +1209,27 @@ class Resolver:
             return None if reading.who_only or entry.id not in self._tells_leaders else entry
         if not asked or not asked <= _DETAILS:
             return None
+        if asked == {"areas"}:
+            return self._told_by_related(entry, reading)
         if reading.refers_back:
             return entry  # "when did that one open?" after the office that covers Hubei
         if (entry.topic, reading.aspect) in self._by_aspect and "agreed" not in asked:
             return None
+        return entry
+
+    def _told_by_related(self, entry: Entry, reading: Reading) -> Entry:
+        """What the thing just answered about covers: that answer, or the answer it points on to
+        that the question's words match clearly better ("which sectors does it cover?" after the
+        latest CEPA amendment is the answer about what that amendment opens)."""
+        scores = {
+            c.entry.id: c.score
+            for c in self.matcher.rank(reading.core, topics={entry.topic}, canonical=True)
+        }
+        own = scores.get(entry.id, 0.0)
+        related = [r for r in entry.related if r in scores and r in self.kb.entries]
+        best = max(related, key=lambda r: scores[r], default=None)
+        if best is not None and scores[best] >= max(own + _CLEAR_LEAD, self.matcher.t.answer):
+            return self.kb.entries[best]
         return entry
 
     def _neighbour(
