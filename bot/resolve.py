@@ -1336,9 +1336,9 @@ class Resolver:
             if (
                 held is None
                 and self._after_the_records(subject, reading.year)
-                and _WHETHER_HELD.search(reading.text)
+                and (_WHETHER_HELD.search(reading.text) or self._to_come(reading.year))
                 and _MEETING_WORDS.search(reading.text)
-            ):  # "粵港聯席會議2025年有冇開過？": none our sources know of, whatever else they tell
+            ):  # "粵港聯席會議2025年有冇開過？", "明年會唔會喺香港開？": none our sources know of
                 return None, True
             if held is None and not told:
                 if not _MEETING_WORDS.search(reading.text):
@@ -1402,6 +1402,11 @@ class Resolver:
         if best * 2 < len(event) or len(found) != 1:
             return None
         return self.kb.entries[found[0]]
+
+    def _to_come(self, year: int) -> bool:
+        """Whether a year is after the one the sources were last checked in."""
+        this_year = self.understanding.this_year
+        return this_year is not None and year > this_year
 
     def _after_the_records(self, subject: str, year: int) -> bool:
         """Whether a year comes after every meeting of the subject's records ("泛珠联席会议2025年

@@ -152,6 +152,12 @@ _MONTH = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:[a-z]*)\b|[0-9一二三四五六七八九十]{1,3}\s*月"
 )
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+# A year told from the present (canonical text), and how far from the knowledge base's own year.
+_RELATIVE_YEAR = re.compile(
+    r"\b(?P<next>next year)\b|\b(?P<this>this year)\b|\b(?P<last>last year)\b"
+    r"|(?P<next_zh>明年|下年|出年)|(?P<this_zh>今年)|(?P<last_zh>去年|旧年)"
+)
+_YEARS_AWAY = {"next": 1, "this": 0, "last": -1}
 # What ends just before the second year of a span: "2015–2025", "2015至2025年", "2015 to 2025".
 _SPAN_END = re.compile(r"(?:19|20)[0-9]{2}\s*(?:年\s*)?(?:[-–—~至到]|to)\s*$")
 # A span of years: a period a document covers, not a meeting's year.
@@ -453,6 +459,9 @@ class Understanding:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
         self.kb = kb
         self.matcher = matcher
+        checked = kb.last_checked()
+        # "this year" is the year the sources were last checked: what the answers are as of
+        self.this_year = checked.year if checked else None
         meta = kb.meta
         self._cues = Cues(
             {
@@ -555,6 +564,8 @@ class Understanding:
             ),
             None,
         )
+        if year is None:
+            year = self._relative_year(text)
         if number == 1 and "first" not in aspects:
             aspects = ("first", *aspects)
         # A wrapping word inside a name stays: "bot" wraps "bot, what is CEPA?" but is part of
@@ -689,6 +700,14 @@ class Understanding:
         found = {int(m.group(1)) for m in _ORDINAL.finditer(text) if m.group(1)}
         found |= {n for m in _CHINESE_ORDINAL.finditer(text) if (n := chinese_number(m.group(1)))}
         return found
+
+    def _relative_year(self, text: str) -> int | None:
+        """The year "next year", "去年" and the like speak of, counted from the sources' year."""
+        match = _RELATIVE_YEAR.search(text)
+        if match is None or self.this_year is None:
+            return None
+        said = next(k for k, v in match.groupdict().items() if v)
+        return self.this_year + _YEARS_AWAY[said.removesuffix("_zh")]
 
     @staticmethod
     def years(text: str) -> set[int]:
