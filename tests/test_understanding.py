@@ -124,7 +124,11 @@ def test_a_year_is_read(shipped: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("question", "away"),
-    [("will the hubei conference meet next year?", 1), ("明年泛珠論壇喺邊度搞", 1), ("湖北去年GDP", -1)],
+    [
+        ("will the hubei conference meet next year?", 1),
+        ("明年泛珠論壇喺邊度搞", 1),
+        ("湖北去年GDP", -1),
+    ],
 )
 def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_checked(
     shipped: Engine, question: str, away: int
