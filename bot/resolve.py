@@ -42,7 +42,7 @@ _GENERIC_WORDS = (
     "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
     "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
     "both sides each side 部门 department departments 这边 那边 formal formally formalised formalized "
-    "officially 正式"
+    "officially 正式 文件 document documents"
 )
 _GENERIC = frozenset(tokens(_GENERIC_WORDS))
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -283,6 +283,11 @@ class Resolver:
         }
         # Places where meetings were held, and the topics that met there: "the 24th plenary in
         # Guangzhou" is about Guangdong's conference though it names no alias.
+        # The places each topic covers (the offices: "雲南"), as canonical text
+        self._covered = {
+            topic.id: frozenset(filter(None, (matcher.canonical(p) for p in topic.places)))
+            for topic in kb.topics.values()
+        }
         self._places: dict[str, set[str]] = {}
         for topic in kb.topics.values():
             for meeting in topic.meetings:
@@ -1232,6 +1237,11 @@ class Resolver:
             return self.kb.entries[best]
         return entry
 
+    def _names_a_place(self, reading: Reading) -> bool:
+        """Whether the question names one of the places its subject covers: "邊個辦事處管雲南？"
+        after the list of offices asks of the office for Yunnan, not for the list again."""
+        return any(p in reading.text for s in reading.subjects for p in self._covered[s])
+
     def _neighbour(
         self, reading: Reading, ranked: list[Candidate], previous: Turn | None
     ) -> Entry | None:
@@ -1250,7 +1260,7 @@ class Resolver:
             and ranked[0].score >= th.decline * th.decline_suggestion_share
         ):  # "涉及哪些行業？" after the CEPA amendment: the answer it offers on, which says so
             return ranked[0].entry
-        near = {entry.id, *entry.related}
+        near = {*entry.related} if self._names_a_place(reading) else {entry.id, *entry.related}
         top = ranked[0].score
         lead = _CLEAR_LEAD if reading.refers_back or reading.pronoun else _NEIGHBOUR_LEAD
         for candidate in ranked:

@@ -400,6 +400,21 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="what_the_thing_just_answered_covers_is_told_by_the_answer_it_points_on_to",
         ),
         pytest.param(
+            ("請問香港政府喺內地有幾多個辦事處？", "邊個辦事處管雲南？"),
+            "offices-chengdu",
+            id="a_place_named_after_the_list_of_offices_asks_of_the_office_for_it",
+        ),
+        pytest.param(
+            ("川港合作会议第二次会议是什么时候开的？", "签了什么文件？"),
+            "sichuan-plenary-2",
+            id="documents_signed_are_asked_of_the_meeting_just_answered_about",
+        ),
+        pytest.param(
+            ("重慶同香港有冇合作機制？", "and with Zhejiang? my wife is from there"),
+            "zhejiang-overview",
+            id="a_clause_about_the_askers_family_only_tells_why_they_ask",
+        ),
+        pytest.param(
             ("深港合作會議係邊個同邊個主持㗎?", "對上一次正式會議係幾時?"),
             "shenzhen-latest",
             id="a_general_word_before_a_word_for_meetings_says_nothing_of_another_subject",
