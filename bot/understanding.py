@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.homophones import sounding_alike
 from bot.knowledge import KnowledgeBase
 from bot.matcher import CJK_PARTICLES, QUESTION_WORDS, STOPWORDS, Matcher, Name, stem
 from bot.text import chinese_number, is_cjk
@@ -465,7 +466,7 @@ class Understanding:
         meta = kb.meta
         self._cues = Cues(
             {
-                "aspects": self._cue_names(meta.aspects),
+                "aspects": self._misheard_too(self._cue_names(meta.aspects)),
                 "smalltalk": self._cue_names(meta.smalltalk),
                 "fillers": self._cue_names(meta.fillers),
                 "off_topic": self._cue_names(meta.off_topic),
@@ -482,6 +483,22 @@ class Understanding:
                     if canonical:
                         names.setdefault(canonical, name)
         return names
+
+    def _misheard_too(self, names: dict[str, str]) -> dict[str, str]:
+        """Chinese cues also with one character swapped for one that sounds the same, as typed by
+        sound ("主池" for 主持, "成力" for 成立); not where the swap makes a word the knowledge
+        base itself uses ("几十" is no "几时")."""
+        alike = sounding_alike()
+        variants: dict[str, str] = {}
+        for cue, name in names.items():
+            if cue.isascii() or len(cue) < 2:
+                continue
+            for index, character in enumerate(cue):
+                for other in alike.get(character, ()):
+                    variant = cue[:index] + other + cue[index + 1 :]
+                    if variant not in names and not self.matcher.knows(variant):
+                        variants.setdefault(variant, name)
+        return names | variants
 
     def read(self, question: str) -> Reading:
         text = self.matcher.heard(self.matcher.canonical(question))

@@ -40,6 +40,8 @@ def test_the_subject_is_found_by_its_name_in_any_script(
         ("闽港合作会议下次什么时候开", "next"),
         ("how often does the macao high level meeting meet", "frequency"),
         ("what was signed at the guangdong joint conference", "agreed"),
+        ("請問深港合作會議邊個主池", "leaders"),  # typed by sound: 池 for 持
+        ("川港合作会议是哪年成力的", "setup"),  # 力 for 立
     ],
 )
 def test_the_aspect_is_read_from_its_cue_words(shipped: Engine, question: str, aspect: str) -> None:
