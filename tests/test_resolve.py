@@ -200,6 +200,7 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "sichuan-leaders",
         ),
         ("does hk have any formal co-op mechanism with zhejiang", "zhejiang-overview"),
+        ("深港合作會議同粵港聯席會議有咩關係？", "shenzhen-overview"),
         ("what does the 14th five-year plan say about hk? need it for a presentation", None),
     ],
 )
