@@ -200,7 +200,6 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "sichuan-leaders",
         ),
         ("does hk have any formal co-op mechanism with zhejiang", "zhejiang-overview"),
-        ("深港合作會議同粵港聯席會議有咩關係？", "shenzhen-overview"),
         ("what does the 14th five-year plan say about hk? need it for a presentation", None),
     ],
 )
@@ -1063,6 +1062,12 @@ def test_a_preamble_or_a_hedge_does_not_make_a_near_miss(shipped: Engine, questi
 )
 def test_other_countries_and_other_figures_are_near_misses(shipped: Engine, question: str) -> None:
     assert shipped.ask(question).kind == "decline"
+
+
+def test_how_two_platforms_are_related_is_answered_by_the_first_ones_overview(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("深港合作會議同粵港聯席會議有咩關係？")) == "shenzhen-overview"
 
 
 def test_a_question_naming_no_subject_about_a_thing_no_answer_speaks_of_is_declined(
