@@ -137,6 +137,8 @@ _EXCEPT = re.compile(r"(?:除了|除咗|除开|\b(?:besides|apart from|other tha
 # Sentences, each with what ends it; one ended by a full stop before one asked with "?".
 _SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]*")
 _SENTENCE_THEN_QUESTION = re.compile(r"[.。]\s*\S.*[?？]\s*$")
+# Words after a question's last question mark, themselves no question: "...? need it for class".
+_QUESTION_THEN_REMARK = re.compile(r"[?？]\s*([^?？\s][^?？]*)$")
 # A time right after "next": "next spring", "next year" say when, not which meeting.
 _A_TIME = re.compile(
     r" (?:spring|summer|autumn|fall|winter|year|month|week|weekend|time|monday|"
@@ -512,6 +514,11 @@ class Understanding:
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
                 cues = self._cues.find(text)
+        remark = _QUESTION_THEN_REMARK.search(question)
+        if remark and self._only_remarks(remark.group(1)):
+            question = question[: remark.start(1)]  # "...? teaching geography next week"
+            text = self.matcher.heard(self.matcher.canonical(question))
+            cues = self._cues.find(text)
         if cues["off_topic"] and _SENTENCE_THEN_QUESTION.search(question):
             trimmed = self._without_context_sentences(question)
             if trimmed != question:
@@ -702,6 +709,21 @@ class Understanding:
                 continue  # it names nothing the question does not name again
             kept.append(sentence)
         return "".join(kept)
+
+    def _only_remarks(self, remark: str) -> bool:
+        """Whether what follows a question only remarks on it (why it is asked): it asks
+        nothing (no aspect, "next week" being a time), has no word of another subject and no
+        small talk, and names nothing ("the shenzhen mayor i mean" says what is asked)."""
+        text = self.matcher.heard(self.matcher.canonical(remark))
+        cues = self._cues.find(text)
+        aspects = [
+            (stop, name)
+            for _, stop, name in cues["aspects"]
+            if not (name == "next" and _A_TIME.match(text, stop))
+        ]
+        if aspects or cues["off_topic"] or cues["smalltalk"]:
+            return False  # it asks, says what else is asked ("give me your prediction"), or chats
+        return not self.matcher.names(text)
 
     def _asks_nothing(self, clause: str, text: str) -> bool:
         """Whether a clause asks nothing (no question mark, no aspect): after an introduction, it

@@ -200,6 +200,7 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "sichuan-leaders",
         ),
         ("does hk have any formal co-op mechanism with zhejiang", "zhejiang-overview"),
+        ("which cities are in the GBA? teaching geography next week", "gba-cities"),
         ("what does the 14th five-year plan say about hk? need it for a presentation", None),
     ],
 )
@@ -1058,6 +1059,7 @@ def test_a_preamble_or_a_hedge_does_not_make_a_near_miss(shipped: Engine, questi
         "what was Macao's gaming revenue last year?",
         "十六五规划对香港会有什么新定位",
         "香港駐台灣嗰個辦事處幾時會恢復運作？",  # a prediction
+        "港澳合作高层会议是不是应该尽快恢复？谈谈你的看法",  # said after the question
     ],
 )
 def test_other_countries_and_other_figures_are_near_misses(shipped: Engine, question: str) -> None:
