@@ -1116,6 +1116,7 @@ class Resolver:
             and reading.year is None
             and (
                 (bool(reading.aspects) and set(reading.aspects) <= _DETAILS | {"what", "list"})
+                or (reading.that_occasion and set(reading.aspects) == {"count"})  # "第幾次？"
                 or (  # "嗰次係幾時開？": when that meeting was, which its answer says
                     reading.that_occasion
                     and not reading.aspects
@@ -1185,8 +1186,12 @@ class Resolver:
             and reading.subjects == (entry.topic,)
         ):
             return entry  # "what was its theme?": a word of the answer just given, and only it
-        if entry.aspect not in _THINGS or entry.meetings or reading.subjects != (entry.topic,):
-            return None
+        if (
+            entry.aspect not in _THINGS
+            or entry.meetings
+            or reading.subjects not in ((entry.topic,), (previous.subject,))
+        ):
+            return None  # the thing is spoken of as its platform's, or as one of the offices
         # "that plan" is the plan itself, not the centres just answered about
         said = [t for t in said if t not in self._name_words[entry.topic]]
         if said and not set(content) - set(said) and self._pointed(reading.text, said):
@@ -1216,8 +1221,8 @@ class Resolver:
             return None
         if asked == {"areas"}:
             return self._told_by_related(entry, reading)
-        if reading.refers_back:
-            return entry  # "when did that one open?" after the office that covers Hubei
+        if reading.refers_back or (reading.pronoun and entry.aspect == "office"):
+            return entry  # "when did that one open?", "它是哪一年开的" after the office for Hubei
         if (entry.topic, reading.aspect) in self._by_aspect and "agreed" not in asked:
             return None
         return entry

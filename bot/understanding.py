@@ -213,7 +213,8 @@ _WHICH_ONE = re.compile(
 )
 # Words pointing back at the occasion just spoken of: "嗰次林鄭同邊個一齊主持？", "at that meeting".
 _THAT_OCCASION = re.compile(
-    r"\b(?:that|this) (?:time|meeting|one|session|occasion)\b|\bat the time\b|\bback then\b"
+    r"\b(?:that|this) (?:time|meeting|one|session|occasion|plenary)\b|\bat the time\b"
+    r"|\bback then\b|\bwas that\b"
     r"|𠮶(?:次|阵)|那次|该次|当次|当时"
 )
 

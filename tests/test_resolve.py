@@ -401,6 +401,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="what_the_thing_just_answered_covers_is_told_by_the_answer_it_points_on_to",
         ),
         pytest.param(
+            ("香港哪个驻内地办事处负责湖北？", "它是哪一年开的"),
+            "hubei-office",
+            id="it_after_the_office_for_a_place_is_that_office",
+        ),
+        pytest.param(
+            ("When was the latest HK/Guangdong plenary?", "Which plenary number was that?"),
+            "guangdong-latest",
+            id="which_number_that_meeting_was_is_asked_of_the_meeting_just_answered_about",
+        ),
+        pytest.param(
             ("請問香港政府喺內地有幾多個辦事處？", "邊個辦事處管雲南？"),
             "offices-chengdu",
             id="a_place_named_after_the_list_of_offices_asks_of_the_office_for_it",
