@@ -87,7 +87,8 @@ QUESTION_WORDS = frozenset(
 
 #: Words shorter than this are never taken to resemble a known word.
 _SHORTEST_RESEMBLING = 5
-#: Chinese aliases shorter than this are never read with a character typed by sound.
+#: Chinese aliases shorter than this are read with a character typed by sound only where the
+#: swap makes no word the knowledge base uses, and never with 港 in them.
 _SHORTEST_MISHEARD = 3
 #: Rankings remembered: the understanding step ranks one question several ways (with and without
 #: the conversation's subject), and the last few questions' rankings are all it asks for again.
@@ -299,13 +300,22 @@ class Matcher:
         while start < len(text) - 1:
             for length in self._misheard_lengths.get(text[start : start + 2], ()):
                 alias = self._misheard.get(text[start : start + length])
-                if alias is not None:
+                if alias is not None and not self._names_within(text, start + 1, start + length):
                     pieces += [text[done:start], alias]
                     start = done = start + length
                     break
             else:
                 start += 1
         return "".join(pieces) + text[done:] if pieces else text
+
+    def _names_within(self, text: str, start: int, stop: int) -> bool:
+        """Whether a real Chinese name begins between two places of the text: "想问川港合作会议"
+        names 川港 as typed, not 汶川 misheard."""
+        return any(
+            text.startswith(alias, i)
+            for i in range(start, stop)
+            for alias in self._cjk_by_first.get(text[i], ())
+        )
 
     def _similarity_text(self, canonical: str) -> str:
         """Canonical text as the similarity scorer compares it."""
@@ -347,18 +357,20 @@ class Matcher:
         self._index_misheard()
 
     def _index_misheard(self) -> None:
-        """Each Chinese alias of three characters or more with one character swapped for one
-        that sounds the same: "闵港合作会议" is "闽港合作会议" typed by sound. Shorter ones are
-        left alone, where a swap too often makes another real word ("越港" in "穿越港珠澳")."""
+        """Each Chinese alias with one character swapped for one that sounds the same: "闵港合作
+        会议" is "闽港合作会议" typed by sound, "尚海" is 上海. A two-character alias only where
+        the swap makes no word the knowledge base uses, and none with 港 in it: beside 港, in
+        nearly every question, a swap too often makes an ordinary word ("于港", "越港")."""
         alike = sounding_alike()
         misheard: dict[str, str] = {}
         for alias in self._cjk_aliases:
-            if len(alias) < _SHORTEST_MISHEARD:
+            short = len(alias) < _SHORTEST_MISHEARD
+            if short and "港" in alias:
                 continue
             for index, character in enumerate(alias):
                 for other in alike.get(character, ()):
                     variant = alias[:index] + other + alias[index + 1 :]
-                    if variant not in self._cjk_aliases:
+                    if variant not in self._cjk_aliases and not (short and variant in self._idf):
                         misheard.setdefault(variant, alias)
         lengths: dict[str, set[int]] = defaultdict(set)
         for variant in misheard:

@@ -27,6 +27,7 @@ def test_a_character_does_not_sound_like_itself() -> None:
         ("閔港合作會議邊年成立", "fujian"),
         ("顎港合作會議係幾時成立", "hubei"),
         ("广东经茂办什么时候成立的", "offices"),
+        ("第六次尚海香港合作會議喺邊度開", "shanghai"),  # a two-character name
     ],
 )
 def test_a_name_typed_by_sound_names_its_subject(
@@ -35,6 +36,19 @@ def test_a_name_typed_by_sound_names_its_subject(
     assert subject in shipped.understanding.read(question).subjects
 
 
-def test_a_short_name_is_not_read_through_a_sound_alike(shipped: Engine) -> None:
-    """ "越港" sounds like "粵港" but is a piece of "穿越港珠澳大橋", not Guangdong."""
-    assert "guangdong" not in shipped.understanding.read("穿越港珠澳大橋要幾耐").subjects
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("穿越港珠澳大橋要幾耐", "guangdong"),  # 越港 sounds like 粵港
+        ("高層會議關于港珠澳大橋談了什麼", "chongqing"),  # 于港 sounds like 渝港
+    ],
+)
+def test_a_short_name_with_hong_kong_in_it_is_not_read_through_a_sound_alike(
+    shipped: Engine, question: str, subject: str
+) -> None:
+    assert subject not in shipped.understanding.read(question).subjects
+
+
+def test_a_name_typed_as_it_is_beats_a_sound_alike_overlapping_it(shipped: Engine) -> None:
+    """ "问川" sounds like "汶川", but "想问川港合作会议" names 川港 as typed."""
+    assert shipped.matcher.heard("想问川港合作会议") == "想问川港合作会议"
