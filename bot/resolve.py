@@ -45,6 +45,8 @@ _GENERIC_WORDS = (
     "officially 正式 文件 document documents"
 )
 _GENERIC = frozenset(tokens(_GENERIC_WORDS))
+#: Words asking when (canonical text).
+_ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat year\b|\bwhich year\b|几时|时候|哪年|哪一年|边年|边一年")
 #: Words that ask how a platform began, not the date of one of its meetings.
 _FOUNDING = re.compile(
     r"\b(?:set up|setup|established?|founded|start|started|began|begin|launched|created)\b"
@@ -1201,6 +1203,12 @@ class Resolver:
         if reading.follow_up and content:
             return None  # "內地事務聯絡辦公室呢？": another thing the answer spoke of, now asked
         asked = set(reading.aspects)
+        if (
+            entry.aspect == "office"
+            and asked <= {"setup", "where"}
+            and (asked or _ASKS_WHEN.search(reading.text))
+        ):  # "幾時成立㗎", "嗰個辦幾時開㗎" after the office for a place: when that office opened
+            return entry
         if asked == {"first", "leaders"}:  # "who co-chaired its first meeting?"
             return entry
         if reading.pronoun and "first" in asked and asked <= {"first", "setup"}:

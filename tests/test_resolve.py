@@ -401,6 +401,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="what_the_thing_just_answered_covers_is_told_by_the_answer_it_points_on_to",
         ),
         pytest.param(
+            ("我住喺東莞 想問香港政府喺廣東有冇辦事處", "幾時成立㗎"),
+            "guangdong-office",
+            id="when_set_up_after_the_office_for_a_place_asks_when_that_office_opened",
+        ),
+        pytest.param(
+            ("香港邊個辦事處負責湖北", "嗰個辦幾時開㗎"),
+            "hubei-office",
+            id="when_it_opened_after_the_office_for_a_place_is_that_offices_opening",
+        ),
+        pytest.param(
             ("香港哪个驻内地办事处负责湖北？", "它是哪一年开的"),
             "hubei-office",
             id="it_after_the_office_for_a_place_is_that_office",
