@@ -646,6 +646,7 @@ class Understanding:
                     if not any(c <= a and b <= d for c, d in wrapping)  # "for a school project"
                     and not any(c <= a and b <= d and d - c > b - a for c, d, _ in aspect_cues)
                     and not (kind == _OFFICE_HOLDERS and (number is not None or chairs))
+                    and not any(n.start <= a and b <= n.end for n in names)  # "panda province"
                 )
             ),
         )
@@ -669,7 +670,7 @@ class Understanding:
         opened = False  # the clause before opened an introduction, and was dropped
         for index, text in enumerate(texts[:-1]):
             if (
-                self._cues.opening(text, "fillers") == _CONTEXT
+                self._cues.opening(self._after_greeting(text), "fillers") == _CONTEXT
                 or _HERE.match(text)
                 or _PREAMBLE.match(clauses[index])
             ):
@@ -685,6 +686,14 @@ class Understanding:
                 dropped.add(index)
             opened = False
         return "".join(c for index, c in enumerate(clauses) if index not in dropped)
+
+    def _after_greeting(self, text: str) -> str:
+        """Canonical text without the greeting it opens with: "hello i run a small shop in…"."""
+        greeting = next(
+            (stop for start, stop, _ in self._cues.find(text)["smalltalk"] if start == 0),
+            None,
+        )
+        return text[greeting:].lstrip() if greeting else text
 
     def _without_context_sentences(self, question: str) -> str:
         """The question without the sentences before it that only say why it is asked and speak

@@ -201,6 +201,11 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
         ),
         ("does hk have any formal co-op mechanism with zhejiang", "zhejiang-overview"),
         ("which cities are in the GBA? teaching geography next week", "gba-cities"),
+        (
+            "hello I run a small shop in Chungking Mansions. what is CEPA and when was it signed",
+            "cepa-overview",
+        ),
+        ("when did hk set up the co-op conference with sichuan (the panda province lol)", None),
         ("what does the 14th five-year plan say about hk? need it for a presentation", None),
     ],
 )
