@@ -515,6 +515,7 @@ class Resolver:
             outcome = self._about_all(outcome, subjects)
         if outcome.kind == "answer" and subjects:
             outcome = self._unpaired(outcome, subjects, reading.text)
+            outcome = self._of_the_place(outcome, reading)
         if outcome.kind == "answer" and self._of_another_platform(outcome.entry, subjects):
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind == "clarify" and not outcome.candidates:
@@ -1250,10 +1251,27 @@ class Resolver:
             return self.kb.entries[best]
         return entry
 
-    def _names_a_place(self, reading: Reading) -> bool:
-        """Whether the question names one of the places its subject covers: "邊個辦事處管雲南？"
-        after the list of offices asks of the office for Yunnan, not for the list again."""
-        return any(p in reading.text for s in reading.subjects for p in self._covered[s])
+    def _of_the_place(self, outcome: Outcome, reading: Reading) -> Outcome:
+        """Where the question names a place its subject covers and the matcher's first choice is
+        the subject's overview, an answer close behind that is asked about by that place:
+        "which of our mainland offices covers yunnan?" is the Chengdu office's answer."""
+        best = outcome.candidates[0]
+        places = self._places_named(reading)
+        if not places or best.entry.id != self.kb.topics[best.entry.topic].overview:
+            return outcome
+        for candidate in outcome.candidates[1:]:
+            if candidate.score < best.score - _OWN_LEAD:
+                break
+            asked = self.matcher.canonical(" ".join(candidate.entry.all_questions()), True)
+            if candidate.entry.topic == best.entry.topic and any(p in asked for p in places):
+                others = tuple(c for c in outcome.candidates if c is not candidate)
+                return replace(outcome, candidates=(candidate, *others))
+        return outcome
+
+    def _places_named(self, reading: Reading) -> list[str]:
+        """The places the question's subjects cover that it names: "邊個辦事處管雲南？" after the
+        list of offices asks of the office for Yunnan, not for the list again."""
+        return [p for s in reading.subjects for p in self._covered[s] if p in reading.text]
 
     def _neighbour(
         self, reading: Reading, ranked: list[Candidate], previous: Turn | None
@@ -1273,7 +1291,7 @@ class Resolver:
             and ranked[0].score >= th.decline * th.decline_suggestion_share
         ):  # "涉及哪些行業？" after the CEPA amendment: the answer it offers on, which says so
             return ranked[0].entry
-        near = {*entry.related} if self._names_a_place(reading) else {entry.id, *entry.related}
+        near = {*entry.related} if self._places_named(reading) else {entry.id, *entry.related}
         top = ranked[0].score
         lead = _CLEAR_LEAD if reading.refers_back or reading.pronoun else _NEIGHBOUR_LEAD
         for candidate in ranked:

@@ -1091,6 +1091,14 @@ def test_other_countries_and_other_figures_are_near_misses(shipped: Engine, ques
     assert shipped.ask(question).kind == "decline"
 
 
+def test_an_answer_asked_about_by_the_place_named_beats_the_overview_just_ahead(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("which of our mainland offices covers yunnan?")) == (
+        "offices-chengdu"
+    )
+
+
 def test_how_two_platforms_are_related_is_answered_by_the_first_ones_overview(
     shipped: Engine,
 ) -> None:
