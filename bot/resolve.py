@@ -1130,9 +1130,9 @@ class Resolver:
 
     def _founding(self, reading: Reading, previous: Turn | None) -> Entry | None:
         """A detail of the founding meeting the previous answer told of ("what was signed at the
-        end of it?" after when the forum began): that answer again, which tells what was signed
-        and where; who led it, asked of that occasion ("嗰次林鄭同邊個一齊主持？"), from the first
-        meeting's record."""
+        end of it?" after when the forum began): that answer again, which tells where and by whom;
+        what was signed, from the first meeting's record where it tells ("当时签了哪些文件"); who
+        led it, asked of that occasion ("嗰次林鄭同邊個一齊主持？"), from that record too."""
         if previous is None or previous.entry not in self.kb.entries:
             return None
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
@@ -1143,12 +1143,14 @@ class Resolver:
         if self._names_another(entry, reading.text):
             return None  # "港澳CEPA係幾時簽？" after CEPA's signing: the one with Macao
         asked = set(reading.aspects) - {"what"}
+        main = series(self.kb.topics[entry.topic])
+        first = self.kb.entries.get(f"{entry.topic}-{main[0].kind if main else 'plenary'}-1")
+        if asked == {"agreed"} and first is not None and first.meetings[0].agreed:
+            return first  # what was signed there, which the first meeting's record tells
         if asked and (asked <= {"agreed", "where"} or asked == {"agreed", "leaders"}):
             return entry  # what was signed, where, and by whom ("who signed the memorandum?")
         if asked == {"leaders"} and reading.that_occasion:
-            main = series(self.kb.topics[entry.topic])
-            kind = main[0].kind if main else "plenary"
-            return self.kb.entries.get(f"{entry.topic}-{kind}-1")
+            return first
         return None
 
     def _names_another(self, entry: Entry, text: str) -> bool:

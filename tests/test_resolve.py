@@ -406,6 +406,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="what_the_thing_just_answered_covers_is_told_by_the_answer_it_points_on_to",
         ),
         pytest.param(
+            ("浙港合作会议是在哪里成立的", "当时签了哪些文件"),
+            "zhejiang-plenary-1",
+            id="what_was_signed_when_a_platform_was_set_up_is_in_its_first_meetings_record",
+        ),
+        pytest.param(
             ("我住喺東莞 想問香港政府喺廣東有冇辦事處", "幾時成立㗎"),
             "guangdong-office",
             id="when_set_up_after_the_office_for_a_place_asks_when_that_office_opened",
