@@ -42,7 +42,7 @@ _GENERIC_WORDS = (
     "cooperation held hold take took taken place meet meets met one hk 会议 合作 机制 全体会议 "
     "举行 召开 里面 入面 当中 其中 双方 两边 cant find besides beside respectively say says said "
     "both sides each side 部门 department departments 这边 那边 formal formally formalised formalized "
-    "officially 正式 文件 document documents"
+    "officially 正式 文件 document documents 之后 然后 后来 afterwards supposed"
 )
 _GENERIC = frozenset(tokens(_GENERIC_WORDS))
 #: Words asking when (canonical text).

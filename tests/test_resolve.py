@@ -406,6 +406,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="what_the_thing_just_answered_covers_is_told_by_the_answer_it_points_on_to",
         ),
         pytest.param(
+            ("咁最近嗰次泛珠行政首長聯席會議呢？", "之後輪到邊個省主辦？"),
+            "pprd-next",
+            id="after_that_asks_on_about_the_subject_just_answered",
+        ),
+        pytest.param(
+            ("港澳合作高層會議上一次喺邊度開？", "嗰次之後仲有冇再開過？"),
+            "macao-latest",
+            id="after_that_occasion_is_later_than_the_latest_not_the_one_before",
+        ),
+        pytest.param(
             ("浙港合作会议是在哪里成立的", "当时签了哪些文件"),
             "zhejiang-plenary-1",
             id="what_was_signed_when_a_platform_was_set_up_is_in_its_first_meetings_record",
