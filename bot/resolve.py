@@ -438,7 +438,9 @@ class Resolver:
         )
         subjects = set(reading.subjects)
         ranked = self.matcher.rank(reading.core, topics=subjects or None, canonical=True)
-        if self._off_topic(reading, subjects or {c.entry.topic for c in ranked[:1]}):
+        if self._off_topic(reading, subjects or {c.entry.topic for c in ranked[:1]}) or (
+            not subjects and self._found_by_its_cue(reading, ranked)
+        ):
             return replace(self._decline(question, reply_lang, reading, turn), near_miss=True)
         if self._role_of_another(reading):
             return replace(self._decline(question, reply_lang, reading, turn), near_miss=True)
@@ -1536,6 +1538,18 @@ class Resolver:
         return any(
             (f" {cue} " if cue.isascii() else cue) not in padded for cue in reading.off_topic
         )
+
+    def _found_by_its_cue(self, reading: Reading, ranked: list[Candidate]) -> bool:
+        """Whether a question naming no subject finds its best answer only through its word of
+        another kind: "武汉有多少人口？" matches the Bay Area's population by "人口" alone, and
+        without that word nothing of the Bay Area's."""
+        if not reading.off_topic or not ranked:
+            return False
+        core = reading.core
+        for cue in reading.off_topic:
+            core = core.replace(cue, " ")
+        rest = self.matcher.rank(core, canonical=True)
+        return not rest or rest[0].entry.topic != ranked[0].entry.topic
 
     def _role_of_another(self, reading: Reading) -> bool:
         """Whether a plan's positioning is asked of another place than Hong Kong ("十四五规划对

@@ -1120,6 +1120,14 @@ def test_how_two_platforms_are_related_is_answered_by_the_first_ones_overview(
     assert answered(shipped.ask("深港合作會議同粵港聯席會議有咩關係？")) == "shenzhen-overview"
 
 
+@pytest.mark.parametrize("question", ["武汉有多少人口？", "What's the population of Guangzhou?"])
+def test_a_question_naming_no_subject_matched_only_by_its_word_of_another_kind_is_a_near_miss(
+    shipped: Engine, question: str
+) -> None:
+    outcome = shipped.ask(question)
+    assert (outcome.kind, outcome.near_miss) == ("decline", True)
+
+
 def test_a_question_naming_no_subject_about_a_thing_no_answer_speaks_of_is_declined(
     shipped: Engine,
 ) -> None:
