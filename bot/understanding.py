@@ -571,6 +571,15 @@ class Understanding:
         subjects = _without_venues(subjects, names, text)
         number = self.meeting_number(text)
         after = _first_after(text)
+        event = _FIRST_AFTER_LATIN.search(text)
+        if (
+            event
+        ):  # "the first plenary after the GBA outline came out" asks of the plenary's platform
+            inside = {
+                s for s in subjects if all(n.start >= event.start(1) for n in names if n.topic == s)
+            }
+            if inside and len(inside) < len(subjects):
+                subjects = tuple(s for s in subjects if s not in inside)
         newly = bool(_SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after)
         if newly:  # "when did John Lee first attend", "for the first time", "the first one after…"
             cued.discard("first")

@@ -120,6 +120,15 @@ def test_the_first_time_someone_attended_asks_no_first_meeting(
     assert "first" not in reading.aspects and reading.number is None
 
 
+def test_a_subject_named_only_in_the_event_a_meeting_came_after_is_not_asked_of(
+    shipped: Engine,
+) -> None:
+    reading = read(
+        shipped, "which guangdong joint conference plenary was the first one after the GBA outline"
+    )
+    assert reading.subjects == ("guangdong",)
+
+
 def test_a_year_is_read(shipped: Engine) -> None:
     assert read(shipped, "what did hk and guangdong sign in 2023").year == 2023
 
