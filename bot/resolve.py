@@ -45,6 +45,8 @@ _GENERIC_WORDS = (
     "officially 正式 文件 document documents 之后 然后 后来 afterwards supposed"
 )
 _GENERIC = frozenset(tokens(_GENERIC_WORDS))
+#: Words for a meeting (canonical text): "at their last plenary", "the Nov 2023 meeting".
+_MEETING_NOUNS = re.compile(r"\b(?:meeting|plenary|session)\b|全体会议|次会议|那次会议|届会议")
 #: Words asking when (canonical text).
 _ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat year\b|\bwhich year\b|几时|时候|哪年|哪一年|边年|边一年")
 #: Words that ask how a platform began, not the date of one of its meetings.
@@ -420,7 +422,13 @@ class Resolver:
         if pointed:  # "that office": the thing just answered about
             reading = replace(reading, subjects=(self.kb.entries[previous.entry].topic,))  # type: ignore[index, union-attr]
         reading = self._placed(reading)
-        if reading.number is not None and set(reading.aspect_named) < set(reading.subjects):
+        if (
+            reading.number is not None
+            or (
+                (reading.year is not None or set(reading.aspects) & {"latest", "first"})
+                and _MEETING_NOUNS.search(reading.text)
+            )
+        ) and set(reading.aspect_named) < set(reading.subjects):
             # "the areas of co-operation set at the 4th HK/Fujian plenary": Fujian's 4th meeting
             reading = replace(
                 reading,

@@ -1114,6 +1114,13 @@ def test_an_answer_asked_about_by_the_place_named_beats_the_overview_just_ahead(
     )
 
 
+def test_the_areas_agreed_at_a_platforms_last_meeting_are_that_meetings(
+    shipped: Engine,
+) -> None:
+    question = "how many areas of co-op did HK and Beijing agree on at their last plenary?"
+    assert answered(shipped.ask(question)) == "beijing-latest"
+
+
 def test_how_two_platforms_are_related_is_answered_by_the_first_ones_overview(
     shipped: Engine,
 ) -> None:
