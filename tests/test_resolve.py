@@ -1106,25 +1106,31 @@ def test_other_countries_and_other_figures_are_near_misses(shipped: Engine, ques
     assert shipped.ask(question).kind == "decline"
 
 
-def test_an_answer_asked_about_by_the_place_named_beats_the_overview_just_ahead(
-    shipped: Engine,
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        pytest.param(
+            "which of our mainland offices covers yunnan?",
+            "offices-chengdu",
+            id="an_answer_asked_about_by_the_place_named_beats_the_overview_just_ahead",
+        ),
+        pytest.param(
+            "how many areas of co-op did HK and Beijing agree on at their last plenary?",
+            "beijing-latest",
+            id="the_areas_agreed_at_a_platforms_last_meeting_are_that_meetings",
+        ),
+        pytest.param(
+            "深港合作會議同粵港聯席會議有咩關係？",
+            "shenzhen-overview",
+            id="how_two_platforms_are_related_is_told_by_the_first_ones_overview",
+        ),
+    ],
+)
+def test_a_question_goes_to_the_narrowest_answer_of_what_it_asks(
+    shipped: Engine, question: str, entry: str
 ) -> None:
-    assert answered(shipped.ask("which of our mainland offices covers yunnan?")) == (
-        "offices-chengdu"
-    )
-
-
-def test_the_areas_agreed_at_a_platforms_last_meeting_are_that_meetings(
-    shipped: Engine,
-) -> None:
-    question = "how many areas of co-op did HK and Beijing agree on at their last plenary?"
-    assert answered(shipped.ask(question)) == "beijing-latest"
-
-
-def test_how_two_platforms_are_related_is_answered_by_the_first_ones_overview(
-    shipped: Engine,
-) -> None:
-    assert answered(shipped.ask("深港合作會議同粵港聯席會議有咩關係？")) == "shenzhen-overview"
+    """Each case, named for the behaviour it shows."""
+    assert answered(shipped.ask(question)) == entry
 
 
 @pytest.mark.parametrize("question", ["武汉有多少人口？", "What's the population of Guangzhou?"])
