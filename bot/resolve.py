@@ -285,13 +285,13 @@ class Resolver:
             kind: [matcher.canonical(name) for name in names.values()]
             for kind, names in kb.meta.meeting_kinds.items()
         }
-        # Places where meetings were held, and the topics that met there: "the 24th plenary in
-        # Guangzhou" is about Guangdong's conference though it names no alias.
         # The places each topic covers (the offices: "雲南"), as canonical text
         self._covered = {
             topic.id: frozenset(filter(None, (matcher.canonical(p) for p in topic.places)))
             for topic in kb.topics.values()
         }
+        # Places where meetings were held, and the topics that met there: "the 24th plenary in
+        # Guangzhou" is about Guangdong's conference though it names no alias.
         self._places: dict[str, set[str]] = {}
         for topic in kb.topics.values():
             for meeting in topic.meetings:

@@ -380,6 +380,19 @@ _AT_A_PLACE = re.compile(r"(?:\b(?:signed|held|hosted|took place|met) (?:in|at) 
 _DONE_THERE = re.compile(r"(?:的|嘅)?(?:签|开|举行|举办|召开)")
 
 
+def _without_events(subjects: tuple[str, ...], names: list[Name], text: str) -> tuple[str, ...]:
+    """The subjects without those named only in the event a meeting is asked as the first after,
+    where another is named: "the first plenary after the GBA outline came out" asks of the
+    plenary's platform, not of the Bay Area."""
+    event = _FIRST_AFTER_LATIN.search(text)
+    if event is None:
+        return subjects
+    inside = {s for s in subjects if all(n.start >= event.start(1) for n in names if n.topic == s)}
+    return (
+        tuple(s for s in subjects if s not in inside) if len(inside) < len(subjects) else subjects
+    )
+
+
 def _without_venues(subjects: tuple[str, ...], names: list[Name], text: str) -> tuple[str, ...]:
     """The subjects without those named only as where something happened, after the first
     subject: "粤港合作框架协议是不是在深圳签的" asks of the Guangdong agreement, signed in Shenzhen."""
@@ -570,16 +583,8 @@ class Understanding:
         subjects = _without_places(subjects, names, cued, bool(cues["off_topic"]))
         subjects = _without_venues(subjects, names, text)
         number = self.meeting_number(text)
+        subjects = _without_events(subjects, names, text)
         after = _first_after(text)
-        event = _FIRST_AFTER_LATIN.search(text)
-        if (
-            event
-        ):  # "the first plenary after the GBA outline came out" asks of the plenary's platform
-            inside = {
-                s for s in subjects if all(n.start >= event.start(1) for n in names if n.topic == s)
-            }
-            if inside and len(inside) < len(subjects):
-                subjects = tuple(s for s in subjects if s not in inside)
         newly = bool(_SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after)
         if newly:  # "when did John Lee first attend", "for the first time", "the first one after…"
             cued.discard("first")
@@ -735,12 +740,10 @@ class Understanding:
         small talk, and names nothing ("the shenzhen mayor i mean" says what is asked)."""
         text = self.matcher.heard(self.matcher.canonical(remark))
         cues = self._cues.find(text)
-        aspects = [
-            (stop, name)
-            for _, stop, name in cues["aspects"]
-            if not (name == "next" and _A_TIME.match(text, stop))
-        ]
-        if aspects or cues["off_topic"] or cues["smalltalk"]:
+        asks = any(
+            not (name == "next" and _A_TIME.match(text, stop)) for _, stop, name in cues["aspects"]
+        )
+        if asks or cues["off_topic"] or cues["smalltalk"]:
             return False  # it asks, says what else is asked ("give me your prediction"), or chats
         return not self.matcher.names(text)
 
