@@ -465,8 +465,10 @@ class Resolver:
         if target is None and firm:  # a meeting our sources have no record of
             return self._unrecorded(question, reply_lang, reading.subject, "meetings", turn)
         if target is None and (not named or subjects == {previous.subject if previous else None}):
-            target = self._neighbour(reading, ranked, previous) or self._pointed_at(
-                reading, ranked, previous
+            target = (
+                self._neighbour(reading, ranked, previous)
+                or self._pointed_at(reading, ranked, previous)
+                or self._the_one_named(reading, ranked, previous)
             )
         if target is None and not subjects:
             target = self._aspect_of_best(reading, ranked)
@@ -1284,6 +1286,25 @@ class Resolver:
         """The places the question's subjects cover that it names: "邊個辦事處管雲南？" after the
         list of offices asks of the office for Yunnan, not for the list again."""
         return [p for s in reading.subjects for p in self._covered[s] if p in reading.text]
+
+    def _the_one_named(
+        self, reading: Reading, ranked: list[Candidate], previous: Turn | None
+    ) -> Entry | None:
+        """ "成都嗰個管邊幾個地方？" after the offices: of the conversation's subject, the one answer
+        asked about by a word the question names it by, "the Chengdu one"."""
+        if not reading.which_one or reading.subjects or previous is None or not previous.subject:
+            return None
+        words = [t for t in reading.rest if not t.isascii() and len(t) >= 2 and t not in _GENERIC]
+        own = [c for c in ranked if c.entry.topic == previous.subject]
+        if not words or not own:
+            return None
+        asked = {
+            c.entry.id: self.matcher.canonical(" ".join(c.entry.all_questions()), True)
+            for c in own
+            if c.score >= own[0].score - _OWN_LEAD
+        }
+        named = [i for i, text in asked.items() if any(w in text for w in words)]
+        return self.kb.entries[named[0]] if len(named) == 1 else None
 
     def _neighbour(
         self, reading: Reading, ranked: list[Candidate], previous: Turn | None

@@ -441,6 +441,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="which_number_that_meeting_was_is_asked_of_the_meeting_just_answered_about",
         ),
         pytest.param(
+            (
+                "香港政府喺內地有幾多個辦事處？",
+                "武漢嗰個幾時開？",
+                "北京呢",
+                "成都嗰個管邊幾個地方？",
+            ),
+            "offices-chengdu",
+            id="the_one_named_by_its_city_is_that_answer_of_the_conversations_subject",
+        ),
+        pytest.param(
             ("請問香港政府喺內地有幾多個辦事處？", "邊個辦事處管雲南？"),
             "offices-chengdu",
             id="a_place_named_after_the_list_of_offices_asks_of_the_office_for_it",
