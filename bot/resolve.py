@@ -164,13 +164,23 @@ class Resolver:
             entry.id: " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
             for entry in kb.entries.values()
         }
+        # How each entry is asked, in canonical text: "成都嗰個" names the answer asked about by 成都.
+        self._asked = {
+            entry.id: matcher.canonical(" ".join(entry.all_questions()), True)
+            for entry in kb.entries.values()
+        }
         # Everything each topic's entries say, questions and answers, in canonical text: what a
         # question about that subject may speak of without being about something else.
         self._said: dict[str, str] = {}
         for entry in kb.entries.values():
-            asked = matcher.canonical(" ".join([*entry.all_questions(), *entry.keywords]), True)
+            keywords = matcher.canonical(" ".join(entry.keywords), True)
             self._said[entry.topic] = " ".join(
-                (self._said.get(entry.topic, ""), self._says[entry.id], asked)
+                (
+                    self._said.get(entry.topic, ""),
+                    self._says[entry.id],
+                    self._asked[entry.id],
+                    keywords,
+                )
             )
         self._all_said = " ".join(self._said.values())
         self._said_terms = {topic: frozenset(tokens(text)) for topic, text in self._said.items()}
@@ -1276,7 +1286,7 @@ class Resolver:
         for candidate in outcome.candidates[1:]:
             if candidate.score < best.score - _OWN_LEAD:
                 break
-            asked = self.matcher.canonical(" ".join(candidate.entry.all_questions()), True)
+            asked = self._asked[candidate.entry.id]
             if candidate.entry.topic == best.entry.topic and any(p in asked for p in places):
                 others = tuple(c for c in outcome.candidates if c is not candidate)
                 return replace(outcome, candidates=(candidate, *others))
@@ -1299,9 +1309,7 @@ class Resolver:
         if not words or not own:
             return None
         asked = {
-            c.entry.id: self.matcher.canonical(" ".join(c.entry.all_questions()), True)
-            for c in own
-            if c.score >= own[0].score - _OWN_LEAD
+            c.entry.id: self._asked[c.entry.id] for c in own if c.score >= own[0].score - _OWN_LEAD
         }
         named = [i for i, text in asked.items() if any(w in text for w in words)]
         return self.kb.entries[named[0]] if len(named) == 1 else None
