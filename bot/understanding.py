@@ -134,6 +134,7 @@ _NEWLY = re.compile(
 )
 # Words setting aside the name right after them: "besides Guangdong", "除了广东".
 _EXCEPT = re.compile(r"(?:除了|除咗|除开|\b(?:besides|apart from|other than|except))\s*$")
+_COMPARED = re.compile(r"\b(?:compared|in comparison) (?:with|to)\b")
 # Sentences, each with what ends it; one ended by a full stop before one asked with "?".
 _SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]*")
 _SENTENCE_THEN_QUESTION = re.compile(r"[.。]\s*\S.*[?？]\s*$")
@@ -357,6 +358,15 @@ def _first_after(text: str) -> tuple[str, ...]:
 _ASKED_OF_A_PLACE = frozenset({"office", "areas", "where"})
 
 
+def _without_compared(names: list[Name], text: str) -> list[Name]:
+    """The names a question compares with, when it names what it asks of first: "what's special
+    about the Hubei mechanism compared with the other platforms?" asks of Hubei."""
+    compared = _COMPARED.search(text)
+    if compared is None or not any(n.end <= compared.start() for n in names):
+        return names
+    return [n for n in names if n.start < compared.start()]
+
+
 def _without_places(
     subjects: tuple[str, ...], names: list[Name], cued: set[str], elsewhere: bool = False
 ) -> tuple[str, ...]:
@@ -546,6 +556,7 @@ class Understanding:
         ]
         # A name after "besides" is not what is asked of: "除了广东还有哪些？" asks of the others.
         names = [n for n in names if not _EXCEPT.search(text, 0, n.start)]
+        names = _without_compared(names, text)
         # Where names overlap, the longest first: "粵港澳大灣區" is the Greater Bay Area before it is
         # the "粵港" and "港澳" inside it.
         longest_first = sorted(names, key=lambda n: (n.start, n.start - n.end))

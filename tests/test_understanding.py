@@ -320,3 +320,16 @@ def test_a_preamble_of_several_words_before_a_colon_only_introduces(shipped: Eng
         shipped, "Mainland student writing a paper: which bureau handles regional co-operation?"
     )
     assert "student" not in reading.rest
+
+
+def test_what_a_named_subject_is_compared_with_is_not_asked_of(shipped: Engine) -> None:
+    reading = read(
+        shipped, "what's special about the hubei mechanism compared with the other platforms?"
+    )
+    assert reading.subjects == ("hubei",)
+
+
+def test_a_subject_named_only_after_compared_with_is_still_asked_of(shipped: Engine) -> None:
+    assert read(shipped, "how big is the Singapore-Johor zone compared with the GBA?").subjects == (
+        "gba",
+    )
