@@ -147,7 +147,8 @@ _A_TIME = re.compile(
 )
 # A word for a meeting right after another word: "annual" in "the annual summit" describes it.
 _NAMING_A_MEETING = re.compile(
-    r" (?:summit|summits|meeting|meetings|conference|plenary|forum|gathering|talks|get together)\b"
+    r" (?:(?:joint|co-operation|cooperation|high level|high-level|working) )?"
+    r"(?:summit|summits|meeting|meetings|conference|plenary|forum|gathering|talks|get together)\b"
 )
 _MEETING_NOUN = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"

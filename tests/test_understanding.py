@@ -333,3 +333,16 @@ def test_a_subject_named_only_after_compared_with_is_still_asked_of(shipped: Eng
     assert read(shipped, "how big is the Singapore-Johor zone compared with the GBA?").subjects == (
         "gba",
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the big annual summit with guangdong, when did it start?",
+        "since when has HK had that yearly joint conference with Guangdong?",
+    ],
+)
+def test_how_often_a_meeting_is_held_describing_it_is_not_what_is_asked(
+    shipped: Engine, question: str
+) -> None:
+    assert read(shipped, question).aspects == ("setup",)
