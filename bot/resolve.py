@@ -246,6 +246,11 @@ class Resolver:
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
                 if paired:
                     self._paired.setdefault(entry.id, []).append((canonical, named - {entry.topic}))
+        # The entries of each topic that one of its own names points to: the offices each known
+        # by theirs ("gdeto", "成都辦").
+        self._claimants = {
+            topic: {e.id for _, e in claims} for topic, claims in self._claimed.items()
+        }
         # The numbered meetings and the years each entry's answer speaks of: "the 10th Forum" and
         # the Forum of 2010 are told of where the records keep only the joint conferences.
         self._ordinals: dict[tuple[str, int], list[Entry]] = {}
@@ -492,14 +497,23 @@ class Resolver:
                 and (reading.number is not None or (previous and previous.entry == target.id))
                 else self._more_specific(target, ranked, content, subjects, firm)
             )
-            if better is None and not firm and target != self._claimed_entry(reading):
+            named_thing = target == self._claimed_entry(reading)
+            if (
+                named_thing
+                and better is not None
+                and (better.id in self._claimants[target.topic] or better.topic not in subjects)
+            ):
+                better = (
+                    None  # "GDETO主任係邊個？" asks of GDETO, not of the office naming its head
+                )
+            if better is None and not firm and not named_thing:
                 better = self._clearly_better(target, ranked)  # a thing named is asked of
             if better is not None:
                 target, firm = better, False
             strict = firm or reading.aspect not in (None, "what")
             if self._foreign(content, strict=strict and not reading.who_only):
                 return self._decline(question, reply_lang, reading, turn)
-            if reading.aspect in target.not_told or self._uncounted(reading, target):
+            if self._untold(reading, target) or self._uncounted(reading, target):
                 return self._not_told(question, reply_lang, target, turn)
             turn = replace(
                 turn,
@@ -542,7 +556,7 @@ class Resolver:
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
-        if outcome.entry is not None and reading.aspect in outcome.entry.not_told:
+        if outcome.entry is not None and self._untold(reading, outcome.entry):
             return self._not_told(question, reply_lang, outcome.entry, turn)
         if outcome.entry is not None:
             entry = outcome.entry
@@ -1067,12 +1081,19 @@ class Resolver:
             None,
         )
 
+    @staticmethod
+    def _untold(reading: Reading, entry: Entry) -> bool:
+        """Whether the aspect asked is one the entry's answer says our sources do not give; a bare
+        "who" with no word of leading ("邊個辦事處負責雲南？") asks which office as much as who
+        heads it."""
+        untold = set(reading.aspects) & set(entry.not_told)
+        return bool(untold - (set() if reading.leading else {"leaders"}))
+
     def _claimed_entry(self, reading: Reading) -> Entry | None:
         """The one entry whose keyword is an alias the question uses ("成都辦", "liaison unit"), or
         names its subject with another the question names too ("HK and Macao have their own
-        CEPA?"), where what is asked is what it is, when it began or which office."""
-        if not set(reading.aspects) <= _LOOSE | {"setup", "office", "agreed"}:
-            return None
+        CEPA?"), where what is asked is what it is, when it began or which office, or what that
+        answer says our sources do not give ("GDETO主任係邊個？")."""
         subjects = set(reading.subjects)
         claimed = {
             e.id: e
@@ -1080,7 +1101,12 @@ class Resolver:
             for a, e in self._claimed.get(s, ())
             if a in reading.text or (len(subjects) > 1 and self._paired_with(e, subjects))
         }
-        return next(iter(claimed.values())) if len(claimed) == 1 else None
+        if len(claimed) != 1:
+            return None
+        entry = next(iter(claimed.values()))
+        untold = set(entry.not_told) - (set() if reading.leading else {"leaders"})
+        asked = set(reading.aspects)
+        return entry if asked <= _LOOSE | {"setup", "office", "agreed", *untold} else None
 
     def _paired_with(self, entry: Entry, subjects: set[str]) -> bool:
         """Whether a policy's answer names it with a platform the question names too ("HK and

@@ -134,6 +134,8 @@ _NEWLY = re.compile(
 )
 # Words setting aside the name right after them: "besides Guangdong", "除了广东".
 _EXCEPT = re.compile(r"(?:除了|除咗|除开|\b(?:besides|apart from|other than|except))\s*$")
+# The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
+_AN_OFFICES_HEAD = re.compile(r"主任|处长")
 _COMPARED = re.compile(r"\b(?:compared|in comparison) (?:with|to)\b")
 # Sentences, each with what ends it; one ended by a full stop before one asked with "?".
 _SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]*")
@@ -461,6 +463,7 @@ class Reading:
     smalltalk: str | None = None  # the kind, when the message is small talk and nothing else
     follow_up: bool = False  # "and Beijing?", "那上海呢？": leans on the conversation before
     who_only: bool = False  # who leads is asked by a bare "who" alone, not "who chairs"
+    leading: bool = False  # a word of leading ("chairs", "head", "主任") asks who leads
     refers_back: bool = False  # "that city", "there", "嗰度": the place just spoken of
     pronoun: bool = False  # "it", "佢", "它": the thing just spoken of
     which_one: bool = False  # "which one": one of the things just spoken of
@@ -648,6 +651,7 @@ class Understanding:
             smalltalk=smalltalk,
             follow_up=bool(_FOLLOW_UP.search(text)),
             who_only=who_only,
+            leading=chairs or bool(_AN_OFFICES_HEAD.search(text)),
             refers_back=bool(_REFERS_BACK.search(text)),
             pronoun=bool(_PRONOUN.search(text)),
             which_one=bool(_WHICH_ONE.search(text)),

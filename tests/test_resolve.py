@@ -1191,6 +1191,9 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # agreements counted of a meeting whose record says nothing of them
         ("exactly how many agreements were signed at the 24th GD plenary?", "guangdong-plenary-24"),
         ("第24次粤港联席会议签了几份协议？", "guangdong-plenary-24"),
+        # the head of an office named by its own name, where another office's answer names its own
+        ("GDETO主任係邊個？", "offices-guangdong"),
+        ("Who is the current head of the Guangdong ETO?", "offices-guangdong"),
     ],
 )
 def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answer_offered(
@@ -1203,6 +1206,16 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
 
 def test_an_aspect_the_answer_does_give_is_still_answered(shipped: Engine) -> None:
     assert answered(shipped.ask("when was the hk macao high level meeting set up")) == "macao-setup"
+
+
+def test_which_office_asked_with_a_bare_who_is_answered_though_its_head_is_not_told(
+    shipped: Engine,
+) -> None:
+    assert answered(shipped.ask("邊個辦事處負責雲南？")) == "offices-chengdu"
+
+
+def test_the_head_of_the_office_whose_answer_names_one_is_answered(shipped: Engine) -> None:
+    assert answered(shipped.ask("駐上海經貿辦主任係邊個")) == "offices-shanghai"
 
 
 def test_which_place_was_to_host_a_later_year_is_still_answered(shipped: Engine) -> None:
