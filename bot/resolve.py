@@ -1575,9 +1575,24 @@ class Resolver:
                 continue  # a specific aspect asked is not answered by what the thing is
             if not self._about(entry, subjects or {target.topic}):
                 continue
+            if firm and entry.topic not in subjects and self._a_platforms(target, entry):
+                continue  # "香港同澳門之間有冇定期嘅合作會議？" asks how often the platform meets
             if len(self.matcher.shares(entry.id, specific)) > len(ours):
                 return entry
         return None
+
+    def _a_platforms(self, target: Entry, other: Entry) -> bool:
+        """Whether the target is a platform's answer and the other one a policy's of its own
+        (CEPA between Hong Kong and Macao is not the HK/Macao platform), not one about the
+        platforms or the offices as a whole."""
+        topics = self.kb.topics
+        policy = topics[other.topic]
+        return (
+            topics[target.topic].kind == "platform"
+            and policy.kind == "policy"
+            and not policy.places
+            and policy.id not in self._of_platforms
+        )
 
     def _clearly_better(self, target: Entry, ranked: list[Candidate]) -> Entry | None:
         """Where the reading is loose ("what is", a bare name), an entry of the same subject that

@@ -17,6 +17,7 @@ def answered(outcome: Outcome) -> str | None:
     ("question", "entry"),
     [
         ("京港合作會議第三次會議喺邊年開？", "beijing-plenary-3"),
+        ("香港同澳門之間有冇定期嘅合作會議㗎？", "macao-frequency"),  # the platform, not CEPA
         ("chongqing", "chongqing-overview"),
         ("zhejiang", "zhejiang-overview"),
         ("who chaired the 4th fujian plenary", "fujian-plenary-4"),
