@@ -205,8 +205,11 @@ _REFERS_BACK = re.compile(
     r"|(?<![\u4e00-\u9fff])(?:这边|这里|呢度|呢边)"  # "…，这边归哪个办事处管", not "香港这边"
     r"|该办事处|这个办事处|呢个办事处"
 )
-# Pronouns standing for the thing just spoken of: "what does it do?", "佢管邊幾個省？".
-_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|she|his|her)\b|佢|它|他们|他|她")
+# Pronouns standing for the thing just spoken of: "what does it do?", "佢管邊幾個省？", and "in it"
+# opening a question ("里面给香港新增了哪些定位？").
+_PRONOUN = re.compile(
+    r"\b(?:it|its|they|them|their|he|she|his|her)\b|佢|它|他们|他|她|^(?:里面|入面)"
+)
 # One of the things just spoken of: "which one covers Zhejiang?", "and Shanghai's?" after the
 # offices.
 _WHICH_ONE = re.compile(

@@ -314,6 +314,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="a_cantonese_follow_up_keeps_the_subject",
         ),
         pytest.param(
+            ("十五五规划纲要通过了吗", "里面给香港新增了哪些定位"),
+            "fyp15-hk-chapter",
+            id="in_it_opening_a_question_is_the_thing_just_answered",
+        ),
+        pytest.param(
+            ("政制及內地事務局主要負責啲咩", "個局幾時改成呢個名"),
+            "cmab-history",
+            id="when_it_took_its_present_name_is_asked_of_the_subject_before",
+        ),
+        pytest.param(
             ("京港合作會議係咩", "點解要改名"),
             "beijing-renaming",
             id="a_follow_up_its_subject_answers_keeps_the_subject",
