@@ -777,7 +777,15 @@ class Resolver:
         thing that answer was about, not every office."""
         if previous is None or previous.entry not in self.kb.entries or not reading.subjects:
             return False
-        topic = self.kb.entries[previous.entry].topic  # type: ignore[index]
+        answered = self.kb.entries[previous.entry]  # type: ignore[index]
+        topic = answered.topic
+        if (
+            answered.aspect == "office"
+            and previous.subject == topic
+            and reading.refers_back
+            and set(reading.subjects) <= set(reading.aspect_named)
+        ):
+            return True  # "when did that office open?" after the office serving Hubei
         if self.kb.topics[topic].kind != "policy":
             return False  # a platform's office is one of the offices: "this office" is that one
         if topic in reading.subjects or any(

@@ -314,6 +314,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="a_cantonese_follow_up_keeps_the_subject",
         ),
         pytest.param(
+            ("which office looks after yunnan?", "and hubei?", "when did that office open?"),
+            "hubei-office",
+            id="that_office_after_the_office_serving_a_place_is_that_office",
+        ),
+        pytest.param(
             ("十五五规划纲要通过了吗", "里面给香港新增了哪些定位"),
             "fyp15-hk-chapter",
             id="in_it_opening_a_question_is_the_thing_just_answered",
