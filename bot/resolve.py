@@ -246,6 +246,12 @@ class Resolver:
                     self._claimed.setdefault(entry.topic, []).append((canonical, entry))
                 if paired:
                     self._paired.setdefault(entry.id, []).append((canonical, named - {entry.topic}))
+        # The topics whose entries have each word as a keyword: "9+2" is the Pan-PRD's name and
+        # a keyword of the Bay Area's cities, so "大灣區嘅9+2" is the Bay Area's.
+        self._keyword_of: dict[str, set[str]] = collections.defaultdict(set)
+        for entry in kb.entries.values():
+            for keyword in entry.keywords:
+                self._keyword_of[matcher.canonical(keyword)].add(entry.topic)
         # The entries of each topic that one of its own names points to: the offices each known
         # by theirs ("gdeto", "成都辦").
         self._claimants = {
@@ -1107,7 +1113,8 @@ class Resolver:
             e.id: e
             for s in dict.fromkeys(reading.subjects)
             for a, e in self._claimed.get(s, ())
-            if a in reading.text or (len(subjects) > 1 and self._paired_with(e, subjects))
+            if (a in reading.text and not self._borrowed(a, s, reading))
+            or (len(subjects) > 1 and self._paired_with(e, subjects))
         }
         if len(claimed) != 1:
             return None
@@ -1115,6 +1122,16 @@ class Resolver:
         untold = set(entry.not_told) - (set() if reading.leading else {"leaders"})
         asked = set(reading.aspects)
         return entry if asked <= _LOOSE | {"setup", "office", "agreed", *untold} else None
+
+    def _borrowed(self, alias: str, subject: str, reading: Reading) -> bool:
+        """Whether an alias, the only name of its subject in the question, is used of another
+        subject named beside it, whose answers have it as a keyword: "大灣區嘅9+2" is the Bay
+        Area's nine cities and two regions, not the Pan-PRD's members."""
+        topic = self.kb.topics[subject]
+        others = set(reading.subjects) - {subject}
+        if topic.places or not self._keyword_of[alias] & others:
+            return False
+        return not any(a != alias and a in reading.text for a in self._aliases[subject])
 
     def _paired_with(self, entry: Entry, subjects: set[str]) -> bool:
         """Whether a policy's answer names it with a platform the question names too ("HK and

@@ -18,6 +18,8 @@ def answered(outcome: Outcome) -> str | None:
     [
         ("京港合作會議第三次會議喺邊年開？", "beijing-plenary-3"),
         ("香港同澳門之間有冇定期嘅合作會議㗎？", "macao-frequency"),  # the platform, not CEPA
+        ("大灣區嘅9+2又係咩？", "gba-cities"),  # the Bay Area's 9+2, not the Pan-PRD's
+        ("泛珠三角「9+2」係指邊啲地方？", "pprd-members"),
         ("chongqing", "chongqing-overview"),
         ("zhejiang", "zhejiang-overview"),
         ("who chaired the 4th fujian plenary", "fujian-plenary-4"),
