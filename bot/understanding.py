@@ -124,6 +124,9 @@ _NO_SUCH_PLATFORM = re.compile(
     rf".{{0,4}}?{_PLATFORM_WORDS_ZH}"
     rf"|(?:香港|港)(?:有没有|有冇|有无|有)(?:与|和|同|跟)(?P<h>{_OTHER_PLACES_ZH})"
     rf"(?:之间)?.{{0,4}}?{_PLATFORM_WORDS_ZH}"
+    # "有冇同海南嘅合作會議": Hong Kong left unsaid, as everything here is Hong Kong's
+    rf"|^(?:那|咁|那么)?(?:有没有|有冇|有无)(?:与|和|同|跟)(?P<i>{_OTHER_PLACES_ZH})"
+    rf"(?:的|嘅|之间)?.{{0,4}}?{_PLATFORM_WORDS_ZH}"
 )
 #: A few words before a colon saying who asks or why: "Expat teacher question:".
 _PREAMBLE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z'-]* ){0,5}[A-Za-z][A-Za-z'-]*\s*[:：]\s*$")
@@ -843,7 +846,7 @@ def _no_such_platform(text: str, names: list[Name]) -> bool:
     """Whether the question pairs Hong Kong with a Mainland place in a platform's name that no
     topic's alias names: there is no such platform to answer about."""
     for match in _NO_SUCH_PLATFORM.finditer(text):
-        group = next(g for g in "abcdefgh" if match.group(g))
+        group = next(g for g in "abcdefghi" if match.group(g))
         start = match.start(group)
         if not any(n.start <= start < n.end for n in names if not n.place):
             return True

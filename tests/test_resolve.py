@@ -1027,6 +1027,7 @@ def test_a_year_of_something_other_than_a_meeting_is_not_taken_for_a_meeting(
         "does hong kong have a co-operation conference with jiangsu?",
         "香港跟江苏有没有合作会议？",
         "香港有没有和江苏建立合作会议机制？",
+        "有冇同海南嘅合作會議",  # Hong Kong left unsaid
     ],
 )
 def test_a_platform_with_a_place_our_sources_have_none_with_is_declined(
