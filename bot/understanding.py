@@ -138,7 +138,7 @@ _NEWLY = re.compile(
 # Words setting aside the name right after them: "besides Guangdong", "除了广东".
 _EXCEPT = re.compile(r"(?:除了|除咗|除开|\b(?:besides|apart from|other than|except))\s*$")
 # The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
-_AN_OFFICES_HEAD = re.compile(r"主任|处长")
+_AN_OFFICES_HEAD = re.compile(r"主任|处长|\bdirector\b")
 _COMPARED = re.compile(r"\b(?:compared|in comparison) (?:with|to)\b")
 # Sentences, each with what ends it; one ended by a full stop before one asked with "?".
 _SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]*")

@@ -1213,6 +1213,7 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # the head of an office named by its own name, where another office's answer names its own
         ("GDETO主任係邊個？", "offices-guangdong"),
         ("Who is the current head of the Guangdong ETO?", "offices-guangdong"),
+        ("who's the director of the hk wuhan office right now", "offices-wuhan"),
     ],
 )
 def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answer_offered(
