@@ -300,7 +300,11 @@ class Matcher:
         while start < len(text) - 1:
             for length in self._misheard_lengths.get(text[start : start + 2], ()):
                 alias = self._misheard.get(text[start : start + length])
-                if alias is not None and not self._names_within(text, start + 1, start + length):
+                if (
+                    alias is not None
+                    and not self._names_within(text, start + 1, start + length)
+                    and not self._named_across(text, start)
+                ):
                     pieces += [text[done:start], alias]
                     start = done = start + length
                     break
@@ -314,6 +318,15 @@ class Matcher:
         return any(
             text.startswith(alias, i)
             for i in range(start, stop)
+            for alias in self._cjk_by_first.get(text[i], ())
+        )
+
+    def _named_across(self, text: str, start: int) -> bool:
+        """Whether a real Chinese name typed before a place runs on into it: "上海那个" names
+        上海 as typed, not 海南 misheard."""
+        return any(
+            text.startswith(alias, i) and i + len(alias) > start
+            for i in range(max(0, start - self._longest_cjk + 1), start)
             for alias in self._cjk_by_first.get(text[i], ())
         )
 
@@ -354,6 +367,7 @@ class Matcher:
         self._cjk_by_first: dict[str, list[str]] = defaultdict(list)
         for alias in self._cjk_aliases:
             self._cjk_by_first[alias[0]].append(alias)
+        self._longest_cjk = max(map(len, self._cjk_aliases), default=0)
         self._index_misheard()
 
     def _index_misheard(self) -> None:

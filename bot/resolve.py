@@ -879,11 +879,12 @@ class Resolver:
             return None
         if set(reading.aspects) & _ASKED_OF_AN_OFFICE:
             return None  # "which one covers Hubei?": the office the place's own answer names
-        found = [
-            e
-            for e in self.kb.entries.values()
-            if e.topic == covering[0] and self._names[e.id] == subjects
-        ]
+        own = [e for e in self.kb.entries.values() if e.topic == covering[0]]
+        found = [e for e in own if self._names[e.id] == subjects]
+        if len(found) != 1:  # the Shanghai office's answer names Zhejiang too: its keywords
+            (place,) = subjects - set(covering)
+            names = self._aliases[place]
+            found = [e for e in own if names & set(self._keywords[e.id])]
         return found[0] if len(found) == 1 else None
 
     def _narrowest(self, candidates: tuple[Candidate, ...], subjects: set[str]) -> Candidate | None:

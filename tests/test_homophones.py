@@ -52,3 +52,8 @@ def test_a_short_name_with_hong_kong_in_it_is_not_read_through_a_sound_alike(
 def test_a_name_typed_as_it_is_beats_a_sound_alike_overlapping_it(shipped: Engine) -> None:
     """ "问川" sounds like "汶川", but "想问川港合作会议" names 川港 as typed."""
     assert shipped.matcher.heard("想问川港合作会议") == "想问川港合作会议"
+
+
+def test_a_name_typed_as_it_is_beats_a_sound_alike_it_runs_into(shipped: Engine) -> None:
+    """ "海那" sounds like "海南", but "上海那个" names 上海 and goes on with 那个."""
+    assert shipped.matcher.heard("上海那个是什么时候设立的") == "上海那个是什么时候设立的"

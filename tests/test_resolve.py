@@ -321,6 +321,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="that_office_after_the_office_serving_a_place_is_that_office",
         ),
         pytest.param(
+            ("香港特区政府在内地有几个办事处", "上海那个是什么时候设立的"),
+            "offices-shanghai",
+            id="that_one_of_a_place_after_the_offices_is_its_office_though_its_answer_names_more",
+        ),
+        pytest.param(
             ("十五五规划纲要通过了吗", "里面给香港新增了哪些定位"),
             "fyp15-hk-chapter",
             id="in_it_opening_a_question_is_the_thing_just_answered",
