@@ -528,7 +528,7 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
         ),
         pytest.param(
             ("how many offices does the hk govt run in mainland china?", "and Shanghai's?"),
-            "shanghai-office",
+            "offices-shanghai",
             id="and_someplaces_after_an_office_asks_of_that_places_office",
         ),
         pytest.param(
