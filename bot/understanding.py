@@ -738,22 +738,30 @@ class Understanding:
         another subject, before a later sentence that names a subject and asks."""
         sentences = [s for s in _SENTENCE.findall(question) if s.strip()]
         texts = [self.matcher.heard(self.matcher.canonical(s)) for s in sentences]
-        named = [{n.topic for n in self.matcher.names(t)} for t in texts]
+        names = [self.matcher.names(t) for t in texts]
+        named = [{n.topic for n in found} for found in names]
         silent = [self._asks_nothing(s, t) for s, t in zip(sentences, texts, strict=True)]
         kept = []
         for index, sentence in enumerate(sentences):
-            asked = set().union(
-                *(named[i] for i in range(index + 1, len(sentences)) if not silent[i])
-            )
-            if (
+            later = [i for i in range(index + 1, len(sentences)) if not silent[i]]
+            asked = set().union(*(named[i] for i in later))
+            pointing = next((i for i in later if _REFERS_BACK.search(texts[i])), None)
+            if not (
                 sentence.rstrip().endswith((".", "。"))
                 and silent[index]
                 and self._cues.find(texts[index])["off_topic"]
-                and asked
-                and named[index] <= asked
             ):
+                kept.append(sentence)
+            elif asked and named[index] <= asked:
                 continue  # it names nothing the question does not name again
-            kept.append(sentence)
+            elif len(names[index]) == 1 and pointing is not None:
+                # "My late husband's family came from Fujian. Does HK have … with that
+                # province?": the question, with the place it points back at named
+                name = names[index][0]
+                place = texts[index][name.start : name.end]
+                sentences[pointing] = _REFERS_BACK.sub(place, texts[pointing], count=1)
+            else:
+                kept.append(sentence)
         return "".join(kept)
 
     def _only_remarks(self, remark: str) -> bool:

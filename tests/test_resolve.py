@@ -115,6 +115,11 @@ def answered(outcome: Outcome) -> str | None:
             "阿仔喺成都讀大學，我想了解下香港同四川嘅合作。川港合作會議第二次會議係幾時同喺邊度開？",
             "sichuan-plenary-2",
         ),
+        (  # the same, with the place pointed back at ("that province") in the question
+            "My late husband's family came from Fujian. Does Hong Kong have some co-operation "
+            "arrangement with that province?",
+            "fujian-overview",
+        ),
         (  # a second clause opening like an introduction, but asking
             "我是内地来港的交流生，老师让我们查香港跟内地哪些省市建立了合作机制。能帮我列一下吗？",
             "platforms-list",
