@@ -488,8 +488,8 @@ class Resolver:
         if target is None and (not named or subjects == {previous.subject if previous else None}):
             target = (
                 self._neighbour(reading, ranked, previous)
-                or self._pointed_at(reading, ranked, previous)
                 or self._the_one_named(reading, ranked, previous)
+                or self._pointed_at(reading, ranked, previous)
             )
         if target is None and not subjects:
             target = self._aspect_of_best(reading, ranked)
@@ -1354,7 +1354,9 @@ class Resolver:
     ) -> Entry | None:
         """ "成都嗰個管邊幾個地方？" after the offices: of the conversation's subject, the one answer
         asked about by a word the question names it by, "the Chengdu one"."""
-        if not reading.which_one or reading.subjects or previous is None or not previous.subject:
+        if not reading.which_one or previous is None or not previous.subject:
+            return None
+        if reading.subjects not in ((), (previous.subject,)):
             return None
         words = [t for t in reading.rest if not t.isascii() and len(t) >= 2 and t not in _GENERIC]
         own = [c for c in ranked if c.entry.topic == previous.subject]

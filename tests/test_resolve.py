@@ -326,6 +326,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="that_office_after_the_office_serving_a_place_is_that_office",
         ),
         pytest.param(
+            ("請問香港政府在內地有幾個辦事處？", "那台灣呢？", "武漢那個是哪一年開的"),
+            "offices-wuhan",
+            id="the_one_named_by_its_city_is_not_the_thing_just_answered",
+        ),
+        pytest.param(
             ("香港特区政府在内地有几个办事处", "上海那个是什么时候设立的"),
             "offices-shanghai",
             id="that_one_of_a_place_after_the_offices_is_its_office_though_its_answer_names_more",
