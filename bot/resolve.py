@@ -82,7 +82,7 @@ _ASKED_OF_AN_OFFICE = frozenset({"office", "areas"})
 #: Words of what was planned rather than held: "which province was to host it in 2024?".
 _PLANNED = re.compile(
     r"\b(?:was to|were to|is to|due to|would|will|meant to|supposed to|slated to|scheduled to)\b"
-    r"|说好|定由|轮到|承办|预定"
+    r"|说好|定由|定了由|轮到|承办|主办|预定"
 )
 #: Words claiming an occasion was a numbered meeting, which the count of meetings answers.
 _CLAIMED = re.compile(r"\b(?:count as|counted as|that was|was that|right|correct)\b")
