@@ -170,8 +170,12 @@ _RELATIVE_YEAR = re.compile(
 _YEARS_AWAY = {"next": 1, "this": 0, "last": -1}
 # What ends just before the second year of a span: "2015–2025", "2015至2025年", "2015 to 2025".
 _SPAN_END = re.compile(r"(?:19|20)[0-9]{2}\s*(?:年\s*)?(?:[-–—~至到]|to)\s*$")
-# A span of years: a period a document covers, not a meeting's year.
-_SPAN = re.compile(r"(?:19|20)[0-9]{2}\s*(?:年\s*)?(?:[-–—~至到]|to|\s)\s*(?:19|20)[0-9]{2}")
+# A span of years: a period a document covers, or the years since one ("since 2016"): not a
+# meeting's year.
+_SPAN = re.compile(
+    r"(?:19|20)[0-9]{2}\s*(?:年\s*)?(?:[-–—~至到]|to|\s)\s*(?:19|20)[0-9]{2}"
+    r"|\bsince (?:19|20)[0-9]{2}\b|自\s*(?:19|20)[0-9]{2}\s*年(?:起|以来)|(?:19|20)[0-9]{2}\s*年以来"
+)
 # A number with its unit of date ("2019年", "11日"): the unit is part of the date, not a word.
 _DATE_UNIT = re.compile(r"[0-9]{1,4}\s*[年日号]")
 _PIECE = re.compile(r"[0-9a-z+]+|[\u3400-\u9fff\uf900-\ufaff]+")
