@@ -587,6 +587,9 @@ class Understanding:
                 for a, b, _ in talk + cues["fillers"]
             )
         ]
+        opener = _FOLLOW_UP.match(text)
+        if opener:  # "what about Shenzhen?" asks what was asked before, not what Shenzhen is
+            aspect_cues = [c for c in aspect_cues if c[0] >= opener.end()]
         cued = {name for _, _, name in aspect_cues}
         who_only = cued == {"who"}
         if "next" in cued and all(

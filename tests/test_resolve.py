@@ -356,6 +356,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="where_the_first_one_took_place_is_asked_of_the_subject_before",
         ),
         pytest.param(
+            ("when was the latest hk guangdong joint conference", "what about shenzhen?"),
+            "shenzhen-latest",
+            id="what_about_a_new_subject_keeps_the_aspect_rather_than_asking_what_it_is",
+        ),
+        pytest.param(
             ("who chairs the beijing conference", "and shanghai?"),
             "shanghai-leaders",
             id="a_follow_up_naming_a_new_subject_keeps_the_aspect",
