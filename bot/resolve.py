@@ -653,11 +653,23 @@ class Resolver:
         found = {
             topic
             for place, topics in self._places.items()
-            if place in reading.text
+            if self._held_at(place, reading.text)
             for topic in topics
             if self._has_meeting(self.kb.topics[topic], reading)
         }
         return replace(reading, subjects=(found.pop(),)) if len(found) == 1 else reading
+
+    @staticmethod
+    def _held_at(place: str, text: str) -> bool:
+        """Whether a place is named as where something was held ("in Guangzhou", "that Guangzhou
+        meeting", "喺廣州"), not as what something is for ("anything new for HK")."""
+        spaced = f" {text} "
+        return any(
+            f"{word} {place} " in spaced or (not word.isascii() and f"{word}{place}" in text)
+            for word in _PLACE_WORDS
+        ) or bool(
+            re.search(rf"{re.escape(place)} ?(?:{_MEETING_NOUNS.pattern}|会议|𠮶次|那次)", text)
+        )
 
     def _spoken_of(
         self, first: str | None, answer: Entry, subjects: set[str], reading: Reading

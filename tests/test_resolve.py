@@ -283,6 +283,14 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="areas_of_co_operation_asked_in_a_conversation_are_its_platforms",
         ),
         pytest.param(
+            (
+                "wat r the 4 emerging centres in 14th fyp",
+                "does the 15th one add anything new for hk",
+            ),
+            "fyp15-hk-chapter",
+            id="the_15th_one_after_a_plan_is_the_next_plan_though_hk_is_where_meetings_were_held",
+        ),
+        pytest.param(
             ("what does the 14th five-year plan say about hk", "and the 15th?"),
             "fyp15-overview",
             id="a_bare_ordinal_after_a_numbered_plan_is_the_plan_of_that_number",
