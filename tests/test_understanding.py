@@ -349,7 +349,12 @@ def test_how_often_a_meeting_is_held_describing_it_is_not_what_is_asked(
 
 
 @pytest.mark.parametrize(
-    "question", ["since 2016, where is the pprd forum held?", "自2016年起泛珠論壇喺邊度舉行？"]
+    "question",
+    [
+        "since 2016, where is the pprd forum held?",
+        "自2016年起泛珠論壇喺邊度舉行？",
+        "由2016年起固定咗喺邊度",
+    ],
 )
 def test_the_years_since_one_name_no_meetings_year(shipped: Engine, question: str) -> None:
     assert read(shipped, question).year is None
