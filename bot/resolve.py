@@ -59,7 +59,7 @@ _FOUNDING = re.compile(
 _MEETING_WORDS = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|session|conference|conf|held|hold|hosted|host|met|meet"
     r"|take place|took place)\b"
-    r"|会议|开会|举行|召开|举办|主办|开|会"
+    r"|会议|开会|举行|召开|举办|主办|开|会|𠮶次|那次"
 )
 #: Words checking what the asker believes: "..., right?", "係咪…", "对吗".
 _CHECKING = re.compile(

@@ -1284,6 +1284,13 @@ def test_a_meeting_beyond_the_records_in_a_conversation_is_declined_with_the_mee
     assert [c.entry.id for c in second.candidates] == ["hubei-meetings"]
 
 
+def test_what_came_of_that_occasion_in_a_year_after_the_records_is_declined_as_unrecorded(
+    shipped: Engine,
+) -> None:
+    *_, second = conversation(shipped, "泛珠最近一次聯席會議喺邊度開？", "2024年嗰次有咩成果？")
+    assert (second.kind, second.unrecorded) == ("decline", True)
+
+
 def test_agreements_counted_of_a_meeting_whose_record_counts_them_are_answered(
     shipped: Engine,
 ) -> None:
