@@ -58,7 +58,7 @@ _FOUNDING = re.compile(
 #: ("where in Shenzhen can I find a job"). Canonical text: Simplified Chinese.
 _MEETING_WORDS = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|session|conference|conf|held|hold|hosted|host|met|meet"
-    r"|take place|took place)\b"
+    r"|take place|took place)\b|\bthe (?:19|20)[0-9]{2} one\b|\bone in (?:19|20)[0-9]{2}\b"
     r"|会议|开会|举行|召开|举办|主办|开|会|𠮶次|那次"
 )
 #: Words checking what the asker believes: "..., right?", "係咪…", "对吗".

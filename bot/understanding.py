@@ -159,7 +159,8 @@ _MEETING_NOUN = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|plenaries|session|conference|conf|hlm)\b"
 )
 _MONTH = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:[a-z]*)\b|[0-9一二三四五六七八九十]{1,3}\s*月"
+    r"\b(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept"
+    r"|september|oct|october|nov|november|dec|december)\b|[0-9一二三四五六七八九十]{1,3}\s*月"
 )
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 # A year told from the present (canonical text), and how far from the knowledge base's own year.

@@ -6,7 +6,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.text import chinese_number
-from bot.understanding import Reading, Understanding
+from bot.understanding import Reading, Understanding, names_a_month
 
 
 def read(engine: Engine, question: str) -> Reading:
@@ -358,3 +358,11 @@ def test_how_often_a_meeting_is_held_describing_it_is_not_what_is_asked(
 )
 def test_the_years_since_one_name_no_meetings_year(shipped: Engine, question: str) -> None:
     assert read(shipped, question).year is None
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [("the meeting in dec 2024", True), ("2024年7月嗰次", True), ("what was decided", False)],
+)
+def test_a_month_is_a_months_name_not_a_word_beginning_like_one(text: str, month: bool) -> None:
+    assert names_a_month(text) is month
