@@ -407,15 +407,16 @@ _DONE_THERE = re.compile(r"(?:的|嘅)?(?:签|开|举行|举办|召开)")
 
 def _without_events(subjects: tuple[str, ...], names: list[Name], text: str) -> tuple[str, ...]:
     """The subjects without those named only in the event a meeting is asked as the first after,
-    where another is named: "the first plenary after the GBA outline came out" asks of the
-    plenary's platform, not of the Bay Area."""
+    where another is named or a meeting is asked of: "the first plenary after the GBA outline
+    came out" asks of the plenary's platform (the one named, or the conversation's), not of the
+    Bay Area."""
     event = _FIRST_AFTER_LATIN.search(text)
     if event is None:
         return subjects
     inside = {s for s in subjects if all(n.start >= event.start(1) for n in names if n.topic == s)}
-    return (
-        tuple(s for s in subjects if s not in inside) if len(inside) < len(subjects) else subjects
-    )
+    if len(inside) == len(subjects) and not _MEETING_NOUN.search(text, 0, event.start(1)):
+        return subjects  # "the first time since the GBA outline came out that…": of the Bay Area
+    return tuple(s for s in subjects if s not in inside)
 
 
 def _without_venues(subjects: tuple[str, ...], names: list[Name], text: str) -> tuple[str, ...]:

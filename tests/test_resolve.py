@@ -344,6 +344,14 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="that_one_of_a_place_after_the_offices_is_its_office_though_its_answer_names_more",
         ),
         pytest.param(
+            (
+                "when did the GD/HK joint conference become a CE and Governor level meeting?",
+                "which plenary was the first one after the GBA outline came out?",
+            ),
+            "guangdong-plenary-21",
+            id="the_first_plenary_after_an_event_naming_another_subject_is_the_conversations",
+        ),
+        pytest.param(
             ("十五五规划纲要通过了吗", "里面给香港新增了哪些定位"),
             "fyp15-hk-chapter",
             id="in_it_opening_a_question_is_the_thing_just_answered",
