@@ -679,7 +679,8 @@ class Resolver:
         is the Bay Area's agreement, "and Hubei?" after an office is the Wuhan office: "where was
         it signed?", "when did that one open?" ask of them); after "which one is the newest?",
         the platform the answer names first ("who led its first meeting?" asks of it)."""
-        if reading.which_one and answer.topic in self._of_platforms:
+        one = reading.which_one or bool({"latest", "first"} & set(reading.aspects))
+        if one and answer.topic in self._of_platforms:  # "the newest one", "最新成立嘅係邊個？"
             named = self._first_platform.get(answer.id)
             if named is not None:
                 return named
@@ -713,6 +714,15 @@ class Resolver:
             reading = replace(reading, subjects=(sibling,), number=None, word_number=None)
         content = [t for t in reading.rest if t not in _GENERIC]
         asks = bool(reading.aspects or reading.number or reading.year)
+        listed = self.kb.entries.get(previous.entry or "")
+        if (
+            not reading.subjects
+            and listed is not None
+            and listed.topic in self._of_platforms
+            and set(reading.aspects) & {"latest", "first"}
+            and not _MEETING_WORDS.search(reading.text)
+        ):  # "最早的是哪个？" after the newest platform: of the platforms, not of that one
+            return replace(reading, subjects=(listed.topic,))
         if not reading.subjects:
             if (
                 reading.number is None

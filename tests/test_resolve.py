@@ -352,6 +352,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="the_first_plenary_after_an_event_naming_another_subject_is_the_conversations",
         ),
         pytest.param(
+            ("香港最新成立嘅內地合作機制係同邊個省？", "第一次會議喺邊度開？"),
+            "zhejiang-plenary-1",
+            id="a_meeting_asked_after_the_newest_platform_is_that_platforms",
+        ),
+        pytest.param(
+            ("香港跟内地都建了哪些合作平台？", "最新加的是哪个", "那最早的是哪个？"),
+            "platforms-history",
+            id="the_earliest_asked_after_the_newest_platform_is_still_of_the_platforms",
+        ),
+        pytest.param(
             ("十五五规划纲要通过了吗", "里面给香港新增了哪些定位"),
             "fyp15-hk-chapter",
             id="in_it_opening_a_question_is_the_thing_just_answered",
