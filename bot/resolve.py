@@ -121,6 +121,9 @@ _FOREIGN_WORDS = 1
 _CLEAR_LEAD = 0.2
 #: How close to the matcher's first choice the answer before, or one of its related, must come.
 _NEIGHBOUR_LEAD = 0.05
+#: How close two platforms' answers of the same aspect fit a question naming no subject for
+#: neither to be chosen: the asker is offered both.
+_SAME_FIT = 0.005
 #: How far behind the matcher's first choice, about another subject, an answer about the subject
 #: named may come and still be given.
 _OWN_LEAD = 0.1
@@ -548,6 +551,8 @@ class Resolver:
                 others = tuple(c for c in ranked if c.entry.id != quoted.id)
                 candidates = (Candidate(quoted, self.matcher.t.answer), *others)
                 outcome = Outcome("answer", question, reply_lang, self.matcher.t.answer, candidates)
+        if outcome.kind == "answer" and not subjects and self._which_platform(ranked):
+            outcome = self._platforms_to_pick(outcome, ranked)
         if outcome.kind == "clarify" and len(subjects) > 1:
             narrowest = self._narrowest(outcome.candidates, subjects)
             if narrowest is not None:
@@ -908,6 +913,29 @@ class Resolver:
             names = self._aliases[place]
             found = [e for e in own if names & set(self._keywords[e.id])]
         return found[0] if len(found) == 1 else None
+
+    def _which_platform(self, ranked: list[Candidate]) -> bool:
+        """Whether a question naming no subject fits the same answer of two platforms as well:
+        "when was the first co-operation conference between HK and our province?" could be
+        any province's."""
+        if len(ranked) < 2:
+            return False
+        best, second = ranked[0].entry, ranked[1].entry
+        kinds = {self.kb.topics[best.topic].kind, self.kb.topics[second.topic].kind}
+        return (
+            kinds == {"platform"}
+            and best.topic != second.topic
+            and best.aspect == second.aspect
+            and ranked[0].score - ranked[1].score < _SAME_FIT
+        )
+
+    def _platforms_to_pick(self, outcome: Outcome, ranked: list[Candidate]) -> Outcome:
+        """A clarify offering the platforms whose answers fit as well as the best."""
+        aspect = ranked[0].entry.aspect
+        close = tuple(
+            c for c in ranked if c.entry.aspect == aspect and ranked[0].score - c.score < _SAME_FIT
+        )
+        return replace(outcome, kind="clarify", candidates=close[: self.matcher.t.clarify_options])
 
     def _narrowest(self, candidates: tuple[Candidate, ...], subjects: set[str]) -> Candidate | None:
         """Of close candidates, the one about every subject named and about the fewest others:

@@ -251,6 +251,17 @@ def test_a_clarify_always_has_options(shipped: Engine) -> None:
     assert outcome.kind != "clarify" or outcome.candidates
 
 
+def test_the_same_answer_of_several_platforms_fitting_alike_is_asked_about_not_picked(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask(
+        "Hello, my family comes from Fuzhou. When was the first co-operation conference between "
+        "Hong Kong and our province held, please?"
+    )
+    assert outcome.kind == "clarify"
+    assert "fujian-setup" in [c.entry.id for c in outcome.candidates]
+
+
 # --- conversations -------------------------------------------------------------------------------
 
 
