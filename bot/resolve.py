@@ -732,7 +732,7 @@ class Resolver:
             if (
                 reading.number is None
                 and reading.word_number is not None
-                and _about_meetings(previous)
+                and (_about_meetings(previous) or self._began_with_meeting(previous))
             ):
                 reading = replace(reading, number=reading.word_number)
                 asks = True
@@ -794,6 +794,16 @@ class Resolver:
                 year=reading.year or year,
             )
         return reading
+
+    def _began_with_meeting(self, previous: Turn) -> bool:
+        """Whether the answer before told how a platform began, which was its first meeting:
+        "when was the second one?" then asks of its second."""
+        subject = previous.subject
+        return (
+            previous.aspect in ("setup", "first")
+            and subject is not None
+            and bool(self.kb.topics[subject].meetings)
+        )
 
     def _numbered_sibling(self, reading: Reading, subject: str) -> str | None:
         """The subject numbered as the question's bare ordinal, where the conversation is about a
@@ -1337,6 +1347,8 @@ class Resolver:
         ):  # "幾時成立㗎", "嗰個辦幾時開㗎" after the office for a place: when that office opened
             return entry
         if asked == {"first", "leaders"}:  # "who co-chaired its first meeting?"
+            return entry
+        if reading.pronoun and asked == {"setup", "leaders"}:  # "who issued it?": its issuer
             return entry
         if reading.pronoun and "first" in asked and asked <= {"first", "setup"}:
             return entry  # "when was its first meeting?": the thing's, not the platform's

@@ -373,6 +373,19 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="the_earliest_asked_after_the_newest_platform_is_still_of_the_platforms",
         ),
         pytest.param(
+            (
+                "what is the HK/Sichuan co-operation conference and when did it start",
+                "when was the second one",
+            ),
+            "sichuan-plenary-2",
+            id="the_second_one_after_how_a_platform_began_is_its_second_meeting",
+        ),
+        pytest.param(
+            ("whats the GBA outline development plan and when did it come out", "who issued it"),
+            "gba-outline-plan",
+            id="who_issued_it_is_asked_of_the_thing_just_answered",
+        ),
+        pytest.param(
             ("十五五规划纲要通过了吗", "里面给香港新增了哪些定位"),
             "fyp15-hk-chapter",
             id="in_it_opening_a_question_is_the_thing_just_answered",
