@@ -121,6 +121,9 @@ _FOREIGN_WORDS = 1
 _CLEAR_LEAD = 0.2
 #: How close to the matcher's first choice the answer before, or one of its related, must come.
 _NEIGHBOUR_LEAD = 0.05
+#: The longest Latin word that, with nothing else, still only leads on a follow-up ("and from
+#: Hubei?").
+_SHORT_WORD = 4
 #: How close two platforms' answers of the same aspect fit a question naming no subject for
 #: neither to be chosen: the asker is offered both.
 _SAME_FIT = 0.005
@@ -780,7 +783,11 @@ class Resolver:
             )
         ):  # "第五次會議涉及多少個合作領域？", "how many areas of co-operation did it cover?"
             return replace(reading, subjects=(previous.subject,))
-        if not asks and (reading.follow_up or not content) and previous.aspect is not None:
+        # "咁香港有幾多人係福建籍？" after Fujian's 4th meeting asks a new thing of Fujian
+        again = set(reading.subjects) == {previous.subject} and any(
+            len(t) > _SHORT_WORD or not t.isascii() for t in content
+        )
+        if not asks and ((reading.follow_up and not again) or not content) and previous.aspect:
             meeting = previous.aspect in ("nth", "dated")
             number = previous.number if meeting else None
             year = previous.year if meeting else None  # a meeting known by its year

@@ -386,6 +386,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="who_issued_it_is_asked_of_the_thing_just_answered",
         ),
         pytest.param(
+            ("最近嗰次閩港合作會議第四次講咗幾多個重點範疇", "咁香港有幾多人係福建籍㗎"),
+            "fujian-ties",
+            id="a_new_thing_asked_of_the_same_subject_does_not_keep_the_meeting_before",
+        ),
+        pytest.param(
+            ("the hubei co-op conference in 2021, who went from HK?", "and from Hubei?"),
+            "hubei-plenary-1",
+            id="and_from_the_other_side_keeps_the_meeting_before",
+        ),
+        pytest.param(
             ("十五五规划纲要通过了吗", "里面给香港新增了哪些定位"),
             "fyp15-hk-chapter",
             id="in_it_opening_a_question_is_the_thing_just_answered",
