@@ -124,9 +124,10 @@ _NEIGHBOUR_LEAD = 0.05
 #: The longest Latin word that, with nothing else, still only leads on a follow-up ("and from
 #: Hubei?").
 _SHORT_WORD = 4
-#: How close two platforms' answers of the same aspect fit a question naming no subject for
-#: neither to be chosen: the asker is offered both.
-_SAME_FIT = 0.005
+#: A province spoken of without its name ("our province", "我哋省"): any platform's.
+_UNNAMED_PROVINCE = re.compile(
+    r"\b(?:our|my|your|their) (?:home )?province\b|(?:我们|我哋|你们|佢哋)(?:嘅|的)?省|本省"
+)
 #: How far behind the matcher's first choice, about another subject, an answer about the subject
 #: named may come and still be given.
 _OWN_LEAD = 0.1
@@ -554,7 +555,7 @@ class Resolver:
                 others = tuple(c for c in ranked if c.entry.id != quoted.id)
                 candidates = (Candidate(quoted, self.matcher.t.answer), *others)
                 outcome = Outcome("answer", question, reply_lang, self.matcher.t.answer, candidates)
-        if outcome.kind == "answer" and not subjects and self._which_platform(ranked):
+        if outcome.kind == "answer" and not subjects and self._which_platform(question, ranked):
             outcome = self._platforms_to_pick(outcome, ranked)
         if outcome.kind == "clarify" and len(subjects) > 1:
             narrowest = self._narrowest(outcome.candidates, subjects)
@@ -931,28 +932,24 @@ class Resolver:
             found = [e for e in own if names & set(self._keywords[e.id])]
         return found[0] if len(found) == 1 else None
 
-    def _which_platform(self, ranked: list[Candidate]) -> bool:
-        """Whether a question naming no subject fits the same answer of two platforms as well:
-        "when was the first co-operation conference between HK and our province?" could be
-        any province's."""
-        if len(ranked) < 2:
+    def _which_platform(self, question: str, ranked: list[Candidate]) -> bool:
+        """Whether a question naming no subject says "our province" ("when was the first
+        co-operation conference between HK and our province?"): any platform's answer could be
+        the one meant."""
+        if not ranked or self.kb.topics[ranked[0].entry.topic].kind != "platform":
             return False
-        best, second = ranked[0].entry, ranked[1].entry
-        kinds = {self.kb.topics[best.topic].kind, self.kb.topics[second.topic].kind}
-        return (
-            kinds == {"platform"}
-            and best.topic != second.topic
-            and best.aspect == second.aspect
-            and ranked[0].score - ranked[1].score < _SAME_FIT
-        )
+        return bool(_UNNAMED_PROVINCE.search(self.matcher.canonical(question)))
 
     def _platforms_to_pick(self, outcome: Outcome, ranked: list[Candidate]) -> Outcome:
-        """A clarify offering the platforms whose answers fit as well as the best."""
+        """A clarify offering, platform by platform, the answers of the same aspect as the best."""
         aspect = ranked[0].entry.aspect
-        close = tuple(
-            c for c in ranked if c.entry.aspect == aspect and ranked[0].score - c.score < _SAME_FIT
-        )
-        return replace(outcome, kind="clarify", candidates=close[: self.matcher.t.clarify_options])
+        offered: dict[str, Candidate] = {}
+        for candidate in ranked:
+            entry = candidate.entry
+            if entry.aspect == aspect and self.kb.topics[entry.topic].kind == "platform":
+                offered.setdefault(entry.topic, candidate)
+        options = tuple(offered.values())[: self.matcher.t.clarify_options]
+        return replace(outcome, kind="clarify", candidates=options)
 
     def _narrowest(self, candidates: tuple[Candidate, ...], subjects: set[str]) -> Candidate | None:
         """Of close candidates, the one about every subject named and about the fewest others:
