@@ -403,6 +403,12 @@ class Resolver:
         second = self._ask_one(parts[1], lang or first.lang, first.turn, app, continued=True)
         if second.kind != "answer" or second.confidence < self.matcher.t.answer:
             return None
+        if (
+            opening.subjects
+            and second.candidates[0].entry.topic not in opening.subjects
+            and not self.understanding.read(parts[1]).subjects
+        ):  # "…第五次全體會議係咪喺香港開？日期係？": the date of that meeting, not of another thing
+            return replace(first, question=whole.question)
         ids = {first.candidates[0].entry.id, second.candidates[0].entry.id}
         # Both parts asked of one thing ("who chaired it, and where?"): its answer.
         if len(ids) == 1:

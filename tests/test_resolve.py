@@ -959,6 +959,13 @@ def test_two_parts_answered_by_one_entry_get_that_entry(shipped: Engine) -> None
     assert outcome.also == ()
 
 
+def test_a_second_part_naming_nothing_gets_no_answer_of_another_subject(shipped: Engine) -> None:
+    outcome = shipped.ask("想確認下，京港合作會議第五次全體會議係咪喺香港開？日期係？")
+    assert answered(outcome) == "beijing-plenary-5"
+    assert outcome.also == ()
+    assert outcome.turn is not None and outcome.turn.subject == "beijing"
+
+
 def test_a_chinese_question_asking_a_second_thing_after_a_comma_is_read_part_by_part(
     shipped: Engine,
 ) -> None:
