@@ -516,15 +516,15 @@ class Resolver:
                 and (reading.number is not None or (previous and previous.entry == target.id))
                 else self._more_specific(target, ranked, content, subjects, firm)
             )
+            # A thing named by its own name keeps the question: "GDETO主任係邊個？" asks of GDETO,
+            # not of another office whose answer names its head.
             named_thing = target == self._claimed_entry(reading)
             if (
                 named_thing
                 and better is not None
                 and (better.id in self._claimants[target.topic] or better.topic not in subjects)
             ):
-                better = (
-                    None  # "GDETO主任係邊個？" asks of GDETO, not of the office naming its head
-                )
+                better = None
             if better is None and not firm and not named_thing:
                 better = self._clearly_better(target, ranked)  # a thing named is asked of
             if better is not None:
