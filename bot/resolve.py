@@ -31,6 +31,10 @@ from bot.understanding import (
     split_clauses,
 )
 
+#: A meeting named by its number: "the 6th meeting", "第6次" (canonical text).
+_NUMBERED_MEETING = re.compile(
+    r"\b\d{1,3}(?:st|nd|rd|th) (?:meeting|plenary|session|conference|round)s?\b|第\d{1,3}(?:次|届)"
+)
 #: An ordinal in digits, whatever follows it: "the 15th", "15th plan".
 _BARE_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 #: What comes before a place where something took place (canonical text): "in Beijing", "喺北京".
@@ -674,16 +678,22 @@ class Resolver:
         }
         return replace(reading, subjects=(found.pop(),)) if len(found) == 1 else reading
 
-    @staticmethod
-    def _held_at(place: str, text: str) -> bool:
+    @classmethod
+    def _held_at(cls, place: str, text: str) -> bool:
         """Whether a place is named as where something was held ("in Guangzhou", "that Guangzhou
         meeting", "喺廣州"), not as what something is for ("anything new for HK")."""
+        return cls._held_in(place, text) or bool(
+            re.search(rf"{re.escape(place)} ?(?:{_MEETING_NOUNS.pattern}|会议|𠮶次|那次)", text)
+        )
+
+    @staticmethod
+    def _held_in(place: str, text: str) -> bool:
+        """Whether a place comes after a word of where ("in Beijing", "喺北京"): where a meeting
+        yet to come is asked to be, though "the next Beijing plenary" names only the platform."""
         spaced = f" {text} "
         return any(
             f"{word} {place} " in spaced or (not word.isascii() and f"{word}{place}" in text)
             for word in _PLACE_WORDS
-        ) or bool(
-            re.search(rf"{re.escape(place)} ?(?:{_MEETING_NOUNS.pattern}|会议|𠮶次|那次)", text)
         )
 
     def _spoken_of(
@@ -1166,12 +1176,23 @@ class Resolver:
             None,
         )
 
-    @staticmethod
-    def _untold(reading: Reading, entry: Entry) -> bool:
+    def _untold(self, reading: Reading, entry: Entry) -> bool:
         """Whether the aspect asked is one the entry's answer says our sources do not give; a bare
         "who" with no word of leading ("邊個辦事處負責雲南？") asks which office as much as who
-        heads it."""
+        heads it; a place named as the venue ("會唔會喺北京開？") asks where; a meeting asked of by
+        a number the answer, no meeting's record, never tells of ("the 6th meeting of the task
+        force") is not in it."""
+        if (
+            reading.number is not None
+            and reading.number > 1
+            and not entry.meetings
+            and _NUMBERED_MEETING.search(reading.text)
+            and entry not in self._ordinals.get((entry.topic, reading.number), ())
+        ):
+            return True
         untold = set(reading.aspects) & set(entry.not_told)
+        if "where" in entry.not_told and any(self._held_in(p, reading.text) for p in self._places):
+            untold.add("where")
         return bool(untold - (set() if reading.leading else {"leaders"}))
 
     def _claimed_entry(self, reading: Reading) -> Entry | None:

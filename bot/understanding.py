@@ -114,8 +114,10 @@ _PLATFORM_WORDS_ZH = r"(?:合作(?:联席|高层)?会议|合作机制|联席会�
 _NO_SUCH_PLATFORM = re.compile(
     rf"\bhk (?P<a>{_OTHER_PLACES_EN}) {_PLATFORM_WORDS_EN}"
     rf"|\b(?P<b>{_OTHER_PLACES_EN}) hk {_PLATFORM_WORDS_EN}"
-    rf"|(?:香港|港)(?:与|和|同|跟)?(?P<c>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}]){_PLATFORM_WORDS_ZH}"
-    rf"|(?P<d>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}])(?:与|和|同|跟)?(?:香港|港){_PLATFORM_WORDS_ZH}"
+    rf"|(?:香港|港)(?:与|和|同|跟)?(?P<c>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}])(?:的|嘅|之间)?"
+    rf"{_PLATFORM_WORDS_ZH}"
+    rf"|(?P<d>{_OTHER_PLACES_ZH}|[{_OTHER_ABBREVIATIONS}])(?:与|和|同|跟)?(?:香港|港)(?:的|嘅|之间)?"
+    rf"{_PLATFORM_WORDS_ZH}"
     # "a co-operation conference with Jiangsu", "do HK and Tianjin have a joint mechanism",
     # "香港跟江苏有没有合作会议"
     rf"|\b{_PLATFORM_WORDS_EN} with (?:the )?(?P<e>{_OTHER_PLACES_EN})\b"

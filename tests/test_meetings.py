@@ -131,6 +131,13 @@ def test_the_next_meeting_is_honestly_not_announced_with_the_latest_and_the_rhyt
     assert "about once a year" in answer
 
 
+def test_a_next_meeting_not_announced_tells_not_where_who_or_what(
+    with_meetings: Callable[..., Path],
+) -> None:
+    entry = loaded(with_meetings(record(1, "2021-05-11"))).entries["chongqing-next"]
+    assert set(entry.not_told) == {"where", "leaders", "agreed"}
+
+
 def test_an_announced_next_meeting_is_said_with_its_source(
     with_meetings: Callable[..., Path],
 ) -> None:
@@ -148,6 +155,7 @@ next_meeting:
     entry = loaded(folder).entries["chongqing-next"]
     assert "agreed that Hong Kong would host the next one" in entry.answer["en"]
     assert entry.sources[0].url == "https://www.info.gov.hk/gia/general/next.htm"
+    assert entry.not_told == ()  # what the announcement tells is the answer's to give
 
 
 def test_the_count_says_how_many_by_the_highest_number(with_meetings: Callable[..., Path]) -> None:

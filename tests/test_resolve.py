@@ -1120,6 +1120,7 @@ def test_a_year_of_something_other_than_a_meeting_is_not_taken_for_a_meeting(
         "香港跟江苏有没有合作会议？",
         "香港有没有和江苏建立合作会议机制？",
         "有冇同海南嘅合作會議",  # Hong Kong left unsaid
+        "香港同江蘇嘅合作會議第一次喺邊度開？",
     ],
 )
 def test_a_platform_with_a_place_our_sources_have_none_with_is_declined(
@@ -1306,6 +1307,14 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         ("GDETO主任係邊個？", "offices-guangdong"),
         ("Who is the current head of the Guangdong ETO?", "offices-guangdong"),
         ("who's the director of the hk wuhan office right now", "offices-wuhan"),
+        # where a meeting not yet announced will be held
+        ("where will the next hk guangdong joint conference be held", "guangdong-next"),
+        ("下一次京港合作會議會唔會喺北京開？", "beijing-next"),
+        # a meeting by a number the answer about its series never tells of
+        (
+            "what date was the 6th meeting of the northern metropolis task force",
+            "shenzhen-northern-metropolis",
+        ),
     ],
 )
 def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answer_offered(
@@ -1316,8 +1325,22 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
     assert [c.entry.id for c in outcome.candidates] == [offered]
 
 
-def test_an_aspect_the_answer_does_give_is_still_answered(shipped: Engine) -> None:
-    assert answered(shipped.ask("when was the hk macao high level meeting set up")) == "macao-setup"
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("when was the hk macao high level meeting set up", "macao-setup"),
+        ("when's the next HK/Beijing plenary?", "beijing-next"),  # the platform, not a venue
+        # the one meeting by number that answer does tell of
+        (
+            "when was the 7th meeting of the northern metropolis task force",
+            "shenzhen-northern-metropolis",
+        ),
+    ],
+)
+def test_an_aspect_the_answer_does_give_is_still_answered(
+    shipped: Engine, question: str, entry: str
+) -> None:
+    assert answered(shipped.ask(question)) == entry
 
 
 def test_which_office_asked_with_a_bare_who_is_answered_though_its_head_is_not_told(

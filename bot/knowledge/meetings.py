@@ -29,6 +29,9 @@ LATEST, NEXT, COUNT, NTH, DATED = "latest", "next", "count", "nth", "dated"
 SERIES_PREFERENCE = ("plenary", "high-level", "joint-conference", "working", "ce-meeting")
 #: The most recent numbers of a series that must all be recorded (older gaps are history).
 RECENT_WINDOW = 5
+#: What no source tells of a next meeting not yet announced: where it will be, who will lead it,
+#: what it will agree. Asked of it ("will the next one be in Beijing?"), the bot declines.
+NEXT_UNTOLD = ("where", "leaders", "agreed")
 _FIELDS = {
     "kind", "number", "date", "when", "title", "place", "chairs", "agreed", "note", "format",
     "sources",
@@ -329,6 +332,7 @@ def _entry(
     if aspect == NEXT and topic.next_meeting is not None:
         sources = (*topic.next_meeting.sources, *sources)
     related = [f"{topic.id}-latest", f"{topic.id}-next", topic.overview]
+    unannounced = aspect == NEXT and topic.next_meeting is None
     return Entry(
         id=ident,
         topic=topic.id,
@@ -338,6 +342,7 @@ def _entry(
         as_of=_checked(meetings),
         related=tuple(r for r in related if r != ident),
         aspect=aspect,
+        not_told=NEXT_UNTOLD if unannounced else (),
         meetings=tuple(meetings),
         number=number,
         file=meeting.file,
