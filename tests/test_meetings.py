@@ -138,6 +138,13 @@ def test_a_next_meeting_not_announced_tells_not_where_who_or_what(
     assert set(entry.not_told) == {"where", "leaders", "agreed"}
 
 
+def test_no_record_tells_why_its_meeting_was_held_as_it_was(
+    with_meetings: Callable[..., Path],
+) -> None:
+    entry = loaded(with_meetings(record(1, "2021-05-11"))).entries["chongqing-plenary-1"]
+    assert entry.not_told == ("reason",)
+
+
 def test_an_announced_next_meeting_is_said_with_its_source(
     with_meetings: Callable[..., Path],
 ) -> None:

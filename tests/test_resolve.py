@@ -1310,6 +1310,8 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # where a meeting not yet announced will be held
         ("where will the next hk guangdong joint conference be held", "guangdong-next"),
         ("下一次京港合作會議會唔會喺北京開？", "beijing-next"),
+        # why a meeting was held when it was: no record says
+        ("點解第24次粵港會議由6月27號改咗去7月12號開？", "guangdong-plenary-24"),
         # a meeting by a number the answer about its series never tells of
         (
             "what date was the 6th meeting of the northern metropolis task force",

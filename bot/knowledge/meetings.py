@@ -32,6 +32,8 @@ RECENT_WINDOW = 5
 #: What no source tells of a next meeting not yet announced: where it will be, who will lead it,
 #: what it will agree. Asked of it ("will the next one be in Beijing?"), the bot declines.
 NEXT_UNTOLD = ("where", "leaders", "agreed")
+#: What no meeting's record tells: why it was held when or as it was.
+RECORD_UNTOLD = ("reason",)
 _FIELDS = {
     "kind", "number", "date", "when", "title", "place", "chairs", "agreed", "note", "format",
     "sources",
@@ -342,7 +344,7 @@ def _entry(
         as_of=_checked(meetings),
         related=tuple(r for r in related if r != ident),
         aspect=aspect,
-        not_told=NEXT_UNTOLD if unannounced else (),
+        not_told=NEXT_UNTOLD if unannounced else RECORD_UNTOLD if aspect in (NTH, DATED) else (),
         meetings=tuple(meetings),
         number=number,
         file=meeting.file,
