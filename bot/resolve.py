@@ -24,6 +24,7 @@ from bot.matcher import Matcher, tokens
 from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
 from bot.understanding import (
+    CURRENT,
     MEETING_ASPECTS,
     Reading,
     Understanding,
@@ -1191,9 +1192,17 @@ class Resolver:
         ):
             return True
         untold = set(reading.aspects) & set(entry.not_told)
+        if CURRENT in entry.not_told and (reading.now or self._after_its_date(reading, entry)):
+            return True
         if "where" in entry.not_told and any(self._held_in(p, reading.text) for p in self._places):
             untold.add("where")
         return bool(untold - (set() if reading.leading else {"leaders"}))
+
+    def _after_its_date(self, reading: Reading, entry: Entry) -> bool:
+        """Whether the year asked of comes after every year the answer speaks of ("the GBA's
+        population as of 2025" of a figure of 2017): the present, by another name."""
+        years = self.understanding.years(self._says[entry.id])
+        return reading.year is not None and bool(years) and reading.year > max(years)
 
     def _claimed_entry(self, reading: Reading) -> Entry | None:
         """The one entry whose keyword is an alias the question uses ("成都辦", "liaison unit"), or

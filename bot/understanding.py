@@ -57,6 +57,9 @@ _CLAUSE_END = re.compile(
 )
 #: Aspects that pick a meeting of a platform (its records answer them).
 MEETING_ASPECTS = frozenset({"next", "count", "latest", "first"})
+#: The present ("now", "現任"): no aspect of its own, but what an answer of a past date may not
+#: tell ("who is the Commissioner now?" of an answer naming the first).
+CURRENT = "current"
 
 _ENGLISH_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -493,6 +496,7 @@ class Reading:
     core: str = ""  # the text without small talk and wrapping ("quick question", "我想問下")
     off_topic: tuple[str, ...] = ()  # words of other subjects: "weather", "好食" (meta.yaml)
     no_such_platform: bool = False  # "the HK/Tianjin conference": a platform our sources lack
+    now: bool = False  # "now", "而家": the present is asked of (CURRENT)
 
     @property
     def subject(self) -> str | None:
@@ -596,6 +600,8 @@ class Understanding:
         if opener:  # "what about Shenzhen?" asks what was asked before, not what Shenzhen is
             aspect_cues = [c for c in aspect_cues if c[0] >= opener.end()]
         cued = {name for _, _, name in aspect_cues}
+        now = CURRENT in cued  # asks of the present, what it asks about is asked besides
+        cued.discard(CURRENT)
         who_only = cued == {"who"}
         if "next" in cued and all(
             _A_TIME.match(text, stop) for _, stop, name in aspect_cues if name == "next"
@@ -684,6 +690,7 @@ class Understanding:
             ),
             that_occasion=bool(_THAT_OCCASION.search(text)),
             no_such_platform=_no_such_platform(text, names),
+            now=now,
             after=after,
             rest=rest,
             core=_without(text, wrapping),
@@ -794,7 +801,7 @@ class Understanding:
         goes on introducing the asker."""
         if clause.rstrip().endswith(("?", "？")):
             return False
-        return not self._cues.find(text)["aspects"]
+        return all(name == CURRENT for _, _, name in self._cues.find(text)["aspects"])
 
     @staticmethod
     def ordinals(text: str) -> set[int]:

@@ -1310,6 +1310,12 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # where a meeting not yet announced will be held
         ("where will the next hk guangdong joint conference be held", "guangdong-next"),
         ("下一次京港合作會議會唔會喺北京開？", "beijing-next"),
+        # the present, of an answer that tells only of its own date
+        (
+            "Who is the current Commissioner for the Development of the Greater Bay Area?",
+            "gba-office",
+        ),
+        ("what's the GBA population as of 2025?", "gba-size"),
         # why a meeting was held when it was: no record says
         ("點解第24次粵港會議由6月27號改咗去7月12號開？", "guangdong-plenary-24"),
         # a meeting by a number the answer about its series never tells of
@@ -1332,6 +1338,8 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
     [
         ("when was the hk macao high level meeting set up", "macao-setup"),
         ("when's the next HK/Beijing plenary?", "beijing-next"),  # the platform, not a venue
+        ("who was the first Commissioner for the Development of the GBA", "gba-office"),
+        ("gba population in 2017", "gba-size"),
         # the one meeting by number that answer does tell of
         (
             "when was the 7th meeting of the northern metropolis task force",

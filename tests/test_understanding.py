@@ -48,6 +48,22 @@ def test_the_aspect_is_read_from_its_cue_words(shipped: Engine, question: str, a
     assert read(shipped, question).aspect == aspect
 
 
+@pytest.mark.parametrize(
+    "question", ["who leads the gba leading group now", "大灣區發展辦公室而家個專員係邊個"]
+)
+def test_the_present_asked_of_is_read_but_is_no_aspect(shipped: Engine, question: str) -> None:
+    reading = read(shipped, question)
+    assert reading.now
+    assert "current" not in reading.aspects
+
+
+def test_a_clause_saying_what_the_asker_does_now_still_only_introduces_them(
+    shipped: Engine,
+) -> None:
+    reading = read(shipped, "我老家福建的 现在在香港读书 想问闽港合作会议哪年成立")
+    assert (reading.subject, reading.off_topic) == ("fujian", ())
+
+
 def test_the_meeting_aspect_decides_over_what_is_asked_about_it(shipped: Engine) -> None:
     assert read(shipped, "who chaired the latest hk beijing plenary").aspects[:2] == (
         "latest",
