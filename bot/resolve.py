@@ -537,6 +537,12 @@ class Resolver:
             strict = firm or reading.aspect not in (None, "what")
             if self._foreign(content, strict=strict and not reading.who_only):
                 return self._decline(question, reply_lang, reading, turn)
+            if self._unspoken(reading, target):
+                target = self._speaking_of_it(reading, ranked, target)
+                if target is None:
+                    return replace(
+                        self._decline(question, reply_lang, reading, turn), near_miss=True
+                    )
             if self._untold(reading, target) or self._uncounted(reading, target):
                 return self._not_told(question, reply_lang, target, turn)
             turn = replace(
@@ -582,6 +588,8 @@ class Resolver:
             return self._decline(question, reply_lang, reading, turn)
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
+        if outcome.kind == "answer" and self._unspoken(reading, outcome.entry):
+            return replace(self._decline(question, reply_lang, reading, turn), near_miss=True)
         if outcome.entry is not None and self._untold(reading, outcome.entry):
             return self._not_told(question, reply_lang, outcome.entry, turn)
         if outcome.entry is not None:
@@ -1745,6 +1753,32 @@ class Resolver:
         padded = f" {said} "
         return any(
             (f" {cue} " if cue.isascii() else cue) not in padded for cue in reading.off_topic
+        )
+
+    def _unspoken(self, reading: Reading, entry: Entry | None) -> bool:
+        """Whether the answer found never speaks of the other kind of thing the question does,
+        though another answer of its subject does ("was the framework agreement renewed?" where
+        only a meeting's record renews an agreement)."""
+        if entry is None or not reading.off_topic:
+            return False
+        said = (
+            f" {self._says[entry.id]} {self._asked[entry.id]} {' '.join(self._keywords[entry.id])} "
+        )
+        return any((f" {cue} " if cue.isascii() else cue) not in said for cue in reading.off_topic)
+
+    def _speaking_of_it(
+        self, reading: Reading, ranked: list[Candidate], found: Entry | None
+    ) -> Entry | None:
+        """Of the answers ranked about the same subject as the one found, the first that does
+        speak of what the question speaks of ("the National Games" after a release about them)."""
+        topic = found.topic if found is not None else None
+        return next(
+            (
+                c.entry
+                for c in ranked
+                if c.entry.topic == topic and not self._unspoken(reading, c.entry)
+            ),
+            None,
         )
 
     def _found_by_its_cue(self, reading: Reading, ranked: list[Candidate]) -> bool:

@@ -184,6 +184,21 @@ def test_the_length_of_the_bridge_to_macao_is_a_near_miss(shipped: Engine) -> No
     assert (outcome.kind, outcome.near_miss) == ("decline", True)
 
 
+def test_what_only_another_answer_of_the_subject_speaks_of_makes_a_near_miss(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("粤港合作框架协议续签了吗")  # only a meeting's record renews an agreement
+    assert (outcome.kind, outcome.near_miss) == ("decline", True)
+
+
+def test_the_answer_of_the_subject_that_speaks_of_it_is_given_instead(shipped: Engine) -> None:
+    outcome = shipped.ask(
+        "they mention co-hosting the National Games with guangdong, when was that?"
+    )
+    assert outcome.entry is not None
+    assert "National Games" in outcome.entry.answer["en"]
+
+
 def test_a_question_declined_for_no_answer_is_no_near_miss(shipped: Engine) -> None:
     assert not shipped.ask("qwerty zxcvb").near_miss
 
