@@ -467,8 +467,10 @@ class Resolver:
                 (reading.year is not None or set(reading.aspects) & {"latest", "first"})
                 and _MEETING_NOUNS.search(reading.text)
             )
+            or (reading.year is not None and names_a_month(reading.text))
         ) and set(reading.aspect_named) < set(reading.subjects):
-            # "the areas of co-operation set at the 4th HK/Fujian plenary": Fujian's 4th meeting
+            # "the areas of co-operation set at the 4th HK/Fujian plenary" (or "in Nov 2023"): that
+            # meeting of Fujian's
             reading = replace(
                 reading,
                 subjects=tuple(s for s in reading.subjects if s not in reading.aspect_named),

@@ -17,6 +17,11 @@ def answered(outcome: Outcome) -> str | None:
     ("question", "entry"),
     [
         ("京港合作會議第三次會議喺邊年開？", "beijing-plenary-3"),
+        # areas of co-operation asked of a meeting named by its month: that meeting's record
+        (
+            "how many areas of cooperation came out of the hk beijing conference in nov 2023",
+            "beijing-plenary-5",
+        ),
         ("香港同澳門之間有冇定期嘅合作會議㗎？", "macao-frequency"),  # the platform, not CEPA
         ("大灣區嘅9+2又係咩？", "gba-cities"),  # the Bay Area's 9+2, not the Pan-PRD's
         ("泛珠三角「9+2」係指邊啲地方？", "pprd-members"),
