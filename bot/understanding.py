@@ -607,6 +607,10 @@ class Understanding:
             _A_TIME.match(text, stop) for _, stop, name in aspect_cues if name == "next"
         ):  # "a trip next spring": when the asker goes, not the next meeting
             cued.discard("next")
+        if "what" in cued and all(
+            text[start:stop] == "again" for start, stop, name in aspect_cues if name == "next"
+        ):  # "what's the 9+2 again?": remind me, not when they meet again
+            cued.discard("next")
         if len(cued) > 1 and all(
             _NAMING_A_MEETING.match(text, stop)
             for _, stop, name in aspect_cues

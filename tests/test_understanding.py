@@ -64,6 +64,11 @@ def test_a_clause_saying_what_the_asker_does_now_still_only_introduces_them(
     assert (reading.subject, reading.off_topic) == ("fujian", ())
 
 
+def test_what_something_is_again_asks_no_next_meeting(shipped: Engine) -> None:
+    assert "next" not in read(shipped, "whats the pan prd 9+2 again?").aspects
+    assert "next" in read(shipped, "will the hubei conference meet again").aspects
+
+
 def test_the_meeting_aspect_decides_over_what_is_asked_about_it(shipped: Engine) -> None:
     assert read(shipped, "who chaired the latest hk beijing plenary").aspects[:2] == (
         "latest",
