@@ -48,6 +48,9 @@ ASPECT_ORDER = (
 #: numbered meeting, or with words of chairing, they ask its chairs ("第五次京港合作會議的北京市長
 #: 是誰？", "和李家超一起主持浙港會議的浙江省委書記是誰？").
 _OFFICE_HOLDERS = "office holders"
+#: Words after a near-miss word that make it describe a place named by it ("熊貓嗰個省",
+#: "火鍋之都", canonical text): what the place is known for, not what is asked of it.
+_DESCRIBING = re.compile(r"\s*(?:嘅|的)?(?:𠮶个|那个|之都|之乡)")
 #: The fillers (meta.yaml) that say who asks and why ("for my school project", "我是學生").
 _CONTEXT = "context"
 #: Where a clause of a message ends: punctuation, a dash between spaces ("I drive to Macao a lot –
@@ -704,8 +707,12 @@ class Understanding:
                     for a, b, kind in cues["off_topic"]
                     if not any(c <= a and b <= d for c, d in wrapping)  # "for a school project"
                     and not any(c <= a and b <= d and d - c > b - a for c, d, _ in aspect_cues)
-                    and not (kind == _OFFICE_HOLDERS and (number is not None or chairs))
+                    and not (
+                        kind == _OFFICE_HOLDERS
+                        and (number is not None or chairs or _THAT_OCCASION.search(text))
+                    )
                     and not any(n.start <= a and b <= n.end for n in names)  # "panda province"
+                    and not _DESCRIBING.match(text, b)  # "熊貓嗰個省", "火鍋之都": names a place
                 )
             ),
         )

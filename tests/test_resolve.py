@@ -17,6 +17,8 @@ def answered(outcome: Outcome) -> str | None:
     ("question", "entry"),
     [
         ("京港合作會議第三次會議喺邊年開？", "beijing-plenary-3"),
+        ("熊貓嗰個省，即係四川，同香港個合作機制幾時成立？", "sichuan-setup"),  # describes it
+        ("曾國衞幾時離任？", "cmab-head"),
         # areas of co-operation asked of a meeting named by its month: that meeting's record
         (
             "how many areas of cooperation came out of the hk beijing conference in nov 2023",
@@ -1092,6 +1094,13 @@ def test_a_year_beside_an_investment_figure_dates_the_figure_not_a_meeting(
 
 def test_who_held_an_office_at_a_numbered_meeting_asks_its_chairs(shipped: Engine) -> None:
     assert answered(shipped.ask("第五次京港合作會議的北京市長是誰？")) == "beijing-plenary-5"
+
+
+def test_who_held_an_office_at_the_meeting_just_spoken_of_asks_its_chairs(
+    shipped: Engine,
+) -> None:
+    *_, outcome = conversation(shipped, "京港第五次呢？", "京港嗰次北京市長係邊個？")
+    assert answered(outcome) == "beijing-plenary-5"
 
 
 @pytest.mark.parametrize(
