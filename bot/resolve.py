@@ -591,7 +591,13 @@ class Resolver:
         if outcome.kind == "clarify" and not outcome.candidates:
             outcome = replace(outcome, kind="decline")
         if outcome.kind == "answer" and self._unspoken(reading, outcome.entry):
-            return replace(self._decline(question, reply_lang, reading, turn), near_miss=True)
+            speaking = self._speaking_of_it(reading, ranked, outcome.entry)
+            if speaking is None:
+                return replace(self._decline(question, reply_lang, reading, turn), near_miss=True)
+            others = tuple(c for c in ranked if c.entry.id != speaking.id)
+            outcome = replace(
+                outcome, candidates=(Candidate(speaking, outcome.confidence), *others)
+            )
         if outcome.entry is not None and self._untold(reading, outcome.entry):
             return self._not_told(question, reply_lang, outcome.entry, turn)
         if outcome.entry is not None:
