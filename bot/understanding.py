@@ -712,9 +712,22 @@ class Understanding:
                         and (number is not None or chairs or _THAT_OCCASION.search(text))
                     )
                     and not any(n.start <= a and b <= n.end for n in names)  # "panda province"
-                    and not _DESCRIBING.match(text, b)  # "熊貓嗰個省", "火鍋之都": names a place
+                    and not self._describes_a_place(text, b, names)  # "熊貓嗰個省"
                 )
             ),
+        )
+
+    @staticmethod
+    def _describes_a_place(text: str, end: int, names: list[Name]) -> bool:
+        """Whether a near-miss word ending at `end` says what the place named right after it is
+        known for ("熊貓嗰個省", "火鍋之都嗰個渝港合作會議"), not what is asked of it ("CEPA同東盟嗰個
+        自貿協定" asks of ASEAN's agreement)."""
+        match = _DESCRIBING.match(text, end)
+        if match is None:
+            return False
+        after = match.end()
+        return text[after : after + 1] in ("省", "市", "城") or any(
+            after <= n.start <= after + 2 for n in names
         )
 
     def aspects_in(self, text: str) -> set[str]:
