@@ -32,6 +32,14 @@ from bot.understanding import (
     split_clauses,
 )
 
+#: Asking for every one of the things counted, by name (canonical text): "list all 11",
+#: "the titles of the 4 documents", "逐個列出嚟", "係邊11個".
+_EVERY_ONE = re.compile(
+    r"\b(?:list (?:all|every|them all|each)|all (?:the )?\d+|titles?|names of (?:the|all|those)"
+    r"|full list|complete list|each of the \d+|one by one)\b|全部列|列晒|逐个|逐一|边\d+个|哪\d+个"
+)
+#: An answer naming only some of what it counts: "including", "incl.", "such as" (English text).
+_SOME_OF = re.compile(r"\b(?:including|incl|such as|among them|for example)\b", re.IGNORECASE)
 #: A meeting named by its number: "the 6th meeting", "第6次" (canonical text).
 _NUMBERED_MEETING = re.compile(
     r"\b\d{1,3}(?:st|nd|rd|th) (?:meeting|plenary|session|conference|round)s?\b|第\d{1,3}(?:次|届)"
@@ -175,6 +183,11 @@ class Resolver:
         self._says = {
             entry.id: " ".join(matcher.canonical(a, whole=True) for a in entry.answer.values())
             for entry in kb.entries.values()
+        }
+        # The answers that name only some of what they count ("including…"): asked to list every
+        # one, they cannot.
+        self._partial = {
+            entry.id for entry in kb.entries.values() if _SOME_OF.search(entry.answer.get("en", ""))
         }
         # How each entry is asked, in canonical text: "成都嗰個" names the answer asked about by 成都.
         self._asked = {
@@ -1208,6 +1221,8 @@ class Resolver:
         ):
             return True
         untold = set(reading.aspects) & set(entry.not_told)
+        if entry.id in self._partial and _EVERY_ONE.search(reading.text):
+            return True
         if CURRENT in entry.not_told and (reading.now or self._after_its_date(reading, entry)):
             return True
         if "where" in entry.not_told and any(self._held_in(p, reading.text) for p in self._places):

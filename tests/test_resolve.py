@@ -1339,6 +1339,9 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # where a meeting not yet announced will be held
         ("where will the next hk guangdong joint conference be held", "guangdong-next"),
         ("下一次京港合作會議會唔會喺北京開？", "beijing-next"),
+        # every one of what an answer names only some of ("including…")
+        ("can you list all 11 liaison units by name pls", "offices-liaison-units"),
+        ("川港第二次會議嗰12個範疇逐個列晒出嚟得唔得", "sichuan-plenary-2"),
         # the present, of an answer that tells only of its own date
         (
             "Who is the current Commissioner for the Development of the Greater Bay Area?",
@@ -1368,6 +1371,7 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
         ("when was the hk macao high level meeting set up", "macao-setup"),
         ("when's the next HK/Beijing plenary?", "beijing-next"),  # the platform, not a venue
         ("who was the first Commissioner for the Development of the GBA", "gba-office"),
+        ("which cities are in the gba, list them all", "gba-cities"),  # it names every one
         ("gba population in 2017", "gba-size"),
         # the one meeting by number that answer does tell of
         (
