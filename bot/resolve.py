@@ -1253,6 +1253,8 @@ class Resolver:
         entry = next(iter(claimed.values()))
         untold = set(entry.not_told) - (set() if reading.leading else {"leaders"})
         asked = set(reading.aspects)
+        if "setup" in asked and entry.aspect not in (None, "what", "office", "setup", *asked):
+            return None  # "泛珠嗰個9+2論壇係幾時開始": when the forum began, not its members
         return entry if asked <= _LOOSE | {"setup", "office", "agreed", *untold} else None
 
     def _borrowed(self, alias: str, subject: str, reading: Reading) -> bool:

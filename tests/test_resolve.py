@@ -19,6 +19,7 @@ def answered(outcome: Outcome) -> str | None:
         ("京港合作會議第三次會議喺邊年開？", "beijing-plenary-3"),
         ("熊貓嗰個省，即係四川，同香港個合作機制幾時成立？", "sichuan-setup"),  # describes it
         ("曾國衞幾時離任？", "cmab-head"),
+        ("請問泛珠嗰個9+2論壇係幾時開始㗎？", "pprd-setup"),  # an alias of the members asks no list
         # areas of co-operation asked of a meeting named by its month: that meeting's record
         (
             "how many areas of cooperation came out of the hk beijing conference in nov 2023",
