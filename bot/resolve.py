@@ -1207,11 +1207,12 @@ class Resolver:
         )
 
     def _untold(self, reading: Reading, entry: Entry) -> bool:
-        """Whether the aspect asked is one the entry's answer says our sources do not give; a bare
-        "who" with no word of leading ("邊個辦事處負責雲南？") asks which office as much as who
-        heads it; a place named as the venue ("會唔會喺北京開？") asks where; a meeting asked of by
-        a number the answer, no meeting's record, never tells of ("the 6th meeting of the task
-        force") is not in it."""
+        """Whether the question asks what the entry's answer does not give: an aspect it says our
+        sources do not give (a bare "who" with no word of leading, "邊個辦事處負責雲南？", asks
+        which office as much as who heads it; a place named as the venue, "會唔會喺北京開？", asks
+        where); a meeting by a number the answer, no meeting's record, never tells of ("the 6th
+        meeting of the task force"); every one of what it names only some of ("list all 11");
+        the present, of an answer that tells only of its own date."""
         if (
             reading.number is not None
             and reading.number > 1
@@ -1220,11 +1221,11 @@ class Resolver:
             and entry not in self._ordinals.get((entry.topic, reading.number), ())
         ):
             return True
-        untold = set(reading.aspects) & set(entry.not_told)
         if entry.id in self._partial and _EVERY_ONE.search(reading.text):
             return True
         if CURRENT in entry.not_told and (reading.now or self._after_its_date(reading, entry)):
             return True
+        untold = set(reading.aspects) & set(entry.not_told)
         if "where" in entry.not_told and any(self._held_in(p, reading.text) for p in self._places):
             untold.add("where")
         return bool(untold - (set() if reading.leading else {"leaders"}))
