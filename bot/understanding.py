@@ -144,7 +144,10 @@ _NEWLY = re.compile(
     r"\bfor the first time\b|\bfirst announced\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
 # Words setting aside the name right after them: "besides Guangdong", "除了广东".
-_EXCEPT = re.compile(r"(?:除了|除咗|除开|\b(?:besides|apart from|other than|except))\s*$")
+_EXCEPT = re.compile(
+    r"(?:(?:除了|除咗|除开|除開)(?:[^\s，,、?？。！!]{1,6}?(?:、|同埋|同|和|及|与|與|跟)?){0,3}"
+    r"|\b(?:besides|apart from|other than|except)\s+(?:[\w'.-]+\s+(?:and\s+|&\s+)?){0,3})\s*$"
+)
 # The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
 _AN_OFFICES_HEAD = re.compile(r"主任|处长|\bdirector\b")
 _COMPARED = re.compile(r"\b(?:compared|in comparison) (?:with|to)\b")
@@ -580,7 +583,8 @@ class Understanding:
             for n in self.matcher.names(text)
             if not any(a <= n.start and n.end <= b for a, b, _ in cues["smalltalk"])
         ]
-        # A name after "besides" is not what is asked of: "除了广东还有哪些？" asks of the others.
+        # A name after "besides", or in the list it begins, is not what is asked of: "除了广东还有
+        # 哪些？" and "which cities apart from HK and Macao?" ask of the others.
         names = [n for n in names if not _EXCEPT.search(text, 0, n.start)]
         names = _without_compared(names, text)
         # Where names overlap, the longest first: "粵港澳大灣區" is the Greater Bay Area before it is
