@@ -150,6 +150,11 @@ _EXCEPT = re.compile(
 )
 # The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
 _AN_OFFICES_HEAD = re.compile(r"主任|处长|\bdirector\b")
+# A question reported as someone else's ("my boss asked me which…", "老細問我邊個…"): it asks.
+_REPORTED_QUESTION = re.compile(
+    r"\basked(?: me| us)? (?:which|what|when|who|how|where|whether|if|why)\b"
+    r"|问(?:我|我哋|我们)?(?:下|吓|一下)?(?:边|哪|咩|乜|几|什么|甚么|点|系咪|是不是|有冇|有没有)"
+)
 _COMPARED = re.compile(r"\b(?:compared|in comparison) (?:with|to)\b")
 # Sentences, each with what ends it; one ended by a full stop before one asked with "?".
 _SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]*")
@@ -758,7 +763,7 @@ class Understanding:
                 or _PREAMBLE.match(clauses[index])
             ):
                 opened = not named[index] or any(named[index + 1 :])
-                if opened and index and not self._asks_nothing(clauses[index], text):
+                if opened and not self._asks_nothing(clauses[index], text):
                     opened = False  # "…，老师让我们查哪些省市建立了合作机制。": asks, after one
                 if named[index] and any(_REFERS_BACK.search(t) for t in texts[index + 1 :]):
                     opened = False  # "我在云南，这边归哪个办事处管？": the place asked of
@@ -825,9 +830,9 @@ class Understanding:
         return not self.matcher.names(text)
 
     def _asks_nothing(self, clause: str, text: str) -> bool:
-        """Whether a clause asks nothing (no question mark, no aspect): after an introduction, it
-        goes on introducing the asker."""
-        if clause.rstrip().endswith(("?", "？")):
+        """Whether a clause asks nothing (no question mark, no question reported, no aspect):
+        after an introduction, or opening one, it goes on introducing the asker."""
+        if clause.rstrip().endswith(("?", "？")) or _REPORTED_QUESTION.search(text):
             return False
         return all(name == CURRENT for _, _, name in self._cues.find(text)["aspects"])
 

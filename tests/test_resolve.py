@@ -26,6 +26,8 @@ def answered(outcome: Outcome) -> str | None:
             "beijing-plenary-5",
         ),
         ("香港同澳門之間有冇定期嘅合作會議㗎？", "macao-frequency"),  # the platform, not CEPA
+        # places in the list "apart from" begins are not asked of
+        ("Which cities are in the Greater Bay Area apart from HK and Macao?", "gba-cities"),
         ("大灣區嘅9+2又係咩？", "gba-cities"),  # the Bay Area's 9+2, not the Pan-PRD's
         ("泛珠三角「9+2」係指邊啲地方？", "pprd-members"),
         ("chongqing", "chongqing-overview"),
@@ -235,6 +237,10 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
         (
             "hello I run a small shop in Chungking Mansions. what is CEPA and when was it signed",
             "cepa-overview",
+        ),
+        (  # a question reported as someone else's is no introduction
+            "My boss asked me which HK co-operation meetings look after Nansha and Hengqin. Any idea?",
+            "shenzhen-framework",
         ),
         ("when did hk set up the co-op conference with sichuan (the panda province lol)", None),
         ("what does the 14th five-year plan say about hk? need it for a presentation", None),
