@@ -38,6 +38,34 @@ _EVERY_ONE = re.compile(
     r"\b(?:list (?:all|every|them all|each)|all (?:the )?\d+|titles?|names of (?:the|all|those)"
     r"|full list|complete list|each of the \d+|one by one)\b|全部列|列晒|逐个|逐一|边\d+个|哪\d+个"
 )
+#: A count in a question ("which 7", "what were the four documents", "係邊24項", "四份協議係咩",
+#: "10個重點領域…仲有啲咩"): asking which they are, by name (canonical text).
+_COUNT = r"(\d{1,3}|[一两二三四五六七八九十]{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_WHICH_COUNTED = re.compile(
+    rf"\b(?:which|what (?:are|were) the|name the|list the|names of the)\s+{_COUNT}\b"
+    rf"|(?:边|哪){_COUNT}(?:个|份|项|间|条|家|位)"
+    rf"|{_COUNT}(?:个|份|项|条|间)[\u4e00-\u9fff\s]{{0,14}}?"
+    r"(?:是甚么|是什么|系咩|系乜|讲咩|讲乜|讲甚么|讲什么|系边|是哪|有哪些|有边|分别|仲有啲咩|还有哪些|还有什么)"
+)
+_ENGLISH_COUNTS = (
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
+_CJK_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
+#: Where a count stands in an English answer, with what follows it: "four documents were signed".
+_COUNTED_IN = r"(?<![\d.,]){}(?![\d,])(?= [a-z])(?! (?:january|february|march|april|may|june|july|august|september|october|november|december)\b)"
+_SEPARATORS = re.compile(r"[,;]| and ")
+#: The sentence before the one a position is in: "[The signatories were A, B and C.] The three…".
+_SENTENCE_BEFORE = re.compile(r"([^.]*)\.\s[^.]*$")
 #: An answer naming only some of what it counts: "including", "incl.", "such as" (English text).
 _SOME_OF = re.compile(r"\b(?:including|incl|such as|among them|for example)\b", re.IGNORECASE)
 #: A meeting named by its number: "the 6th meeting", "第6次" (canonical text).
@@ -166,6 +194,21 @@ def language(question: str, lang: Lang | None, previous: Turn | None, app: Lang 
     elif app in ("zh-Hans", "zh-Hant"):
         tie = app
     return detect_language(question, tie=tie)
+
+
+def _count_value(word: str) -> int | None:
+    """A count written in digits, English words or Chinese numerals up to 99 ("24", "four", "四",
+    "十一", "二十四")."""
+    if word.isdigit():
+        return int(word)
+    if word in _ENGLISH_COUNTS:
+        return _ENGLISH_COUNTS.index(word) + 2
+    tens, ten, ones = word.partition("十")
+    if not ten:
+        return _CJK_DIGITS.get(word)
+    if (tens and tens not in _CJK_DIGITS) or (ones and ones not in _CJK_DIGITS):
+        return None
+    return _CJK_DIGITS.get(tens, 1) * 10 + _CJK_DIGITS.get(ones, 0)
 
 
 class Resolver:
@@ -1223,12 +1266,37 @@ class Resolver:
             return True
         if entry.id in self._partial and _EVERY_ONE.search(reading.text):
             return True
+        if self._counted_not_named(reading, entry):
+            return True
         if CURRENT in entry.not_told and (reading.now or self._after_its_date(reading, entry)):
             return True
         untold = set(reading.aspects) & set(entry.not_told)
         if "where" in entry.not_told and any(self._held_in(p, reading.text) for p in self._places):
             untold.add("where")
         return bool(untold - (set() if reading.leading else {"leaders"}))
+
+    @staticmethod
+    def _counted_not_named(reading: Reading, entry: Entry) -> bool:
+        """Whether the question asks which the things counted are and the answer gives only
+        their number: "what were the four documents?" of "…and four documents were signed", not
+        of "4 agreements: Lok Ma Chau Loop…; University of Hong Kong in Shenzhen; …" nor of "The
+        signatories were A, B, C and D. … the four parties agreed…"."""
+        asked = _WHICH_COUNTED.search(reading.text)
+        count = _count_value(next(g for g in asked.groups() if g)) if asked else None
+        if count is None or count < 2:
+            return False
+        answer = entry.answer["en"].lower()
+        spellings = [str(count)] + ([_ENGLISH_COUNTS[count - 2]] if count <= 12 else [])
+        found = [m for word in spellings for m in re.finditer(_COUNTED_IN.format(word), answer)]
+
+        def named(at: int) -> bool:
+            before = _SENTENCE_BEFORE.search(answer, 0, at)
+            return any(
+                len(_SEPARATORS.findall(text)) >= count - 1
+                for text in (answer[at:], before.group(1) if before else "")
+            )
+
+        return bool(found) and not any(named(m.end()) for m in found)
 
     def _after_its_date(self, reading: Reading, entry: Entry) -> bool:
         """Whether the year asked of comes after every year the answer speaks of ("the GBA's

@@ -1349,6 +1349,9 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # every one of what an answer names only some of ("including…")
         ("can you list all 11 liaison units by name pls", "offices-liaison-units"),
         ("川港第二次會議嗰12個範疇逐個列晒出嚟得唔得", "sichuan-plenary-2"),
+        # which the things are that an answer only counts
+        ("前海專班第二次會議簽嗰4份文件係咩嚟", "shenzhen-qianhai"),
+        ("灣區領導小組批咗嗰24項政策措施係邊24項", "gba-leading-group"),
         # the present, of an answer that tells only of its own date
         (
             "Who is the current Commissioner for the Development of the Greater Bay Area?",
@@ -1379,6 +1382,9 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
         ("when's the next HK/Beijing plenary?", "beijing-next"),  # the platform, not a venue
         ("who was the first Commissioner for the Development of the GBA", "gba-office"),
         ("which cities are in the gba, list them all", "gba-cities"),  # it names every one
+        # the things counted, named after the count or in the sentence before it
+        ("2021年深港會議嗰四份協議係咩協議", "shenzhen-meeting-2021-09-06"),
+        ("2017年嗰份大灣區框架協議係邊四個人簽？", "gba-framework-agreement"),
         ("gba population in 2017", "gba-size"),
         # the one meeting by number that answer does tell of
         (
