@@ -563,8 +563,8 @@ class Resolver:
             return self._unrecorded(question, reply_lang, reading.subject, "meetings", turn)
         if target is None and (not named or subjects == {previous.subject if previous else None}):
             target = (
-                self._neighbour(reading, ranked, previous)
-                or self._the_one_named(reading, ranked, previous)
+                self._the_one_named(reading, ranked, previous)
+                or self._neighbour(reading, ranked, previous)
                 or self._pointed_at(reading, ranked, previous)
             )
         if target is None and not subjects:
@@ -1557,7 +1557,7 @@ class Resolver:
         self, reading: Reading, ranked: list[Candidate], previous: Turn | None
     ) -> Entry | None:
         """ "成都嗰個管邊幾個地方？" after the offices: of the conversation's subject, the one answer
-        asked about by a word the question names it by, "the Chengdu one"."""
+        asked about by most of the words the question names it by, "the Chengdu one"."""
         if not reading.which_one or previous is None or not previous.subject:
             return None
         if reading.subjects not in ((), (previous.subject,)):
@@ -1569,8 +1569,10 @@ class Resolver:
         asked = {
             c.entry.id: self._asked[c.entry.id] for c in own if c.score >= own[0].score - _OWN_LEAD
         }
-        named = [i for i, text in asked.items() if any(w in text for w in words)]
-        return self.kb.entries[named[0]] if len(named) == 1 else None
+        found = {i: sum(w in text for w in words) for i, text in asked.items()}
+        most = max(found.values())
+        named = [i for i, count in found.items() if count == most]
+        return self.kb.entries[named[0]] if most and len(named) == 1 else None
 
     def _neighbour(
         self, reading: Reading, ranked: list[Candidate], previous: Turn | None

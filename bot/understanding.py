@@ -630,6 +630,8 @@ class Understanding:
         ):  # "the big annual summit …, when did it start?": describes the meeting, asks when
             cued.discard("frequency")
         chairs = "leaders" in cued  # "the party secretary who co-chairs it" asks of the platform
+        if "who" in cued and "list" in cued and not chairs:
+            cued.discard("who")  # "who are the 9+2 members?" asks for the list, not who leads
         if "who" in cued:
             cued = (cued - {"who"}) | {"leaders"}
         aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(

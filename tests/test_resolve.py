@@ -26,6 +26,7 @@ def answered(outcome: Outcome) -> str | None:
             "beijing-plenary-5",
         ),
         ("香港同澳門之間有冇定期嘅合作會議㗎？", "macao-frequency"),  # the platform, not CEPA
+        ("for my thesis: who are the 9+2 members of the pan-PRD?", "pprd-members"),  # no chairs
         # places in the list "apart from" begins are not asked of
         ("Which cities are in the Greater Bay Area apart from HK and Macao?", "gba-cities"),
         ("大灣區嘅9+2又係咩？", "gba-cities"),  # the Bay Area's 9+2, not the Pan-PRD's
@@ -238,6 +239,7 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "hello I run a small shop in Chungking Mansions. what is CEPA and when was it signed",
             "cepa-overview",
         ),
+        ("new to the team - when did the wuhan ETO open?", "offices-wuhan"),
         (  # a question reported as someone else's is no introduction
             "My boss asked me which HK co-operation meetings look after Nansha and Hengqin. Any idea?",
             "shenzhen-framework",
@@ -858,6 +860,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             ("港澳合作高層會議最近一次係第幾次？", "嗰次有冇傾過大橋嘅嘢？"),
             "macao-latest",
             id="what_was_talked_over_that_time_is_what_that_meeting_agreed",
+        ),
+        pytest.param(
+            ("香港喺內地有幾多個辦事處", "邊個最早成立"),
+            "offices-overview",
+            id="the_oldest_of_the_offices_is_told_by_their_overview",
+        ),
+        pytest.param(
+            ("香港喺內地有幾多個辦事處", "成都嗰個管邊啲地方"),
+            "offices-chengdu",
+            id="the_one_named_by_its_city_is_taken_before_an_answer_the_last_one_offers",
         ),
     ],
 )
