@@ -90,6 +90,13 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "Thank you! Ask me anything else about Hong Kong's co-operation with the Mainland.",
         "zh-Hant": "多謝！歡迎繼續查詢香港與內地合作的問題。",
     },
+    "smalltalk_complaint": {
+        "en": (
+            "Sorry I couldn't help. I answer only from my sources on Hong Kong's co-operation "
+            "with the Mainland: try a topic below."
+        ),
+        "zh-Hant": "抱歉未能幫上忙。我只能根據資料解答香港與內地合作的問題，可試試下面的主題。",
+    },
     "suggestions": {"en": "You could ask:", "zh-Hant": "你可以問："},
     # In a group, small talk gets one short line: the members are talking to each other.
     "smalltalk_group_greeting": {"en": "Hello! 👋", "zh-Hant": "你好！👋"},
@@ -105,6 +112,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "smalltalk_group_bye": {"en": "Goodbye!", "zh-Hant": "再見！"},
     "smalltalk_group_ack": {"en": "👍", "zh-Hant": "👍"},
     "smalltalk_group_praise": {"en": "Thank you!", "zh-Hant": "多謝！"},
+    "smalltalk_group_complaint": {"en": "Sorry I couldn't help.", "zh-Hant": "抱歉未能幫上忙。"},
     "empty": {
         "en": "Please type a question about Hong Kong's co-operation with the Mainland.",
         "zh-Hant": "請輸入有關香港與內地合作的問題。",

@@ -73,15 +73,21 @@ _SEPARATORS_KEPT = 65536
 _SEPARATORS = _Separators()
 
 
+#: A letter typed three times or more after another ("hiii", "thxxx"): typed once. Not a word of
+#: one letter repeated ("iii"), which may be a numeral.
+_ELONGATED = re.compile(r"(?<=[a-z])([a-z])\1{2,}")
+
+
 def normalise(text: str, whole: bool = False) -> str:
-    """Canonical form for comparison: NFKC, case-folded, Simplified, punctuation as single spaces.
+    """Canonical form for comparison: NFKC, case-folded, Simplified, punctuation as single spaces,
+    a letter drawn out ("hiii") typed once.
 
     NFKC turns full-width letters and digits into ASCII; lone surrogates and control characters, which
     Telegram can deliver, become spaces rather than errors. A question is cut to a bounded length;
     the knowledge base's own text (`whole`) is read to its end.
     """
     text = unicodedata.normalize("NFKC", text if whole else cut(text)).casefold()
-    text = text.translate(_SEPARATORS)
+    text = _ELONGATED.sub(r"\1", text.translate(_SEPARATORS))
     text = to_simplified(text)
     return _SPACES.sub(" ", text).strip()
 

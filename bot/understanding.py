@@ -253,8 +253,9 @@ _THAT_OCCASION = re.compile(
 # Words that point back at what was just spoken of: explained by the conversation, not content.
 _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_PRONOUN.pattern}")
 
-# Characters a bit of small talk may keep around it: particles, and "you" ("唔該晒你").
-_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳")
+# Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你") and "is"
+# ("係真人定AI嚟？").
+_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是")
 # What a message of nothing but emoji or symbols says, by its first telling emoji.
 _EMOJI_TALK = {"👋": "greeting", "🙋": "greeting", "🙏": "thanks", "❤": "thanks", "💯": "praise"}
 
@@ -676,9 +677,13 @@ class Understanding:
         rest = self._rest(text, covered + wrapping)
         about_the_bot = all(self.kb.topics[s].kind == "about" for s in subjects)
         only_talk = bool(talk) and not rest and about_the_bot and not aspects
-        if only_talk:
-            leftover = _without(text, wrapping)
-            only_talk = not any(is_cjk(ch) and ch not in _TALK_CHARS for ch in leftover)
+        if only_talk:  # a character typed twice over ("唔該晒晒") says no more than once
+            covered_by_talk = {i for a, b in wrapping for i in range(a, b)}
+            only_talk = not any(
+                is_cjk(ch) and ch not in _TALK_CHARS and text[i - 1 : i] != ch
+                for i, ch in enumerate(text)
+                if i not in covered_by_talk
+            )
         smalltalk = talk[0][2] if only_talk else None
         if not text and question.strip():
             smalltalk = _emoji_talk(question)

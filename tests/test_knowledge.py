@@ -318,6 +318,17 @@ def test_validate_reports_a_not_told_aspect_the_meta_file_lacks_at_its_line(
     ]
 
 
+def test_validate_reports_a_small_talk_kind_the_bot_has_no_reply_for_at_its_line(
+    make_kb: MakeKb,
+) -> None:
+    folder = make_kb(
+        meta=lambda text: text + "smalltalk:\n  thanks:\n    en: [ty]\n  gossip:\n    en: [tea]\n"
+    )
+    [problem] = problems(folder)
+    assert problem.startswith(f"{folder / 'meta.yaml'}:")
+    assert "unknown small-talk kind 'gossip'" in problem
+
+
 def test_validate_reports_an_unknown_language_at_its_line(make_kb: MakeKb) -> None:
     folder = make_kb(cepa=(CEPA_ZH_QUESTIONS, CEPA_ZH_QUESTIONS + "      zh: [CEPA係乜]\n"))
     assert problems(folder) == [

@@ -8,10 +8,12 @@ import pytest
 
 from bot.engine import Engine
 from bot.knowledge import KnowledgeBase
+from bot.knowledge.model import SMALLTALK_KINDS
 from bot.matcher import Matcher
+from bot.messages import t
 from bot.outcome import Candidate, Outcome
 from bot.render import plain, title, to_json
-from bot.text import to_simplified
+from bot.text import LANGS, to_simplified
 from tests.support.data import ASK_JSON_FIELDS
 
 LEADERS_QUESTION = "who leads the chongqing conference"
@@ -214,3 +216,13 @@ def test_forced_simplified_reply_to_an_english_question(
     text = plain(answered(matcher, LEADERS_QUESTION, lang="zh-Hans"), kb)
     assert "首次会议" in text and "會議" not in text
     assert "相关问题" in text
+
+
+# --- Small talk -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", SMALLTALK_KINDS)
+def test_every_kind_of_small_talk_has_a_reply_in_every_language_and_in_groups(kind: str) -> None:
+    for lang in LANGS:
+        assert t(f"smalltalk_{kind}", lang)
+        assert t(f"smalltalk_group_{kind}", lang)

@@ -270,6 +270,10 @@ def test_a_polite_or_wrapped_question_is_answered(
         "thank you for the info",
         "no more questions",
         "你识讲广东话吗",
+        "hiii",  # a letter drawn out
+        "唔該晒晒",  # a character typed twice
+        "r u a bot?",
+        "this is useless 🙄",  # a complaint: a line and the menu, not a declined question
     ],
 )
 def test_small_talk_is_chatted_back_with_no_citation(shipped: Engine, message: str) -> None:

@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.knowledge.model import SOURCE_KINDS, Entry, Meta, Problem, Source, Topic
+from bot.knowledge.model import SMALLTALK_KINDS, SOURCE_KINDS, Entry, Meta, Problem, Source, Topic
 from bot.knowledge.yamlfile import line_of
 from bot.text import LANGS, Lang, detect_language, is_cjk, to_simplified
 
@@ -131,7 +131,7 @@ def parse_meta(data: Any, checker: Checker) -> Meta | None:
         allowed_domains=checker.string_list(data, "allowed_domains", "meta"),
         synonyms=synonyms,
         aspects=_phrase_table(data, "aspects", checker),
-        smalltalk=_phrase_table(data, "smalltalk", checker),
+        smalltalk=_smalltalk(data, checker),
         fillers=_phrase_table(data, "fillers", checker),
         off_topic=_phrase_table(data, "off_topic", checker),
         meeting_kinds=_names(data, "meeting_kinds", checker),
@@ -158,6 +158,20 @@ def _phrase_table(data: dict, key: str, checker: Checker) -> dict[str, dict[Lang
                 continue
             phrases[lang] = checker.string_list(by_lang, lang, "meta")
         table[str(name)] = phrases
+    return table
+
+
+def _smalltalk(data: dict, checker: Checker) -> dict[str, dict[Lang, tuple[str, ...]]]:
+    """The small-talk phrases by kind: a kind the bot has no reply for would fail when asked."""
+    table = _phrase_table(data, "smalltalk", checker)
+    for kind in [k for k in table if k not in SMALLTALK_KINDS]:
+        checker.error(
+            data["smalltalk"],
+            kind,
+            "meta",
+            f"unknown small-talk kind '{kind}': one of {', '.join(SMALLTALK_KINDS)}",
+        )
+        del table[kind]
     return table
 
 

@@ -24,6 +24,8 @@ class Problem:
 
 
 SOURCE_KINDS = ("official", "repost", "news")
+#: The kinds of small talk the bot has a reply for: meta.yaml's `smalltalk` names only these.
+SMALLTALK_KINDS = ("greeting", "thanks", "identity", "help", "praise", "complaint", "bye", "ack")
 
 
 @dataclass(frozen=True)
