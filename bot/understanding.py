@@ -150,6 +150,10 @@ _EXCEPT = re.compile(
 )
 # The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
 _AN_OFFICES_HEAD = re.compile(r"主任|处长|\bdirector\b")
+# Which of a count they are: "係邊9個", "是哪9个" (canonical text).
+_WHICH_OF_A_COUNT = re.compile(
+    r"(?:边|哪)(?:\d{1,2}|[二两三四五六七八九十]{1,3})(?:个|项|份|间|条)"
+)
 # A question reported as someone else's ("my boss asked me which…", "老細問我邊個…"): it asks.
 _REPORTED_QUESTION = re.compile(
     r"\basked(?: me| us)? (?:which|what|when|who|how|where|whether|if|why)\b"
@@ -630,6 +634,8 @@ class Understanding:
             if name == "frequency"
         ):  # "the big annual summit …, when did it start?": describes the meeting, asks when
             cued.discard("frequency")
+        if _WHICH_OF_A_COUNT.search(text):
+            cued.add("list")  # "係邊9個？": which they are, one by one
         chairs = "leaders" in cued  # "the party secretary who co-chairs it" asks of the platform
         if "who" in cued and "list" in cued and not chairs:
             cued.discard("who")  # "who are the 9+2 members?" asks for the list, not who leads

@@ -29,6 +29,7 @@ def answered(outcome: Outcome) -> str | None:
         ("for my thesis: who are the 9+2 members of the pan-PRD?", "pprd-members"),  # no chairs
         # places in the list "apart from" begins are not asked of
         ("Which cities are in the Greater Bay Area apart from HK and Macao?", "gba-cities"),
+        ("大灣區嗰9個內地城市係邊9個？", "gba-cities"),  # which of a count: the list
         ("大灣區嘅9+2又係咩？", "gba-cities"),  # the Bay Area's 9+2, not the Pan-PRD's
         ("泛珠三角「9+2」係指邊啲地方？", "pprd-members"),
         ("chongqing", "chongqing-overview"),
