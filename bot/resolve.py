@@ -132,6 +132,14 @@ _COUNTED = re.compile(
     r"\bhow many (?:agreements|documents|deals|mous|memoranda|memorandums)\b"
     r"|\blist (?:the |all )?(?:\w+ )?(?:agreements|documents)\b|几份|多少份|几多份"
 )
+#: A quantity asked ("how many", "how big", "幾多個"), not of times met (canonical text).
+_HOW_MANY = re.compile(
+    r"\bhow (?:many|much|big)\b|\bnumber of\b|\bexact number\b|几多个|多少个|加咗几多|几多个"
+)
+#: A number in what a record says was agreed: "20 documents", "four MOUs", "十個範疇".
+_A_NUMBER = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|[两二三四五六七八九十]"
+)
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})
@@ -711,12 +719,18 @@ class Resolver:
     @staticmethod
     def _uncounted(reading: Reading, entry: Entry) -> bool:
         """Whether the agreements of one meeting are counted or listed ("how many agreements were
-        signed at the 24th?") where its record says nothing of them: our sources do not say."""
+        signed at the 24th?") where its record says nothing of them, or anything of it is
+        counted ("how many extra car quotas were agreed?") where its record gives no number:
+        our sources do not say."""
+        if len(entry.meetings) != 1 or entry.meetings[0].agreed_count is not None:
+            return False
+        agreed = entry.meetings[0].agreed
+        if not agreed:
+            return bool(_COUNTED.search(reading.text))
         return (
-            len(entry.meetings) == 1
-            and entry.meetings[0].agreed_count is None
-            and not entry.meetings[0].agreed
-            and bool(_COUNTED.search(reading.text))
+            "count" not in reading.aspects
+            and bool(_HOW_MANY.search(reading.text))
+            and not any(_A_NUMBER.search(text) for text in agreed.values())
         )
 
     @staticmethod

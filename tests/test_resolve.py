@@ -1356,6 +1356,11 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # agreements counted of a meeting whose record says nothing of them
         ("exactly how many agreements were signed at the 24th GD plenary?", "guangdong-plenary-24"),
         ("第24次粤港联席会议签了几份协议？", "guangdong-plenary-24"),
+        # anything counted of a meeting whose record gives no number
+        (
+            "how many extra HZMB private car quotas did HK and Macao agree in 2019?",
+            "macao-high-level-11",
+        ),
         # the head of an office named by its own name, where another office's answer names its own
         ("GDETO主任係邊個？", "offices-guangdong"),
         ("Who is the current head of the Guangdong ETO?", "offices-guangdong"),
@@ -1399,6 +1404,7 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
         ("when's the next HK/Beijing plenary?", "beijing-next"),  # the platform, not a venue
         ("who was the first Commissioner for the Development of the GBA", "gba-office"),
         ("which cities are in the gba, list them all", "gba-cities"),  # it names every one
+        ("how many documents were signed at the 6th hk shanghai plenary", "shanghai-plenary-6"),
         # the things counted, named after the count or in the sentence before it
         ("2021年深港會議嗰四份協議係咩協議", "shenzhen-meeting-2021-09-06"),
         ("2017年嗰份大灣區框架協議係邊四個人簽？", "gba-framework-agreement"),
