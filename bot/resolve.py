@@ -33,10 +33,11 @@ from bot.understanding import (
 )
 
 #: Asking for every one of the things counted, by name (canonical text): "list all 11",
-#: "the titles of the 4 documents", "逐個列出嚟", "係邊11個".
+#: "the titles of the 4 documents", "the full current list", "逐個列出嚟", "全部喺邊", "係邊11個".
 _EVERY_ONE = re.compile(
     r"\b(?:list (?:all|every|them all|each)|all (?:the )?\d+|titles?|names of (?:the|all|those)"
-    r"|full list|complete list|each of the \d+|one by one)\b|全部列|列晒|逐个|逐一|边\d+个|哪\d+个"
+    r"|(?:full|complete) (?:\w+ )?list|each of the \d+|one by one)\b"
+    r"|全部列|全部(?:喺|在)?(?:边|哪)|列晒|逐个|逐一|边\d+个|哪\d+个"
 )
 #: A count in a question ("which 7", "what were the four documents", "係邊24項", "四份協議係咩",
 #: "10個重點領域…仲有啲咩"): asking which they are, by name (canonical text).
