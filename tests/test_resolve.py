@@ -1371,6 +1371,8 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # every one of what an answer names only some of ("including…")
         ("can you list all 11 liaison units by name pls", "offices-liaison-units"),
         ("川港第二次會議嗰12個範疇逐個列晒出嚟得唔得", "sichuan-plenary-2"),
+        # what a plan not yet published will say
+        ("香港自己嗰份五年規劃入面寫咗啲咩目標？", "hkfyp-overview"),
         # which the things are that an answer only counts
         ("前海專班第二次會議簽嗰4份文件係咩嚟", "shenzhen-qianhai"),
         ("灣區領導小組批咗嗰24項政策措施係邊24項", "gba-leading-group"),
@@ -1405,6 +1407,7 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
         ("who was the first Commissioner for the Development of the GBA", "gba-office"),
         ("which cities are in the gba, list them all", "gba-cities"),  # it names every one
         ("how many documents were signed at the 6th hk shanghai plenary", "shanghai-plenary-6"),
+        ("香港五年規劃係乜嘢", "hkfyp-overview"),  # what it is, told though not what it will say
         # the things counted, named after the count or in the sentence before it
         ("2021年深港會議嗰四份協議係咩協議", "shenzhen-meeting-2021-09-06"),
         ("2017年嗰份大灣區框架協議係邊四個人簽？", "gba-framework-agreement"),
