@@ -1455,11 +1455,15 @@ class Resolver:
     @staticmethod
     def _pointed(text: str, said: list[str]) -> bool:
         """Whether the question points at a word of the answer just given: "that task force",
-        "嗰個專班"."""
+        "嗰個專班"; not "那新興中心呢？", which asks "and the emerging centres?"."""
+        what_about = text.startswith("那") and text.rstrip().endswith("呢")
         return any(
-            re.search(
-                rf"(?:\b(?:that|this|the same) |那个|这个|嗰个|呢个|那|嗰){re.escape(t)}", text
+            (
+                found := re.search(
+                    rf"(\b(?:that|this|the same) |那个|这个|𠮶个|呢个|那|𠮶){re.escape(t)}", text
+                )
             )
+            and not (what_about and found.start() == 0 and found.group(1) == "那")
             for t in said
         )
 

@@ -680,6 +680,8 @@ class Understanding:
         ]
         covered = [(n.start, n.end) for n in names] + [(a, b) for a, b, _ in aspect_cues]
         covered += [m.span() for m in _POINTING_BACK.finditer(text)]  # "那次", "that city"
+        if opener:  # "same question for Shanghai" asks nothing of "same"
+            covered.append(opener.span())
         rest = self._rest(text, covered + wrapping)
         about_the_bot = all(self.kb.topics[s].kind == "about" for s in subjects)
         only_talk = bool(talk) and not rest and about_the_bot and not aspects

@@ -30,6 +30,7 @@ def answered(outcome: Outcome) -> str | None:
         # places in the list "apart from" begins are not asked of
         ("Which cities are in the Greater Bay Area apart from HK and Macao?", "gba-cities"),
         ("大灣區嗰9個內地城市係邊9個？", "gba-cities"),  # which of a count: the list
+        ("咁成個大灣區有幾大", "gba-size"),  # the opener "咁" runs into no word
         ("大灣區嘅9+2又係咩？", "gba-cities"),  # the Bay Area's 9+2, not the Pan-PRD's
         ("泛珠三角「9+2」係指邊啲地方？", "pprd-members"),
         ("chongqing", "chongqing-overview"),
@@ -865,6 +866,16 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             ("港澳合作高層會議最近一次係第幾次？", "嗰次有冇傾過大橋嘅嘢？"),
             "macao-latest",
             id="what_was_talked_over_that_time_is_what_that_meeting_agreed",
+        ),
+        pytest.param(
+            ("when was the latest HK/Beijing plenary?", "same question for shanghai"),
+            "shanghai-latest",
+            id="same_question_for_another_place_asks_nothing_of_same",
+        ),
+        pytest.param(
+            ("十四五規劃支持香港鞏固哪些傳統中心？", "那新興中心呢？"),
+            "fyp14-emerging-centres",
+            id="and_the_emerging_centres_is_what_about_not_that_word_of_the_answer",
         ),
         pytest.param(
             ("香港喺內地有幾多個辦事處", "邊個最早成立"),
