@@ -98,6 +98,8 @@ _FOUNDING = re.compile(
 )
 #: Words that say a question is about a meeting ("where was it held"), not a place at large
 #: ("where in Shenzhen can I find a job"). Canonical text: Simplified Chinese.
+#: A meeting named as such, not only pointed at as "that time" (canonical text).
+_A_MEETING_NAMED = re.compile(r"会议|开会|举行|召开|举办|主办|\b(?:meeting|plenary|conference)\b")
 _MEETING_WORDS = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|session|conference|conf|held|hold|hosted|host|met|meet"
     r"|take place|took place)\b|\bthe (?:19|20)[0-9]{2} one\b|\bone in (?:19|20)[0-9]{2}\b"
@@ -1700,6 +1702,13 @@ class Resolver:
                 and (_WHETHER_HELD.search(reading.text) or self._to_come(reading.year))
                 and _MEETING_WORDS.search(reading.text)
             ):  # "粵港聯席會議2025年有冇開過？", "明年會唔會喺香港開？": none our sources know of
+                return None, True
+            if (
+                held is None
+                and reading.that_occasion
+                and not _A_MEETING_NAMED.search(reading.text)
+                and self._after_the_records(subject, reading.year)
+            ):  # "2025年嗰次呢？": that year's meeting, though another answer tells of 2025
                 return None, True
             if held is None and not told:
                 if not _MEETING_WORDS.search(reading.text):

@@ -897,6 +897,13 @@ def test_a_follow_up_leans_on_the_conversation(
     assert answered(last) == entry
 
 
+def test_that_time_in_a_year_after_the_records_is_unrecorded_not_another_answer_of_that_year(
+    shipped: Engine,
+) -> None:
+    *_, last = conversation(shipped, "最近一次行政首長聯席會議喺邊？", "2025年嗰次呢？")
+    assert (last.kind, last.unrecorded) == ("decline", True)
+
+
 def test_a_pronoun_stands_for_the_subject_just_answered(shipped: Engine) -> None:
     *_, duties = conversation(shipped, "駐北京辦事處幾時設立？", "它主要負責哪些工作？")
     assert answered(duties) in ("offices-beijing", "beijing-office")  # both tell of the office
