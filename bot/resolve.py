@@ -98,6 +98,10 @@ _FOUNDING = re.compile(
 )
 #: Words that say a question is about a meeting ("where was it held"), not a place at large
 #: ("where in Shenzhen can I find a job"). Canonical text: Simplified Chinese.
+#: Asking across all the things spoken of: "the newest of all of them", "邊個最新" among them.
+_OF_ALL_OF_THEM = re.compile(
+    r"\b(?:of )?all of them\b|\bof them all\b|所有(?:这些|呢啲|𠮶啲)?(?:之中|当中|入面)"
+)
 #: A meeting named as such, not only pointed at as "that time" (canonical text).
 _A_MEETING_NAMED = re.compile(r"会议|开会|举行|召开|举办|主办|\b(?:meeting|plenary|conference)\b")
 _MEETING_WORDS = re.compile(
@@ -838,6 +842,19 @@ class Resolver:
             and not _MEETING_WORDS.search(reading.text)
         ):  # "最早的是哪个？" after the newest platform: of the platforms, not of that one
             return replace(reading, subjects=(listed.topic,))
+        if (
+            _OF_ALL_OF_THEM.search(reading.text)
+            and self.kb.topics[previous.subject].kind == "platform"
+            and reading.subjects in ((), (previous.subject,))
+        ):  # "which is the newest of all of them?" after platforms one by one: of the platforms
+            across = [
+                t
+                for t in self._of_platforms
+                for a in set(reading.aspects) & {"latest", "first"}
+                if (t, a) in self._by_aspect
+            ]
+            if across:
+                return replace(reading, subjects=(across[0],))
         if not reading.subjects:
             if (
                 reading.number is None

@@ -868,6 +868,15 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
             id="what_was_talked_over_that_time_is_what_that_meeting_agreed",
         ),
         pytest.param(
+            (
+                "When did HK set up the conference with Hubei?",
+                "And Chongqing?",
+                "Which is the newest of all of them?",
+            ),
+            "platforms-newest",
+            id="the_newest_of_all_of_them_after_platforms_one_by_one_is_of_the_platforms",
+        ),
+        pytest.param(
             ("when was the latest HK/Beijing plenary?", "same question for shanghai"),
             "shanghai-latest",
             id="same_question_for_another_place_asks_nothing_of_same",
