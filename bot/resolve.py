@@ -102,6 +102,11 @@ _FOUNDING = re.compile(
 _OF_ALL_OF_THEM = re.compile(
     r"\b(?:of )?all of them\b|\bof them all\b|所有(?:这些|呢啲|𠮶啲)?(?:之中|当中|入面)"
 )
+#: Who signed a document, asked by name (canonical text): "which HK official signed the MOU".
+_WHO_SIGNED = re.compile(
+    r"\b(?:who|which (?:\w+ )?officials?)\b(?: \w+){0,3} (?:signed|sign)\b|\bput pen to paper\b"
+    r"|(?:谁|边个|哪位|哪个官员)(?:签|代表.{0,6}签)|签字人|签署人"
+)
 #: A meeting named as such, not only pointed at as "that time" (canonical text).
 _A_MEETING_NAMED = re.compile(r"会议|开会|举行|召开|举办|主办|\b(?:meeting|plenary|conference)\b")
 _MEETING_WORDS = re.compile(
@@ -1301,6 +1306,12 @@ class Resolver:
         if entry.id in self._partial and _EVERY_ONE.search(reading.text):
             return True
         if self._counted_not_named(reading, entry):
+            return True
+        if (
+            entry.meetings
+            and _WHO_SIGNED.search(reading.text)
+            and "signed by" not in entry.answer["en"]
+        ):  # "who signed the tourism agreement at the Feb 2023 meeting?": a record names its chairs
             return True
         if CURRENT in entry.not_told and (reading.now or self._after_its_date(reading, entry)):
             return True

@@ -1398,6 +1398,11 @@ def test_a_near_miss_asking_of_a_person_is_declined(shipped: Engine) -> None:
         # every one of what an answer names only some of ("including…")
         ("can you list all 11 liaison units by name pls", "offices-liaison-units"),
         ("川港第二次會議嗰12個範疇逐個列晒出嚟得唔得", "sichuan-plenary-2"),
+        # who signed a document at a meeting whose record names only its chairs
+        (
+            "who signed the tourism agreement on the HK side at the Feb 2023 HK/SZ co-operation meeting?",
+            "shenzhen-meeting-2023-02-22",
+        ),
         # what a plan not yet published will say
         ("香港自己嗰份五年規劃入面寫咗啲咩目標？", "hkfyp-overview"),
         # which the things are that an answer only counts
@@ -1435,6 +1440,7 @@ def test_what_an_answer_says_our_sources_do_not_give_is_declined_with_that_answe
         ("which cities are in the gba, list them all", "gba-cities"),  # it names every one
         ("how many documents were signed at the 6th hk shanghai plenary", "shanghai-plenary-6"),
         ("香港五年規劃係乜嘢", "hkfyp-overview"),  # what it is, told though not what it will say
+        ("who signed the memorandum at the 4th hk beijing plenary", "beijing-plenary-4"),  # it says
         # the things counted, named after the count or in the sentence before it
         ("2021年深港會議嗰四份協議係咩協議", "shenzhen-meeting-2021-09-06"),
         ("2017年嗰份大灣區框架協議係邊四個人簽？", "gba-framework-agreement"),
