@@ -96,8 +96,6 @@ _FOUNDING = re.compile(
     r"\b(?:set up|setup|established?|founded|start|started|began|begin|launched|created)\b"
     r"|成立|设立|建立|创立|开始|启动|始于"
 )
-#: Words that say a question is about a meeting ("where was it held"), not a place at large
-#: ("where in Shenzhen can I find a job"). Canonical text: Simplified Chinese.
 #: Asking across all the things spoken of: "the newest of all of them", "邊個最新" among them.
 _OF_ALL_OF_THEM = re.compile(
     r"\b(?:of )?all of them\b|\bof them all\b|所有(?:这些|呢啲|𠮶啲)?(?:之中|当中|入面)"
@@ -109,6 +107,8 @@ _WHO_SIGNED = re.compile(
 )
 #: A meeting named as such, not only pointed at as "that time" (canonical text).
 _A_MEETING_NAMED = re.compile(r"会议|开会|举行|召开|举办|主办|\b(?:meeting|plenary|conference)\b")
+#: Words that say a question is about a meeting ("where was it held"), not a place at large
+#: ("where in Shenzhen can I find a job"). Canonical text: Simplified Chinese.
 _MEETING_WORDS = re.compile(
     r"\b(?:meeting|meetings|mtg|plenary|session|conference|conf|held|hold|hosted|host|met|meet"
     r"|take place|took place)\b|\bthe (?:19|20)[0-9]{2} one\b|\bone in (?:19|20)[0-9]{2}\b"
