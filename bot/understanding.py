@@ -132,8 +132,9 @@ _NO_SUCH_PLATFORM = re.compile(
     rf".{{0,4}}?{_PLATFORM_WORDS_ZH}"
     rf"|(?:香港|港)(?:有没有|有冇|有无|有)(?:与|和|同|跟)(?P<h>{_OTHER_PLACES_ZH})"
     rf"(?:之间)?.{{0,4}}?{_PLATFORM_WORDS_ZH}"
-    # "有冇同海南嘅合作會議": Hong Kong left unsaid, as everything here is Hong Kong's
-    rf"|^(?:那|咁|那么)?(?:有没有|有冇|有无)(?:与|和|同|跟)(?P<i>{_OTHER_PLACES_ZH})"
+    # "有冇同海南嘅合作會議", "跟天津的合作会议…": Hong Kong left unsaid, as everything here is
+    # Hong Kong's
+    rf"|^(?:那|咁|那么)?(?:有没有|有冇|有无)?(?:与|和|同|跟)(?P<i>{_OTHER_PLACES_ZH})"
     rf"(?:的|嘅|之间)?.{{0,4}}?{_PLATFORM_WORDS_ZH}"
 )
 #: A few words before a colon saying who asks or why: "Expat teacher question:".

@@ -906,6 +906,15 @@ def test_a_follow_up_leans_on_the_conversation(
     assert answered(last) == entry
 
 
+def test_a_platform_with_a_place_our_sources_lack_is_none_even_with_hong_kong_left_unsaid(
+    shipped: Engine,
+) -> None:
+    *_, last = conversation(
+        shipped, "渝港合作會議幾時成立？", "跟天津的合作会议上次是什么时候开的？"
+    )
+    assert (last.kind, [c.entry.id for c in last.candidates]) == ("decline", ["platforms-list"])
+
+
 def test_that_time_in_a_year_after_the_records_is_unrecorded_not_another_answer_of_that_year(
     shipped: Engine,
 ) -> None:
