@@ -39,15 +39,7 @@ _EVERY_ONE = re.compile(
     r"|(?:full|complete) (?:\w+ )?list|each of the \d+|one by one)\b"
     r"|全部列|全部(?:喺|在)?(?:边|哪)|列晒|逐个|逐一|边\d+个|哪\d+个"
 )
-#: A count in a question ("which 7", "what were the four documents", "係邊24項", "四份協議係咩",
-#: "10個重點領域…仲有啲咩"): asking which they are, by name (canonical text).
-_COUNT = r"(\d{1,3}|[一两二三四五六七八九十]{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_WHICH_COUNTED = re.compile(
-    rf"\b(?:which|what (?:are|were) the|name the|list the|names of the)\s+{_COUNT}\b"
-    rf"|(?:边|哪){_COUNT}(?:个|份|项|间|条|家|位)"
-    rf"|{_COUNT}(?:个|份|项|条|间)[\u4e00-\u9fff\s]{{0,14}}?"
-    r"(?:是甚么|是什么|系咩|系乜|讲咩|讲乜|讲甚么|讲什么|系边|是哪|有哪些|有边|分别|仲有啲咩|还有哪些|还有什么)"
-)
+#: Counts as English words, from two: "four documents", "the eleven liaison units".
 _ENGLISH_COUNTS = (
     "two",
     "three",
@@ -61,9 +53,21 @@ _ENGLISH_COUNTS = (
     "eleven",
     "twelve",
 )
+#: A count in a question ("which 7", "what were the four documents", "係邊24項", "四份協議係咩",
+#: "10個重點領域…仲有啲咩"): asking which they are, by name (canonical text).
+_COUNT = rf"(\d{{1,3}}|[一两二三四五六七八九十]{{1,3}}|{'|'.join(_ENGLISH_COUNTS)})"
+_WHICH_COUNTED = re.compile(
+    rf"\b(?:which|what (?:are|were) the|name the|list the|names of the)\s+{_COUNT}\b"
+    rf"|(?:边|哪){_COUNT}(?:个|份|项|间|条|家|位)"
+    rf"|{_COUNT}(?:个|份|项|条|间)[\u4e00-\u9fff\s]{{0,14}}?"
+    r"(?:是甚么|是什么|系咩|系乜|讲咩|讲乜|讲甚么|讲什么|系边|是哪|有哪些|有边|分别|仲有啲咩|还有哪些|还有什么)"
+)
 _CJK_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
 #: Where a count stands in an English answer, with what follows it: "four documents were signed".
-_COUNTED_IN = r"(?<![\d.,]){}(?![\d,])(?= [a-z])(?! (?:january|february|march|april|may|june|july|august|september|october|november|december)\b)"
+_COUNTED_IN = (
+    r"(?<![\d.,]){}(?![\d,])(?= [a-z])"
+    r"(?! (?:january|february|march|april|may|june|july|august|september|october|november|december)\b)"
+)
 _SEPARATORS = re.compile(r"[,;]| and ")
 #: The sentence before the one a position is in: "[The signatories were A, B and C.] The three…".
 _SENTENCE_BEFORE = re.compile(r"([^.]*)\.\s[^.]*$")
@@ -96,7 +100,7 @@ _FOUNDING = re.compile(
     r"\b(?:set up|setup|established?|founded|start|started|began|begin|launched|created)\b"
     r"|成立|设立|建立|创立|开始|启动|始于"
 )
-#: Asking across all the things spoken of: "the newest of all of them", "邊個最新" among them.
+#: Asking across all the things spoken of: "the newest of all of them", "所有呢啲之中".
 _OF_ALL_OF_THEM = re.compile(
     r"\b(?:of )?all of them\b|\bof them all\b|所有(?:这些|呢啲|𠮶啲)?(?:之中|当中|入面)"
 )
@@ -146,12 +150,10 @@ _COUNTED = re.compile(
 )
 #: A quantity asked ("how many", "how big", "幾多個"), not of times met (canonical text).
 _HOW_MANY = re.compile(
-    r"\bhow (?:many|much|big)\b|\bnumber of\b|\bexact number\b|几多个|多少个|加咗几多|几多个"
+    r"\bhow (?:many|much|big)\b|\bnumber of\b|\bexact number\b|几多个|多少个|加咗几多"
 )
 #: A number in what a record says was agreed: "20 documents", "four MOUs", "十個範疇".
-_A_NUMBER = re.compile(
-    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|[两二三四五六七八九十]"
-)
+_A_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_ENGLISH_COUNTS)})\b|[两二三四五六七八九十]")
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
 #: "who chaired it?" is about that same meeting.
 _DETAILS = frozenset({"where", "leaders", "agreed", "setup", "areas"})

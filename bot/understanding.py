@@ -780,7 +780,7 @@ class Understanding:
             ):
                 opened = not named[index] or any(named[index + 1 :])
                 if opened and not self._asks_nothing(clauses[index], text):
-                    opened = False  # "…，老师让我们查哪些省市建立了合作机制。": asks, after one
+                    opened = False  # "…，老师让我们查哪些省市建立了合作机制。", "my boss asked me which…": asks
                 if named[index] and any(_REFERS_BACK.search(t) for t in texts[index + 1 :]):
                     opened = False  # "我在云南，这边归哪个办事处管？": the place asked of
                 if opened:
