@@ -242,6 +242,10 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "cepa-overview",
         ),
         ("new to the team - when did the wuhan ETO open?", "offices-wuhan"),
+        (  # "advise" here asks to be told, not for advice
+            "Could you kindly advise when the Hong Kong/Beijing Co-operation Conference was first established?",
+            "beijing-setup",
+        ),
         (  # a question reported as someone else's is no introduction
             "My boss asked me which HK co-operation meetings look after Nansha and Hengqin. Any idea?",
             "shenzhen-framework",
@@ -276,6 +280,10 @@ def test_a_polite_or_wrapped_question_is_answered(
         "唔該晒晒",  # a character typed twice
         "r u a bot?",
         "this is useless 🙄",  # a complaint: a line and the menu, not a declined question
+        "much obliged",
+        "在不在",
+        "你都冇答到我",  # a complaint too
+        "Good day to you, Sir or Madam. I hope this message finds you well.",
     ],
 )
 def test_small_talk_is_chatted_back_with_no_citation(shipped: Engine, message: str) -> None:
