@@ -103,6 +103,9 @@ class Report:
     ranked_first: Tally = field(default_factory=Tally)
     out_of_scope: Tally = field(default_factory=Tally)
     smalltalk: Tally = field(default_factory=Tally)
+    # Small talk, single or a conversation's turn, that got no "I don't know": the one way small
+    # talk goes wrong that the bot's log counts against it (a declined question).
+    smalltalk_not_declined: Tally = field(default_factory=Tally)
     turns: Tally = field(default_factory=Tally)  # conversation turns
     conversations: Tally = field(default_factory=Tally)  # whole conversations, every turn right
     by_lang: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -132,6 +135,7 @@ class Report:
             "top1_ranked": round(self.ranked_first.rate, 4),
             "declined_out_of_scope": round(self.out_of_scope.rate, 4),
             "smalltalk": round(self.smalltalk.rate, 4),
+            "smalltalk_not_declined": tally(self.smalltalk_not_declined),
             "conversation_turns": round(self.turns.rate, 4),
             "clarify_rate": round(self.clarify_rate, 4),
             "in_scope": tally(self.in_scope),
@@ -239,6 +243,8 @@ def _record(report: Report, item: Item, outcome: Outcome, answer: str, turn: boo
     conversation's turn in the turns' tally; a miss either way."""
     right = judge(item, outcome, answer)
     clarified = outcome.kind == "clarify"
+    if item.expect == SMALLTALK:
+        report.smalltalk_not_declined.add(outcome.kind != "decline", clarified)
     if turn:
         report.turns.add(right, clarified)
     else:
@@ -313,6 +319,7 @@ def format_report(reports: dict[str, Report], misses: bool = True) -> str:
     lines.append(_row("in scope, answered right", [r.in_scope for r in parts]))
     lines.append(_row("out of scope, declined", [r.out_of_scope for r in parts]))
     lines.append(_row("small talk, chatted back", [r.smalltalk for r in parts]))
+    lines.append(_row("small talk+turns not declined", [r.smalltalk_not_declined for r in parts]))
     lines.append(_row("conversation turns right", [r.turns for r in parts]))
     lines.append(_row("whole conversations right", [r.conversations for r in parts]))
     lines.append(_row("right entry ranked first", [r.ranked_first for r in parts]))
