@@ -484,6 +484,8 @@ class Resolver:
         if first.kind != "answer" or first.confidence < self.matcher.t.answer:
             return None
         second = self._ask_one(parts[1], lang or first.lang, first.turn, app, continued=True)
+        if second.kind == "smalltalk":  # "when's the next one? need to plan our coverage, thx"
+            return replace(first, question=whole.question)
         if second.kind != "answer" or second.confidence < self.matcher.t.answer:
             return None
         if (

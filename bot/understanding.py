@@ -261,8 +261,27 @@ _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_
 # Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你") and "is"
 # ("係真人定AI嚟？").
 _TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是")
+# Words that ask or request something (canonical text): a remark around small talk has none.
+# "Hi there, hope you're having a good day" remarks; "hi, tell me a joke" asks.
+_ASKS_OR_REQUESTS = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|tell|give|show|recommend|suggest|sing"
+    r"|write|book|find|send|explain|list|share|teach|translate|predict|guess|compare)\b"
+    r"|吗|咩|乜|边|哪|谁|什么|甚么|啥|点解|点样|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
+    r"|多少|有冇|有没有|是否|推荐|推介|介绍|讲|告诉|话我知|给我|俾我|帮我|教我|请问|想问|想知|唱|写"
+    r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
+)
+#: Content terms a remark around small talk may carry at most ("first time using this").
+_REMARK_TERMS = 5
+#: Characters that trail small talk without starting anything of their own.
+_TRAILING = CJK_PARTICLES | frozenset("晒哂")
 # What a message of nothing but emoji or symbols says, by its first telling emoji.
 _EMOJI_TALK = {"👋": "greeting", "🙋": "greeting", "🙏": "thanks", "❤": "thanks", "💯": "praise"}
+
+
+def _set_apart(text: str, index: int) -> bool:
+    """Whether the character at `index`, next to small talk, keeps apart from it: a space, a
+    particle ("晒" in "收到晒" too), a Latin letter (Latin cues are whole words) or the text's end."""
+    return not 0 <= index < len(text) or not is_cjk(text[index]) or text[index] in _TRAILING
 
 
 def _emoji_talk(question: str) -> str:
@@ -318,6 +337,26 @@ class Cues:
                     found[table].append((start, stop, name))
                     free[table] = stop
         return found
+
+    def every(self, text: str, table: str) -> list[tuple[int, int]]:
+        """Every place a cue of `table` occurs, overlapping ones too: "are you robot or real
+        person" is covered by "are you robot" and "robot or real person" together."""
+        spans = []
+        for match in _CUE_START.finditer(text):
+            start = match.start()
+            head = match.group() if match.lastgroup == "word" else text[start : start + 2]
+            cues = self._by_head.get(head, [])
+            if len(head) == 2 and match.lastgroup != "word":
+                cues = cues + self._by_head.get(text[start], [])
+            for cue, cue_table, _ in cues:
+                stop = start + len(cue)
+                if (
+                    cue_table == table
+                    and text.startswith(cue, start)
+                    and not (_is_word(cue[-1]) and stop < len(text) and _is_word(text[stop]))
+                ):
+                    spans.append((start, stop))
+        return spans
 
     def opening(self, text: str, table: str) -> str | None:
         """The name of the longest cue of `table` that `text` opens with, if any."""
@@ -693,6 +732,14 @@ class Understanding:
                 for i, ch in enumerate(text)
                 if i not in covered_by_talk
             )
+        if not only_talk and talk and about_the_bot and not aspects:
+            only_talk = (
+                number is None
+                and year is None
+                and not cues["off_topic"]
+                and not opener
+                and self._only_a_remark(question, text, wrapping)
+            )
         smalltalk = talk[0][2] if only_talk else None
         if not text and question.strip():
             smalltalk = _emoji_talk(question)
@@ -844,6 +891,30 @@ class Understanding:
         if asks or cues["off_topic"] or cues["smalltalk"]:
             return False  # it asks, says what else is asked ("give me your prediction"), or chats
         return not self.matcher.names(text)
+
+    def _only_a_remark(self, question: str, text: str, wrapping: list[tuple[int, int]]) -> bool:
+        """Whether small talk that opens or closes a message has only a remark beside it ("hello,
+        first time using this", "谢谢 很详细 我上课用得上", "very clear, cheers"): nothing asked or
+        requested, few words, nothing the bot knows of (the caller has found no subject, aspect,
+        number, year or word of another subject)."""
+        talk = self._cues.every(text, "smalltalk")
+        if "?" in question or "？" in question:
+            return False
+        covered = {i for a, b in talk + wrapping for i in range(a, b)}
+        first_free = next(i for i in range(len(text) + 1) if i not in covered)
+        last_free = next(i for i in range(len(text) - 1, -2, -1) if i not in covered)
+        # Small talk opens or closes the message, and Chinese does not run on from it without a
+        # space: "你好笨啊" is "you're so dumb", not "hello" and more.
+        opens = first_free > 0 and _set_apart(text, first_free)
+        closes = last_free < len(text) - 1 and _set_apart(text, last_free)
+        if not (opens or closes):
+            return False
+        if any(
+            not any(a <= m.start() and m.end() <= b for a, b in talk)
+            for m in _ASKS_OR_REQUESTS.finditer(text)
+        ):  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
+            return False
+        return len(self._rest(text, talk + wrapping)) <= _REMARK_TERMS
 
     def _asks_nothing(self, clause: str, text: str) -> bool:
         """Whether a clause asks nothing (no question mark, no question reported, no aspect):

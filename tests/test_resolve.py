@@ -1056,6 +1056,13 @@ def test_a_second_part_naming_nothing_gets_no_answer_of_another_subject(shipped:
     assert outcome.turn is not None and outcome.turn.subject == "beijing"
 
 
+def test_a_question_followed_by_small_talk_gets_the_questions_answer(shipped: Engine) -> None:
+    outcome = shipped.ask(
+        "when's the next HK-GD joint conference meeting? need to plan our coverage, thx"
+    )
+    assert (answered(outcome), outcome.also) == ("guangdong-next", ())
+
+
 def test_a_chinese_question_asking_a_second_thing_after_a_comma_is_read_part_by_part(
     shipped: Engine,
 ) -> None:

@@ -201,6 +201,35 @@ def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
 
 
 @pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("hi there, hope you're having a good day", "greeting"),
+        ("haha my editor will be happy", "ack"),
+        ("谢谢 很详细 我上课用得上", "thanks"),
+        ("very clear, cheers", "thanks"),
+    ],
+)
+def test_small_talk_with_a_remark_beside_it_is_small_talk(
+    shipped: Engine, message: str, kind: str
+) -> None:
+    assert read(shipped, message).smalltalk == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tell me a joke lol",
+        "hi, is it going to rain later",
+        "hello, recommend a restaurant please",
+        "早晨 幾點開門",
+        "如果喺內地唔見咗護照 佢哋幫唔幫到手",
+    ],
+)
+def test_small_talk_beside_something_asked_is_no_small_talk(shipped: Engine, message: str) -> None:
+    assert read(shipped, message).smalltalk is None
+
+
+@pytest.mark.parametrize(
     ("question", "subjects"),
     [
         ("which office covers yunnan?", ("offices",)),
