@@ -107,7 +107,7 @@ STOPWORDS = frozenset(
 
 
 # Chinese sentence particles, in the canonical (Simplified) script: tone, not content.
-CJK_PARTICLES = frozenset("的了吗呢呀啊嘅㗎喇啦吖哦嘛咧啰喎噃咗")
+CJK_PARTICLES = frozenset("的了吗呢呀啊嘅㗎喇啦吖哦嘛咧啰喎㖞噃咗")
 
 
 @dataclass(frozen=True, order=True)

@@ -70,9 +70,13 @@ _STRINGS: dict[str, dict[str, str]] = {
     "smalltalk_identity": {
         "en": (
             "I'm coopbot: I answer questions on Hong Kong's regional co-operation with the "
-            "Mainland from official sources, and cite them. Try a topic below."
+            "Mainland from official sources, in English, Traditional or Simplified Chinese, "
+            "and cite them. Try a topic below."
         ),
-        "zh-Hant": "我是coopbot，根據官方資料解答香港與內地區域合作的問題，並附上出處。可試試下面的主題。",
+        "zh-Hant": (
+            "我是coopbot，根據官方資料，以英文、繁體或簡體中文解答香港與內地區域合作的問題，"
+            "並附上出處。可試試下面的主題。"
+        ),
     },
     "smalltalk_help": {
         "en": "Type a question, e.g. “When was the latest Hong Kong/Guangdong plenary?”, or pick a topic.",

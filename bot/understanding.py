@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
 from bot.homophones import sounding_alike
 from bot.knowledge import KnowledgeBase
 from bot.matcher import CJK_PARTICLES, QUESTION_WORDS, STOPWORDS, Matcher, Name, stem
@@ -260,7 +263,9 @@ _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_
 
 # Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你") and "is"
 # ("係真人定AI嚟？").
-_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是")
+_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧")
+# A yes-or-no frame asks nothing of its own around small talk: "可唔可以用英文問？".
+_YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系|系咪|会不会|得唔得|好唔好")
 # Words that ask or request something (canonical text): a remark around small talk has none.
 # "Hi there, hope you're having a good day" remarks; "hi, tell me a joke" asks.
 _ASKS_OR_REQUESTS = re.compile(
@@ -270,10 +275,14 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|多少|有冇|有没有|是否|推荐|推介|介绍|讲|告诉|话我知|给我|俾我|帮我|教我|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
 )
+#: Misspelt small talk is looked for only in messages of this many words at most, and only
+#: words of this many letters at least are respelt ("thnak you"; "tks" is too short to tell).
+_RESPELT_WORDS = 4
+_RESPELT_LENGTH = 4
 #: Content terms a remark around small talk may carry at most ("first time using this").
 _REMARK_TERMS = 5
 #: Characters that trail small talk without starting anything of their own.
-_TRAILING = CJK_PARTICLES | frozenset("晒哂")
+_TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧")
 # What a message of nothing but emoji or symbols says, by its first telling emoji.
 _EMOJI_TALK = {"👋": "greeting", "🙋": "greeting", "🙏": "thanks", "❤": "thanks", "💯": "praise"}
 
@@ -577,6 +586,15 @@ class Understanding:
                 "off_topic": self._cue_names(meta.off_topic),
             }
         )
+        # The Latin words small talk is made of, long enough to be told apart when misspelt.
+        self._talk_words = sorted(
+            {
+                word
+                for cue in self._cue_names(meta.smalltalk)
+                for word in cue.split()
+                if word.isascii() and word.isalpha() and len(word) >= _RESPELT_LENGTH
+            }
+        )
 
     def _cue_names(self, table: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, str]:
         """Every cue of a table in canonical text, with the name it stands for."""
@@ -606,6 +624,45 @@ class Understanding:
         return names | variants
 
     def read(self, question: str) -> Reading:
+        reading = self._read(question)
+        if reading.smalltalk or reading.aspects or len(reading.text.split()) > _RESPELT_WORDS:
+            return reading
+        if not all(self.kb.topics[s].kind == "about" for s in reading.subjects):
+            return reading
+        respelt = self._respelt(reading.text)
+        if respelt == reading.text:
+            return reading
+        again = self._read(respelt)
+        return again if again.smalltalk else reading
+
+    def _respelt(self, text: str) -> str:
+        """A short message's Latin words the knowledge base does not know, each as the word of
+        small talk one edit away ("thnak you", "helo", "helloo"), the likest where two are."""
+        words = text.split()
+        for index, word in enumerate(words):
+            if (
+                len(word) < _RESPELT_LENGTH
+                or not word.isascii()
+                or word in self._talk_words
+                or word in STOPWORDS
+                or self._used_as_typed(word)
+            ):
+                continue
+            near = [w for w in self._talk_words if OSA.distance(word, w, score_cutoff=1) <= 1]
+            best = process.extractOne(word, near, scorer=fuzz.ratio)
+            if best:
+                words[index] = best[0]
+        return " ".join(words)
+
+    def _used_as_typed(self, word: str) -> bool:
+        """Whether the answers use a word as typed, or a form of it ("goods" is no misspelt
+        "good"); a word they would only read as a misspelling ("hellow") may be small talk's."""
+        if not self.matcher.knows(word):
+            return False
+        read_as = self.matcher.corrected(word)
+        return any(word == read_as + ending for ending in ("", "s", "es", "d", "ed", "ing"))
+
+    def _read(self, question: str) -> Reading:
         text = self.matcher.heard(self.matcher.canonical(question))
         cues = self._cues.find(text)
         if (
@@ -686,7 +743,8 @@ class Understanding:
         )
         subjects = _without_places(subjects, names, cued, bool(cues["off_topic"]))
         subjects = _without_venues(subjects, names, text)
-        number = self.meeting_number(text)
+        # "第一次用呢個bot" is a first use, "886" goodbye: no meeting's number.
+        number = self.meeting_number(_without(text, [(a, b) for a, b, _ in talk]))
         subjects = _without_events(subjects, names, text)
         after = _first_after(text)
         newly = bool(_SOMEONES_FIRST.search(text) or _NEWLY.search(text) or after)
@@ -726,7 +784,11 @@ class Understanding:
         about_the_bot = all(self.kb.topics[s].kind == "about" for s in subjects)
         only_talk = bool(talk) and not rest and about_the_bot and not aspects
         if only_talk:  # a character typed twice over ("唔該晒晒") says no more than once
-            covered_by_talk = {i for a, b in wrapping for i in range(a, b)}
+            covered_by_talk = {
+                i
+                for a, b in wrapping + [m.span() for m in _YES_OR_NO.finditer(text)]
+                for i in range(a, b)
+            }
             only_talk = not any(
                 is_cjk(ch) and ch not in _TALK_CHARS and text[i - 1 : i] != ch
                 for i, ch in enumerate(text)

@@ -216,6 +216,30 @@ def test_small_talk_with_a_remark_beside_it_is_small_talk(
 
 
 @pytest.mark.parametrize(
+    ("message", "kind"),
+    [("thnak you", "thanks"), ("helo", "greeting"), ("hellow", "greeting")],
+)
+def test_misspelt_small_talk_is_small_talk(shipped: Engine, message: str, kind: str) -> None:
+    assert read(shipped, message).smalltalk == kind
+
+
+@pytest.mark.parametrize("message", ["goods", "trade in goods"])
+def test_a_word_the_answers_use_is_not_respelt_into_small_talk(
+    shipped: Engine, message: str
+) -> None:
+    assert read(shipped, message).smalltalk is None
+
+
+def test_a_yes_or_no_frame_around_small_talk_asks_nothing_more(shipped: Engine) -> None:
+    assert read(shipped, "可唔可以用英文問？").smalltalk == "identity"
+
+
+def test_a_first_time_in_small_talk_is_no_meetings_number(shipped: Engine) -> None:
+    reading = read(shipped, "早晨～第一次用呢個bot")
+    assert (reading.smalltalk, reading.number) == ("greeting", None)
+
+
+@pytest.mark.parametrize(
     "message",
     [
         "tell me a joke lol",
