@@ -215,7 +215,7 @@ _CJK_ASKING = re.compile(
             (
                 "什么时候 甚么时候 时候 几时 甚么 什么 啥 咩 乜嘢 乜 边个 谁 哪位 哪个 哪些 哪里 哪儿 哪 边度 "
                 "边啲 边 点样 点解 怎样 怎么样 怎么 如何 为什么 为何 几多 多少 多长 多久 几 是不是 系唔系 系咪 "
-                "是否 有冇 有没有 可唔可以 可不可以 能否 会不会 是 系 喺 在 有 𠮶 个 呢个 这个 那个 "
+                "是否 有冇 有没有 可唔可以 可不可以 能否 会不会 得唔得 好唔好 是 系 喺 在 有 𠮶 个 呢个 这个 那个 "
                 "佢哋 佢 它们 它"
             ).split(),
             key=len,
@@ -272,7 +272,7 @@ _ASKS_OR_REQUESTS = re.compile(
     r"\b(?:what|which|who|whom|whose|when|where|why|how|tell|give|show|recommend|suggest|sing"
     r"|write|book|find|send|explain|list|share|teach|translate|predict|guess|compare)\b"
     r"|吗|咩|乜|边|哪|谁|什么|甚么|啥|点解|点样|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
-    r"|多少|有冇|有没有|是否|推荐|推介|介绍|讲|告诉|话我知|给我|俾我|帮我|教我|请问|想问|想知|唱|写"
+    r"|多少|有冇|有没有|是否|推荐|推介|介绍|讲(?!得)|告诉|话我知|给我|俾我|帮我|教我|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
 )
 #: Misspelt small talk is looked for only in messages of this many words at most, and only
@@ -782,7 +782,9 @@ class Understanding:
             covered.append(opener.span())
         rest = self._rest(text, covered + wrapping)
         about_the_bot = all(self.kb.topics[s].kind == "about" for s in subjects)
-        only_talk = bool(talk) and not rest and about_the_bot and not aspects
+        # Cues overlapping cover together: "are you robot or real person".
+        talk_rest = self._rest(text, covered + wrapping + self._cues.every(text, "smalltalk"))
+        only_talk = bool(talk) and not talk_rest and about_the_bot and not aspects
         if only_talk:  # a character typed twice over ("唔該晒晒") says no more than once
             covered_by_talk = {
                 i

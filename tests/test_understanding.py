@@ -230,6 +230,10 @@ def test_a_word_the_answers_use_is_not_respelt_into_small_talk(
     assert read(shipped, message).smalltalk is None
 
 
+def test_small_talk_cues_that_overlap_cover_the_message_together(shipped: Engine) -> None:
+    assert read(shipped, "are you robot or real person?").smalltalk == "identity"
+
+
 def test_a_yes_or_no_frame_around_small_talk_asks_nothing_more(shipped: Engine) -> None:
     assert read(shipped, "可唔可以用英文問？").smalltalk == "identity"
 
