@@ -173,6 +173,7 @@ _QUESTION_THEN_REMARK = re.compile(r"[?？]\s*([^?？\s][^?？]*)$")
 _A_TIME = re.compile(
     r" (?:spring|summer|autumn|fall|winter|year|month|week|weekend|time|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|再(?:来|问|倾|搵|见|聊|谈)"  # "下次再來": when the asker comes back
 )
 # A word for a meeting right after another word: "annual" in "the annual summit" describes it.
 _NAMING_A_MEETING = re.compile(
@@ -265,7 +266,7 @@ _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_
 # ("係真人定AI嚟？").
 _TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧")
 # A yes-or-no frame asks nothing of its own around small talk: "可唔可以用英文問？".
-_YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系|系咪|会不会|得唔得|好唔好")
+_YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系|系咪|会不会|得唔得|好唔好|可以|能")
 # Words that ask or request something (canonical text): a remark around small talk has none.
 # "Hi there, hope you're having a good day" remarks; "hi, tell me a joke" asks.
 _ASKS_OR_REQUESTS = re.compile(
@@ -274,6 +275,8 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|吗|咩|乜|边|哪|谁|什么|甚么|啥|点解|点样|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
     r"|多少|有冇|有没有|是否|推荐|推介|介绍|讲(?!得)|告诉|话我知|给我|俾我|帮我|教我|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
+    r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
+    r"|\bi (?:want|need|d like|would like)\b|\blooking for\b|我想|我要|想要|想搵|想找"
 )
 #: Misspelt small talk is looked for only in messages of this many words at most, and only
 #: words of this many letters at least are respelt ("thnak you"; "tks" is too short to tell).

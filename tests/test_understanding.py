@@ -230,6 +230,19 @@ def test_a_word_the_answers_use_is_not_respelt_into_small_talk(
     assert read(shipped, message).smalltalk is None
 
 
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [("hold on", "wait"), ("let me read it first", "wait"), ("稍等一下", "wait")],
+)
+def test_a_pause_is_small_talk_of_its_own_kind(shipped: Engine, message: str, kind: str) -> None:
+    assert read(shipped, message).smalltalk == kind
+
+
+def test_coming_back_next_time_asks_of_no_next_meeting(shipped: Engine) -> None:
+    reading = read(shipped, "拜拜 下次再来")
+    assert (reading.smalltalk, reading.aspects) == ("bye", ())
+
+
 def test_small_talk_cues_that_overlap_cover_the_message_together(shipped: Engine) -> None:
     assert read(shipped, "are you robot or real person?").smalltalk == "identity"
 
@@ -251,6 +264,8 @@ def test_a_first_time_in_small_talk_is_no_meetings_number(shipped: Engine) -> No
         "hello, recommend a restaurant please",
         "早晨 幾點開門",
         "如果喺內地唔見咗護照 佢哋幫唔幫到手",
+        "thanks, do you like Hong Kong",
+        "哈囉 我想換人民幣",
     ],
 )
 def test_small_talk_beside_something_asked_is_no_small_talk(shipped: Engine, message: str) -> None:

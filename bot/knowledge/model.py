@@ -25,7 +25,17 @@ class Problem:
 
 SOURCE_KINDS = ("official", "repost", "news")
 #: The kinds of small talk the bot has a reply for: meta.yaml's `smalltalk` names only these.
-SMALLTALK_KINDS = ("greeting", "thanks", "identity", "help", "praise", "complaint", "bye", "ack")
+SMALLTALK_KINDS = (
+    "greeting",
+    "thanks",
+    "identity",
+    "help",
+    "praise",
+    "complaint",
+    "wait",
+    "bye",
+    "ack",
+)
 
 
 @dataclass(frozen=True)
