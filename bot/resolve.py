@@ -20,7 +20,7 @@ from dataclasses import replace
 from bot.knowledge import Entry, KnowledgeBase, Topic
 from bot.knowledge.meetings import series
 from bot.knowledge.model import Meeting
-from bot.matcher import Matcher, tokens
+from bot.matcher import CJK_PARTICLES, Matcher, tokens
 from bot.outcome import Candidate, Outcome, Turn
 from bot.text import Lang, detect_language
 from bot.understanding import (
@@ -32,6 +32,8 @@ from bot.understanding import (
     split_clauses,
 )
 
+# A message of particles only ("啊啊啊") says nothing to follow the conversation with.
+_ONLY_PARTICLES = re.compile(f"[{''.join(sorted(CJK_PARTICLES))}\\s]+")
 #: Asking for every one of the things counted, by name (canonical text): "list all 11",
 #: "the titles of the 4 documents", "the full current list", "逐個列出嚟", "全部喺邊", "係邊11個".
 _EVERY_ONE = re.compile(
@@ -887,7 +889,7 @@ class Resolver:
                 or reading.pronoun
                 or (reading.number is not None and self.kb.topics[previous.subject].meetings)
                 or (asks and about_it)
-                or not content
+                or (not content and not _ONLY_PARTICLES.fullmatch(reading.text))
                 or self._answers_it(reading, previous.subject)
             ):
                 return replace(reading, subjects=(previous.subject,))

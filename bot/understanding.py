@@ -284,6 +284,12 @@ _RESPELT_WORDS = 4
 _RESPELT_LENGTH = 4
 #: Content terms a remark around small talk may carry at most ("first time using this").
 _REMARK_TERMS = 5
+# A message of Chinese interjections and particles only ("唉", "哎呀", "呃…") reacts, as an emoji
+# would: it asks nothing of the subject before it.
+_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸"
+_ONLY_INTERJECTIONS = re.compile(
+    f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{''.join(sorted(CJK_PARTICLES))}\\s]+"
+)
 #: Characters that trail small talk without starting anything of their own.
 _TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧")
 # What a message of nothing but emoji or symbols says, by its first telling emoji.
@@ -810,6 +816,8 @@ class Understanding:
         smalltalk = talk[0][2] if only_talk else None
         if not text and question.strip():
             smalltalk = _emoji_talk(question)
+        elif smalltalk is None and _ONLY_INTERJECTIONS.fullmatch(text):
+            smalltalk = "ack"
         return Reading(
             text=text,
             subjects=subjects,

@@ -325,6 +325,18 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
     return outcomes
 
 
+@pytest.mark.parametrize("reaction", ["唉", "哎呀", "呃…"])
+def test_an_interjection_after_an_answer_is_small_talk_not_the_overview(
+    shipped: Engine, reaction: str
+) -> None:
+    outcome = conversation(shipped, "粵港合作聯席會議幾時成立？", reaction)[-1]
+    assert outcome.kind == "smalltalk"
+
+
+def test_particles_alone_after_an_answer_ask_nothing_of_it(shipped: Engine) -> None:
+    assert conversation(shipped, "粵港合作聯席會議幾時成立？", "啊啊啊啊啊")[-1].kind == "decline"
+
+
 @pytest.mark.parametrize(
     ("turns", "entry"),
     [
