@@ -264,7 +264,7 @@ _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_
 
 # Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你") and "is"
 # ("係真人定AI嚟？").
-_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧")
+_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧哈")
 # A yes-or-no frame asks nothing of its own around small talk: "可唔可以用英文問？".
 _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系|系咪|会不会|得唔得|好唔好|可以|能")
 # Words that ask or request something (canonical text): a remark around small talk has none.
