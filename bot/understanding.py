@@ -792,12 +792,13 @@ class Understanding:
         rest = self._rest(text, covered + wrapping)
         about_the_bot = all(self.kb.topics[s].kind == "about" for s in subjects)
         # Cues overlapping cover together: "are you robot or real person".
-        talk_rest = self._rest(text, covered + wrapping + self._cues.every(text, "smalltalk"))
+        every_talk = self._cues.every(text, "smalltalk") if talk else []
+        talk_rest = self._rest(text, covered + wrapping + every_talk)
         only_talk = bool(talk) and not talk_rest and about_the_bot and not aspects
         if only_talk:  # a character typed twice over ("唔該晒晒") says no more than once
             covered_by_talk = {
                 i
-                for a, b in wrapping + [m.span() for m in _YES_OR_NO.finditer(text)]
+                for a, b in wrapping + every_talk + [m.span() for m in _YES_OR_NO.finditer(text)]
                 for i in range(a, b)
             }
             only_talk = not any(
