@@ -567,6 +567,10 @@ class Resolver:
             reading.year,
             _script(reply_lang, previous),
         )
+        if (previous is None or not (previous.subject or previous.entry)) and self._asks_of_nothing(
+            reading
+        ):  # "係咩？" out of the blue
+            return self._decline(question, reply_lang, reading, turn)
         subjects = set(reading.subjects)
         ranked = self.matcher.rank(reading.core, topics=subjects or None, canonical=True)
         if self._off_topic(reading, subjects or {c.entry.topic for c in ranked[:1]}) or (
@@ -832,6 +836,18 @@ class Resolver:
             (reading.number is None or m.number == reading.number)
             and (reading.year is None or (m.date is not None and m.date.year == reading.year))
             for m in topic.meetings
+        )
+
+    @staticmethod
+    def _asks_of_nothing(reading: Reading) -> bool:
+        """Whether a question names nothing to ask of, neither itself nor by the conversation:
+        "係咩？", "幾時？", "是什么" alone ask what, or when, of no one thing."""
+        return (
+            not reading.subjects
+            and reading.number is None
+            and reading.year is None
+            and not reading.off_topic
+            and not reading.rest
         )
 
     def _follow(self, reading: Reading, previous: Turn | None) -> Reading:

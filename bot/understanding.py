@@ -284,9 +284,9 @@ _RESPELT_WORDS = 4
 _RESPELT_LENGTH = 4
 #: Content terms a remark around small talk may carry at most ("first time using this").
 _REMARK_TERMS = 5
-# A message of Chinese interjections and particles only ("唉", "哎呀", "呃…") reacts, as an emoji
-# would: it asks nothing of the subject before it.
-_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸"
+# A message of Chinese interjections and particles only ("唉", "哎呀", "呃…", "正呀") reacts, as
+# an emoji would: it asks nothing of the subject before it.
+_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞"
 _ONLY_INTERJECTIONS = re.compile(
     f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{''.join(sorted(CJK_PARTICLES))}\\s]+"
 )

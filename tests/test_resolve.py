@@ -325,6 +325,11 @@ def conversation(engine: Engine, *questions: str, app: str | None = None) -> lis
     return outcomes
 
 
+@pytest.mark.parametrize("question", ["係咩？", "是什么", "幾時？", "邊個"])
+def test_a_bare_question_word_out_of_the_blue_is_declined(shipped: Engine, question: str) -> None:
+    assert shipped.ask(question).kind == "decline"
+
+
 @pytest.mark.parametrize("reaction", ["唉", "哎呀", "呃…"])
 def test_an_interjection_after_an_answer_is_small_talk_not_the_overview(
     shipped: Engine, reaction: str
