@@ -270,13 +270,18 @@ _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系
 # Words that ask or request something (canonical text): a remark around small talk has none.
 # "Hi there, hope you're having a good day" remarks; "hi, tell me a joke" asks.
 _ASKS_OR_REQUESTS = re.compile(
-    r"\b(?:what|which|who|whom|whose|when|where|why|how|tell|give|show|recommend|suggest|sing"
-    r"|write|book|find|send|explain|list|share|teach|translate|predict|guess|compare)\b"
+    r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
+    r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|吗|咩|乜|边|哪|谁|什么|甚么|啥|点解|点样|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
     r"|多少|有冇|有没有|是否|推荐|推介|介绍|讲(?!得)|告诉|话我知|给我|俾我|帮我|教我|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     r"|\bi (?:want|need|d like|would like)\b|\blooking for\b|我想|我要|想要|想搵|想找"
+)
+# A remark that opens with a verb bids the bot do something: "hi, recommend a restaurant".
+_A_REQUEST = re.compile(
+    r"(?:please |pls |plz |kindly |now )?(?:tell|give|show|recommend|suggest|sing|write|book|find"
+    r"|send|explain|list|share|teach|translate|predict|guess|compare)\b"
 )
 #: Misspelt small talk is looked for only in messages of this many words at most, and only
 #: words of this many letters at least are respelt ("thnak you"; "tks" is too short to tell).
@@ -286,7 +291,7 @@ _RESPELT_LENGTH = 4
 _REMARK_TERMS = 5
 # A message of Chinese interjections and particles only ("唉", "哎呀", "呃…", "正呀") reacts, as
 # an emoji would: it asks nothing of the subject before it.
-_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞"
+_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛"
 _ONLY_INTERJECTIONS = re.compile(
     f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{''.join(sorted(CJK_PARTICLES))}\\s]+"
 )
@@ -988,8 +993,8 @@ class Understanding:
         if any(
             not any(a <= m.start() and m.end() <= b for a, b in talk)
             for m in _ASKS_OR_REQUESTS.finditer(text)
-        ):  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
-            return False
+        ) or _A_REQUEST.match(_without(text, talk)):
+            return False  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
         return len(self._rest(text, talk + wrapping)) <= _REMARK_TERMS
 
     def _asks_nothing(self, clause: str, text: str) -> bool:
