@@ -288,7 +288,7 @@ _A_REQUEST = re.compile(
 _RESPELT_WORDS = 4
 _RESPELT_LENGTH = 4
 #: Content terms a remark around small talk may carry at most ("first time using this").
-_REMARK_TERMS = 5
+_REMARK_TERMS = 12
 # A message of Chinese interjections and particles only ("唉", "哎呀", "呃…", "正呀") reacts, as
 # an emoji would: it asks nothing of the subject before it.
 _INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛"
@@ -321,6 +321,8 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join("".join(kept).split())
 
 
+# Where Chinese and Latin meet without a space: "你是ai", "m该".
+_SCRIPTS_MEET = re.compile(r"(?<=[\u3400-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u3400-\u9fff])")
 #: Where a cue may start: a whole Latin word, or any other character but a space.
 _CUE_START = re.compile(r"(?P<word>[A-Za-z0-9]+)|[^\sA-Za-z0-9]")
 
@@ -611,7 +613,8 @@ class Understanding:
         )
 
     def _cue_names(self, table: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, str]:
-        """Every cue of a table in canonical text, with the name it stands for."""
+        """Every cue of a table in canonical text, with the name it stands for; one mixing
+        Chinese and Latin also with a space where they meet, as people type it ("你是 ai")."""
         names: dict[str, str] = {}
         for name, by_lang in table.items():
             for phrases in by_lang.values():
@@ -619,6 +622,7 @@ class Understanding:
                     canonical = self.matcher.canonical(phrase)
                     if canonical:
                         names.setdefault(canonical, name)
+                        names.setdefault(_SCRIPTS_MEET.sub(" ", canonical), name)
         return names
 
     def _misheard_too(self, names: dict[str, str]) -> dict[str, str]:

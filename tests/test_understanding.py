@@ -243,6 +243,13 @@ def test_coming_back_next_time_asks_of_no_next_meeting(shipped: Engine) -> None:
     assert (reading.smalltalk, reading.aspects) == ("bye", ())
 
 
+@pytest.mark.parametrize("message", ["你是AI吗", "你是 AI 吗"])
+def test_a_cue_mixing_scripts_is_read_with_or_without_a_space(
+    shipped: Engine, message: str
+) -> None:
+    assert read(shipped, message).smalltalk == "identity"
+
+
 def test_small_talk_cues_that_overlap_cover_the_message_together(shipped: Engine) -> None:
     assert read(shipped, "are you robot or real person?").smalltalk == "identity"
 
