@@ -272,7 +272,7 @@ _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系
 _ASKS_OR_REQUESTS = re.compile(
     r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
-    r"|吗|咩|乜|边|哪|谁|什么|甚么|啥|点解|点样|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
+    r"|吗|咩|乜|边|哪|谁|什么|甚么|啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
     r"|多少|有冇|有没有|是否|推荐|推介|介绍|讲(?!得)|告诉|话我知|给我|俾我|帮我|教我|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
@@ -280,8 +280,10 @@ _ASKS_OR_REQUESTS = re.compile(
 )
 # A remark that opens with a verb bids the bot do something: "hi, recommend a restaurant".
 _A_REQUEST = re.compile(
-    r"(?:please |pls |plz |kindly |now )?(?:tell|give|show|recommend|suggest|sing|write|book|find"
-    r"|send|explain|list|share|teach|translate|predict|guess|compare)\b"
+    r"(?:(?:please|pls|plz|kindly|now|just|so|then|ok|okay) )*(?:tell|give|show|recommend|suggest"
+    r"|sing|write|book|find|send|explain|list|share|teach|translate|predict|guess|compare"
+    r"|summarise|summarize|check|help)\b"
+    r"|(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|has|have|may)\b"
 )
 #: Misspelt small talk is looked for only in messages of this many words at most, and only
 #: words of this many letters at least are respelt ("thnak you"; "tks" is too short to tell).
@@ -819,7 +821,7 @@ class Understanding:
             only_talk = (
                 number is None
                 and year is None
-                and not cues["off_topic"]
+                and not (cues["off_topic"] and "?" in question)
                 and not opener
                 and self._only_a_remark(question, text, wrapping)
             )

@@ -207,6 +207,7 @@ def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
         ("haha my editor will be happy", "ack"),
         ("谢谢 很详细 我上课用得上", "thanks"),
         ("very clear, cheers", "thanks"),
+        ("yo hi im kelvin doing a group project for school", "greeting"),
     ],
 )
 def test_small_talk_with_a_remark_beside_it_is_small_talk(
@@ -273,6 +274,9 @@ def test_a_first_time_in_small_talk_is_no_meetings_number(shipped: Engine) -> No
         "如果喺內地唔見咗護照 佢哋幫唔幫到手",
         "thanks, do you like Hong Kong",
         "哈囉 我想換人民幣",
+        "hello, is John Lee married",
+        "hey, summarise this pdf I'm sending you",
+        "港珠澳大橋私家車配額點申請㗎 唔該",
     ],
 )
 def test_small_talk_beside_something_asked_is_no_small_talk(shipped: Engine, message: str) -> None:
