@@ -809,7 +809,10 @@ class Understanding:
         if only_talk:  # a character typed twice over ("唔該晒晒") says no more than once
             covered_by_talk = {
                 i
-                for a, b in wrapping + every_talk + [m.span() for m in _YES_OR_NO.finditer(text)]
+                for a, b in wrapping
+                + every_talk
+                + [m.span() for m in _YES_OR_NO.finditer(text)]
+                + [(n.start, n.end) for n in names]  # the bot's own names: "这个机器人怎么用"
                 for i in range(a, b)
             }
             only_talk = not any(
