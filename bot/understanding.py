@@ -820,7 +820,9 @@ class Understanding:
                 for i, ch in enumerate(text)
                 if i not in covered_by_talk
             )
-        if not only_talk and talk and about_the_bot and not aspects:
+        # A complaint with more to say is left to be declined: "you're a stupid bot" is abuse,
+        # not feedback to thank for.
+        if not only_talk and talk and about_the_bot and not aspects and talk[0][2] != "complaint":
             only_talk = (
                 number is None
                 and year is None

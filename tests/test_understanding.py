@@ -275,6 +275,7 @@ def test_a_first_time_in_small_talk_is_no_meetings_number(shipped: Engine) -> No
         "thanks, do you like Hong Kong",
         "哈囉 我想換人民幣",
         "hello, is John Lee married",
+        "you're a stupid bot",  # abuse, with more to say than a complaint: declined
         "hey, summarise this pdf I'm sending you",
         "港珠澳大橋私家車配額點申請㗎 唔該",
     ],
