@@ -278,7 +278,8 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     r"|\bi (?:want|need|d like|would like)\b|\blooking for\b|我想|我要|想要|想搵|想找"
 )
-# A remark that opens with a verb bids the bot do something: "hi, recommend a restaurant".
+# A remark that opens with a verb bids the bot do something ("hi, recommend a restaurant"), or
+# asks, when the verb is one a question opens with ("hello, is John Lee married").
 _A_REQUEST = re.compile(
     r"(?:(?:please|pls|plz|kindly|now|just|so|then|ok|okay) )*(?:tell|give|show|recommend|suggest"
     r"|sing|write|book|find|send|explain|list|share|teach|translate|predict|guess|compare"
