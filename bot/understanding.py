@@ -13,6 +13,7 @@ Everything here is data from the knowledge base; nothing knows Telegram or YAML.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -310,6 +311,31 @@ def _set_apart(text: str, index: int) -> bool:
     return not 0 <= index < len(text) or not is_cjk(text[index]) or text[index] in _TRAILING
 
 
+def _only_a_remark(
+    question: str, text: str, talk: list[tuple[int, int]], wrapping: list[tuple[int, int]]
+) -> bool:
+    """Whether small talk (`talk`, every place its cues occur) that opens or closes a message has
+    only a remark beside it ("hello, first time using this", "谢谢 很详细 我上课用得上", "very clear,
+    cheers"): nothing asked or requested (the caller has found no subject, aspect, number or year,
+    and counts the remark's words)."""
+    if "?" in question or "？" in question:
+        return False
+    covered = {i for a, b in talk + wrapping for i in range(a, b)}
+    first_free = next(i for i in range(len(text) + 1) if i not in covered)
+    last_free = next(i for i in range(len(text) - 1, -2, -1) if i not in covered)
+    # Small talk opens or closes the message, and Chinese does not run on from it without a
+    # space: "你好笨啊" is "you're so dumb", not "hello" and more.
+    opens = first_free > 0 and _set_apart(text, first_free)
+    closes = last_free < len(text) - 1 and _set_apart(text, last_free)
+    if not (opens or closes):
+        return False
+    asked = any(
+        not any(a <= m.start() and m.end() <= b for a, b in talk)
+        for m in _ASKS_OR_REQUESTS.finditer(text)
+    )  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
+    return not asked and not _A_REQUEST.match(_without(text, talk))
+
+
 def _emoji_talk(question: str) -> str:
     """A message of only emoji and symbols is small talk: a wave hello, folded hands thanks,
     anything else a nod."""
@@ -346,22 +372,27 @@ class Cues:
             self._by_head.setdefault(_head(cue, 0), []).append((cue, table, name))
         self._tables = tuple(tables)
 
+    def _at(self, text: str, start: int) -> Iterator[tuple[str, str, int]]:
+        """The cues that occur at `start`, longest first, as (table, name, stop); Latin ones only
+        as whole words."""
+        head = _head(text, start)
+        cues = self._by_head.get(head, [])
+        if len(head) == 2 and not _is_word(text[start]):  # cues of one character
+            cues = cues + self._by_head.get(text[start], [])
+        for cue, table, name in cues:
+            stop = start + len(cue)
+            if text.startswith(cue, start) and not (
+                _is_word(cue[-1]) and stop < len(text) and _is_word(text[stop])
+            ):
+                yield table, name, stop
+
     def find(self, text: str) -> dict[str, list[tuple[int, int, str]]]:
         found: dict[str, list[tuple[int, int, str]]] = {table: [] for table in self._tables}
         free = dict.fromkeys(self._tables, 0)  # where each table's next cue may start
         for match in _CUE_START.finditer(text):
             start = match.start()
-            head = match.group() if match.lastgroup == "word" else text[start : start + 2]
-            cues = self._by_head.get(head, [])
-            if len(head) == 2 and match.lastgroup != "word":  # cues of one character
-                cues = cues + self._by_head.get(text[start], [])
-            for cue, table, name in cues:
-                stop = start + len(cue)
-                if (
-                    free[table] <= start
-                    and text.startswith(cue, start)
-                    and not (_is_word(cue[-1]) and stop < len(text) and _is_word(text[stop]))
-                ):
+            for table, name, stop in self._at(text, start):
+                if free[table] <= start:
                     found[table].append((start, stop, name))
                     free[table] = stop
         return found
@@ -369,40 +400,18 @@ class Cues:
     def every(self, text: str, table: str) -> list[tuple[int, int]]:
         """Every place a cue of `table` occurs, overlapping ones too: "are you robot or real
         person" is covered by "are you robot" and "robot or real person" together."""
-        spans = []
-        for match in _CUE_START.finditer(text):
-            start = match.start()
-            head = match.group() if match.lastgroup == "word" else text[start : start + 2]
-            cues = self._by_head.get(head, [])
-            if len(head) == 2 and match.lastgroup != "word":
-                cues = cues + self._by_head.get(text[start], [])
-            for cue, cue_table, _ in cues:
-                stop = start + len(cue)
-                if (
-                    cue_table == table
-                    and text.startswith(cue, start)
-                    and not (_is_word(cue[-1]) and stop < len(text) and _is_word(text[stop]))
-                ):
-                    spans.append((start, stop))
-        return spans
+        return [
+            (match.start(), stop)
+            for match in _CUE_START.finditer(text)
+            for cue_table, _, stop in self._at(text, match.start())
+            if cue_table == table
+        ]
 
     def opening(self, text: str, table: str) -> str | None:
         """The name of the longest cue of `table` that `text` opens with, if any."""
         if not text:
             return None
-        head = _head(text, 0)
-        cues = self._by_head.get(head, [])
-        if len(head) == 2 and not _is_word(text[0]):  # cues of one character
-            cues = cues + self._by_head.get(text[0], [])
-        for cue, cue_table, name in cues:
-            stop = len(cue)
-            if (
-                cue_table == table
-                and text.startswith(cue)
-                and not (_is_word(cue[-1]) and stop < len(text) and _is_word(text[stop]))
-            ):
-                return name
-        return None
+        return next((name for cue_table, name, _ in self._at(text, 0) if cue_table == table), None)
 
 
 # "The first ... after X": X's words (up to the end of the clause); "X后(的)首次": X's run.
@@ -829,7 +838,8 @@ class Understanding:
                 and year is None
                 and not (cues["off_topic"] and "?" in question)
                 and not opener
-                and self._only_a_remark(question, text, wrapping)
+                and _only_a_remark(question, text, every_talk, wrapping)
+                and len(self._rest(text, every_talk + wrapping)) <= _REMARK_TERMS
             )
         smalltalk = talk[0][2] if only_talk else None
         if not text and question.strip():
@@ -984,30 +994,6 @@ class Understanding:
         if asks or cues["off_topic"] or cues["smalltalk"]:
             return False  # it asks, says what else is asked ("give me your prediction"), or chats
         return not self.matcher.names(text)
-
-    def _only_a_remark(self, question: str, text: str, wrapping: list[tuple[int, int]]) -> bool:
-        """Whether small talk that opens or closes a message has only a remark beside it ("hello,
-        first time using this", "谢谢 很详细 我上课用得上", "very clear, cheers"): nothing asked or
-        requested, few words, nothing the bot knows of (the caller has found no subject, aspect,
-        number, year or word of another subject)."""
-        talk = self._cues.every(text, "smalltalk")
-        if "?" in question or "？" in question:
-            return False
-        covered = {i for a, b in talk + wrapping for i in range(a, b)}
-        first_free = next(i for i in range(len(text) + 1) if i not in covered)
-        last_free = next(i for i in range(len(text) - 1, -2, -1) if i not in covered)
-        # Small talk opens or closes the message, and Chinese does not run on from it without a
-        # space: "你好笨啊" is "you're so dumb", not "hello" and more.
-        opens = first_free > 0 and _set_apart(text, first_free)
-        closes = last_free < len(text) - 1 and _set_apart(text, last_free)
-        if not (opens or closes):
-            return False
-        if any(
-            not any(a <= m.start() and m.end() <= b for a, b in talk)
-            for m in _ASKS_OR_REQUESTS.finditer(text)
-        ) or _A_REQUEST.match(_without(text, talk)):
-            return False  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
-        return len(self._rest(text, talk + wrapping)) <= _REMARK_TERMS
 
     def _asks_nothing(self, clause: str, text: str) -> bool:
         """Whether a clause asks nothing (no question mark, no question reported, no aspect):
