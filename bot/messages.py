@@ -105,6 +105,10 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "Take your time: ask whenever you're ready, or pick a topic.",
         "zh-Hant": "慢慢來，準備好再問，或選擇一個主題。",
     },
+    "smalltalk_intro": {
+        "en": "Nice to meet you! Ask me about Hong Kong's co-operation with the Mainland, or pick a topic.",
+        "zh-Hant": "幸會！歡迎查詢香港與內地的合作，或選擇一個主題。",
+    },
     "suggestions": {"en": "You could ask:", "zh-Hant": "你可以問："},
     # In a group, small talk gets one short line: the members are talking to each other.
     "smalltalk_group_greeting": {"en": "Hello! 👋", "zh-Hant": "你好！👋"},
@@ -122,6 +126,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "smalltalk_group_praise": {"en": "Thank you!", "zh-Hant": "多謝！"},
     "smalltalk_group_complaint": {"en": "Sorry I couldn't help.", "zh-Hant": "抱歉未能幫上忙。"},
     "smalltalk_group_wait": {"en": "👍", "zh-Hant": "👍"},
+    "smalltalk_group_intro": {"en": "Hello! 👋", "zh-Hant": "你好！👋"},
     "empty": {
         "en": "Please type a question about Hong Kong's co-operation with the Mainland.",
         "zh-Hant": "請輸入有關香港與內地合作的問題。",

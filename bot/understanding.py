@@ -145,6 +145,12 @@ _NO_SUCH_PLATFORM = re.compile(
 _PREAMBLE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z'-]* ){0,5}[A-Za-z][A-Za-z'-]*\s*[:：]\s*$")
 #: A clause saying who asks: "Secondary school student here,", "Singaporean researcher here.".
 _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
+#: Context that reports what the asker saw or heard ("我記得…", "I heard…"): a claim about the
+#: matter, not an introduction of the asker.
+_HEARSAY = re.compile(
+    r"(?:i (?:saw|heard|read|understand|remember|recently)|recently|in the news"
+    r"|我?(?:记得|听讲|听说|听人讲|看新闻|睇新闻)|最近)"
+)
 _NEWLY = re.compile(
     r"\bfor the first time\b|\bfirst announced\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
@@ -177,6 +183,11 @@ _A_TIME = re.compile(
     r"|再(?:来|问|倾|搵|见|聊|谈)"  # "下次再來": when the asker comes back
 )
 # A word for a meeting right after another word: "annual" in "the annual summit" describes it.
+#: Words that count what follows them ("how many areas were agreed", "同意咗幾多個範疇"): the areas
+#: are what is asked, not what was agreed.
+_COUNTING = re.compile(
+    r"(?:how many|多少个?|几多个?|几个|几项)\s*(?:key\s+|co-?operation\s+|重点)?$"
+)
 _NAMING_A_MEETING = re.compile(
     r" (?:(?:joint|co-operation|cooperation|high level|high-level|working) )?"
     r"(?:summit|summits|meeting|meetings|conference|plenary|forum|gathering|talks|get together)\b"
@@ -265,7 +276,10 @@ _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_
 
 # Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你") and "is"
 # ("係真人定AI嚟？").
-_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧哈")
+#: Characters that lean on small talk without a space and add nothing to it: who ("我"), so
+#: ("咁", "那"), really ("真", "真係"), this time ("今次"), also ("都", "又", "也").
+_SOFTENING = frozenset("我咁就真今次都又也那")
+_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧哈") | _SOFTENING
 # A yes-or-no frame asks nothing of its own around small talk: "可唔可以用英文問？".
 _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系|系咪|会不会|得唔得|好唔好|可以|能")
 # Words that ask or request something (canonical text): a remark around small talk has none.
@@ -695,6 +709,7 @@ class Understanding:
     def _read(self, question: str) -> Reading:
         text = self.matcher.heard(self.matcher.canonical(question))
         cues = self._cues.find(text)
+        whole, whole_cues = text, cues
         if (
             any(name == _CONTEXT for _, _, name in cues["fillers"])
             or " here" in text
@@ -771,6 +786,10 @@ class Understanding:
         aspects = tuple(a for a in ASPECT_ORDER if a in cued) + tuple(
             sorted(cued - set(ASPECT_ORDER))
         )
+        if any(
+            name == "areas" and _COUNTING.search(text, 0, start) for start, _, name in aspect_cues
+        ):
+            aspects = ("areas", *(a for a in aspects if a != "areas"))
         subjects = _without_places(subjects, names, cued, bool(cues["off_topic"]))
         subjects = _without_venues(subjects, names, text)
         # "第一次用呢個bot" is a first use, "886" goodbye: no meeting's number.
@@ -846,6 +865,13 @@ class Understanding:
             smalltalk = _emoji_talk(question)
         elif smalltalk is None and _ONLY_INTERJECTIONS.fullmatch(text):
             smalltalk = "ack"
+        elif (
+            smalltalk is None
+            and not aspects
+            and number is None
+            and self._only_introduces(question, whole, whole_cues)
+        ):
+            smalltalk = "intro"
         return Reading(
             text=text,
             subjects=subjects,
@@ -940,6 +966,28 @@ class Understanding:
                 dropped.add(index)
             opened = False
         return "".join(c for index, c in enumerate(clauses) if index not in dropped)
+
+    def _only_introduces(
+        self, question: str, text: str, cues: dict[str, list[tuple[int, int, str]]]
+    ) -> bool:
+        """Whether a message only says who is asking or why ("im a geography teacher, got a
+        class on regional cooperation next week", "我係中四學生 做緊公民科功課"): it opens by
+        introducing the asker, and asks, requests and wishes for nothing, and has no word of
+        another matter (the caller has found no aspect and no number). A place in it is where
+        the asker is from ("我是四川人 在香港读书"), not a subject asked of."""
+        if "?" in question or "？" in question or cues["off_topic"]:
+            return False
+        first = self.matcher.canonical(split_clauses(question)[0])
+        opening = self._after_greeting(text)
+        introduces = (
+            self._cues.opening(opening, "fillers") == _CONTEXT and not _HEARSAY.match(opening)
+        ) or bool(_HERE.match(first))
+        asks = (
+            _ASKS_OR_REQUESTS.search(text)
+            or _REPORTED_QUESTION.search(text)
+            or any(name != _CONTEXT for _, _, name in cues["fillers"])
+        )
+        return introduces and not asks
 
     def _after_greeting(self, text: str) -> str:
         """Canonical text without the greeting it opens with: "hello i run a small shop in…"."""

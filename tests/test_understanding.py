@@ -217,6 +217,46 @@ def test_small_talk_with_a_remark_beside_it_is_small_talk(
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "im a geography teacher, got a class on regional cooperation next week",
+        "journalist here, working on a piece about cross-border stuff",
+        "我係中四學生 做緊公民科功課",
+        "我是深圳的 做外贸的",
+    ],
+)
+def test_a_message_that_only_introduces_the_asker_is_small_talk(
+    shipped: Engine, message: str
+) -> None:
+    assert read(shipped, message).smalltalk == "intro"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "im a student, when did cepa start",
+        "我係學生 想問CEPA係咩",
+        "i am a student looking for a job in shenzhen",
+        "我記得澳門新特首同李家超見過面",
+    ],
+)
+def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
+    shipped: Engine, message: str
+) -> None:
+    assert read(shipped, message).smalltalk != "intro"
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [("真係估唔到", "ack"), ("咁我冇搵錯地方", "ack"), ("我晚点再来看看", "bye")],
+)
+def test_small_talk_leaning_on_a_softening_word_is_small_talk(
+    shipped: Engine, message: str, kind: str
+) -> None:
+    assert read(shipped, message).smalltalk == kind
+
+
+@pytest.mark.parametrize(
     ("message", "kind"),
     [("thnak you", "thanks"), ("helo", "greeting"), ("hellow", "greeting")],
 )
@@ -402,6 +442,11 @@ def test_a_cue_word_inside_words_wrapping_the_question_asks_nothing(
 
 def test_a_cue_word_that_is_a_whole_wrapping_word_still_asks(shipped: Engine) -> None:
     assert "areas" in read(shipped, "渝港合作會議一共定咗幾多項合作？").aspects
+
+
+def test_areas_counted_are_asked_before_what_was_agreed(shipped: Engine) -> None:
+    reading = read(shipped, "how many areas of co-operation were agreed with hubei?")
+    assert reading.aspects[:2] == ("areas", "agreed")
 
 
 def test_a_meeting_numbered_with_twenty_in_one_character_is_read(shipped: Engine) -> None:

@@ -35,6 +35,7 @@ SMALLTALK_KINDS = (
     "wait",
     "bye",
     "ack",
+    "intro",
 )
 
 
