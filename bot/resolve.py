@@ -559,6 +559,9 @@ class Resolver:
             )
         if continued and not reading.subjects and previous is not None and previous.subject:
             reading = replace(reading, subjects=(previous.subject,))
+        if self._no_platform_there(reading, previous):
+            turn = Turn(None, lang=_script(reply_lang, previous))
+            return self._unrecorded(question, reply_lang, None, "platforms-list", turn)
         reading = self._follow(reading, previous)
         turn = Turn(
             reading.subject,
@@ -952,6 +955,21 @@ class Resolver:
                 year=reading.year or year,
             )
         return reading
+
+    def _no_platform_there(self, reading: Reading, previous: Turn | None) -> bool:
+        """Whether a follow-up names only a place no platform is with, after something asked of
+        a platform ("那山东呢" after who chairs the Beijing conference): only an office covers
+        it, so what was asked has no answer there, and the office is not what was asked."""
+        if previous is None or previous.subject is None or previous.aspect is None:
+            return False
+        if self.kb.topics[previous.subject].kind != "platform" or reading.subjects == ():
+            return False
+        if reading.aspects or reading.number is not None or reading.year is not None:
+            return False
+        if previous.aspect in _ASKED_OF_AN_OFFICE or previous.aspect in ("office", "where"):
+            return False
+        names = [n for n in self.matcher.names(reading.text) if n.topic in reading.subjects]
+        return bool(names) and all(n.place for n in names)
 
     def _began_with_meeting(self, previous: Turn) -> bool:
         """Whether the answer before told how a platform began, which was its first meeting:

@@ -131,11 +131,11 @@ def test_the_next_meeting_is_honestly_not_announced_with_the_latest_and_the_rhyt
     assert "about once a year" in answer
 
 
-def test_a_next_meeting_not_announced_tells_not_where_who_or_what(
+def test_a_next_meeting_not_announced_tells_not_where_who_what_or_why(
     with_meetings: Callable[..., Path],
 ) -> None:
     entry = loaded(with_meetings(record(1, "2021-05-11"))).entries["chongqing-next"]
-    assert set(entry.not_told) == {"where", "leaders", "agreed"}
+    assert set(entry.not_told) == {"where", "leaders", "agreed", "reason"}
 
 
 def test_no_record_tells_why_its_meeting_was_held_as_it_was(

@@ -940,6 +940,32 @@ def test_a_platform_with_a_place_our_sources_lack_is_none_even_with_hong_kong_le
     assert (last.kind, [c.entry.id for c in last.candidates]) == ("decline", ["platforms-list"])
 
 
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("who chairs the hk/beijing conference?", "and shandong?"),
+        ("请问香港跟上海有合作会议吗 是谁主持的", "那山东呢"),
+    ],
+)
+def test_a_place_only_an_office_covers_after_a_platform_is_asked_of_has_no_platform(
+    shipped: Engine, turns: tuple[str, ...]
+) -> None:
+    *_, last = conversation(shipped, *turns)
+    assert (last.kind, [c.entry.id for c in last.candidates]) == ("decline", ["platforms-list"])
+
+
+@pytest.mark.parametrize(
+    "question", ["點解港澳合作高層會議2019年之後冇再開", "沪港合作会议为什么没有固定的召开周期"]
+)
+def test_why_a_platform_meets_as_it_does_is_not_told(shipped: Engine, question: str) -> None:
+    assert shipped.ask(question).not_told
+
+
+def test_a_place_after_an_office_is_asked_of_is_the_office_covering_it(shipped: Engine) -> None:
+    *_, last = conversation(shipped, "which office covers hubei?", "and shandong?")
+    assert answered(last) == "offices-shanghai"
+
+
 def test_that_time_in_a_year_after_the_records_is_unrecorded_not_another_answer_of_that_year(
     shipped: Engine,
 ) -> None:

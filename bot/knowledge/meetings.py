@@ -30,8 +30,9 @@ SERIES_PREFERENCE = ("plenary", "high-level", "joint-conference", "working", "ce
 #: The most recent numbers of a series that must all be recorded (older gaps are history).
 RECENT_WINDOW = 5
 #: What no source tells of a next meeting not yet announced: where it will be, who will lead it,
-#: what it will agree. Asked of it ("will the next one be in Beijing?"), the bot declines.
-NEXT_UNTOLD = ("where", "leaders", "agreed")
+#: what it will agree, or why none is announced yet. Asked of it ("will the next one be in
+#: Beijing?", "why has it not met since 2019?"), the bot declines.
+NEXT_UNTOLD = ("where", "leaders", "agreed", "reason")
 #: What no meeting's record tells: why it was held when or as it was.
 RECORD_UNTOLD = ("reason",)
 _FIELDS = {
