@@ -145,6 +145,12 @@ _NO_SUCH_PLATFORM = re.compile(
 _PREAMBLE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z'-]* ){0,5}[A-Za-z][A-Za-z'-]*\s*[:：]\s*$")
 #: A clause saying who asks: "Secondary school student here,", "Singaporean researcher here.".
 _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
+#: Words of a wish or a need (canonical text): an introduction with one asks for something
+#: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
+_A_WISH = re.compile(
+    r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
+    r"|thinking of|trying to|how)\b|想|要|需要|希望|打算|准备|搵|找"
+)
 #: Context that reports what the asker saw or heard ("我記得…", "I heard…"): a claim about the
 #: matter, not an introduction of the asker.
 _HEARSAY = re.compile(
@@ -287,8 +293,8 @@ _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系
 _ASKS_OR_REQUESTS = re.compile(
     r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
-    r"|吗|咩|乜|边|哪|谁|什么|甚么|啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
-    r"|多少|有冇|有没有|是否|推荐|推介|介绍|讲(?!得)|告诉|话我知|给我|俾我|帮我|教我|请问|想问|想知|唱|写"
+    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
+    r"|多少|有冇|有没有|是否|咋|如何|能否|推荐|推介|介绍|讲(?!得)|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     r"|\bi (?:want|need|d like|would like)\b|\blooking for\b|我想|我要|想要|想搵|想找"
@@ -972,10 +978,11 @@ class Understanding:
     ) -> bool:
         """Whether a message only says who is asking or why ("im a geography teacher, got a
         class on regional cooperation next week", "我係中四學生 做緊公民科功課"): it opens by
-        introducing the asker, and asks, requests and wishes for nothing, and has no word of
-        another matter (the caller has found no aspect and no number). A place in it is where
-        the asker is from ("我是四川人 在香港读书"), not a subject asked of."""
-        if "?" in question or "？" in question or cues["off_topic"]:
+        introducing the asker, and asks and requests nothing, nor wishes for anything of another
+        matter (the caller has found no aspect and no number). A place in it is where the asker
+        is from ("我是四川人 在香港读书"), and another matter what they do ("我係喺中環返工嘅文員"),
+        not what is asked."""
+        if "?" in question or "？" in question or (cues["off_topic"] and _A_WISH.search(text)):
             return False
         first = self.matcher.canonical(split_clauses(question)[0])
         opening = self._after_greeting(text)
