@@ -151,6 +151,11 @@ _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
     r"|thinking of|trying to|how)\b|想|要|需要|希望|打算|准备|搵|找"
 )
+#: The asker's own wish or need: beside small talk, something to meet, not a remark.
+_MY_WISH = re.compile(
+    r"\bi (?:really |just |also )?(?:want|need|would like|am looking for|m looking for|hope to"
+    r"|plan to)\b|我(?:想|要|需要|希望|打算|准备)"
+)
 #: Context that reports what the asker saw or heard ("我記得…", "I heard…"): a claim about the
 #: matter, not an introduction of the asker.
 _HEARSAY = re.compile(
@@ -353,7 +358,10 @@ def _only_a_remark(
         not any(a <= m.start() and m.end() <= b for a, b in talk)
         for m in _ASKS_OR_REQUESTS.finditer(text)
     )  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
-    return not asked and not _A_REQUEST.match(_without(text, talk))
+    wished = any(
+        not any(a <= m.start() and m.end() <= b for a, b in talk) for m in _MY_WISH.finditer(text)
+    )  # "谢谢 我需要办港澳通行证": a need to meet, not a remark
+    return not asked and not wished and not _A_REQUEST.match(_without(text, talk))
 
 
 def _emoji_talk(question: str) -> str:

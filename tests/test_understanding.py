@@ -277,7 +277,12 @@ def test_a_word_the_answers_use_is_not_respelt_into_small_talk(
 
 @pytest.mark.parametrize(
     ("message", "kind"),
-    [("hold on", "wait"), ("let me read it first", "wait"), ("稍等一下", "wait")],
+    [
+        ("hold on", "wait"),
+        ("let me read it first", "wait"),
+        ("稍等一下", "wait"),
+        ("brb kids need dinner", "wait"),  # someone else's need is a remark
+    ],
 )
 def test_a_pause_is_small_talk_of_its_own_kind(shipped: Engine, message: str, kind: str) -> None:
     assert read(shipped, message).smalltalk == kind
@@ -322,6 +327,7 @@ def test_a_first_time_in_small_talk_is_no_meetings_number(shipped: Engine) -> No
         "you're a stupid bot",  # abuse, with more to say than a complaint: declined
         "hey, summarise this pdf I'm sending you",
         "港珠澳大橋私家車配額點申請㗎 唔該",
+        "谢谢 我需要办港澳通行证",  # the asker's need, to be met or declined
     ],
 )
 def test_small_talk_beside_something_asked_is_no_small_talk(shipped: Engine, message: str) -> None:
