@@ -223,7 +223,7 @@ def test_small_talk_with_a_remark_beside_it_is_small_talk(
         "journalist here, working on a piece about cross-border stuff",
         "我係中四學生 做緊公民科功課",
         "我是深圳的 做外贸的",
-        "我係喺中環返工嘅文員 放緊lunch 隨便睇下咁",  # what they do is no other matter asked
+        "我係喺中環返工嘅文員 放緊lunch",  # what they do is no other matter asked
         "我喺深圳返工 成日兩邊走",  # "兩邊" is both sides, not "which side"
         "我個孫幫我裝咗呢個",  # help given, not asked for
     ],
