@@ -182,6 +182,8 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("谢谢", "thanks"),
         ("who are you?", "identity"),
         ("再見", "bye"),
+        ("栓Q了家人们", "thanks"),
+        ("好家伙", "ack"),
     ],
 )
 def test_small_talk_is_recognised_in_three_languages(
@@ -226,6 +228,7 @@ def test_small_talk_with_a_remark_beside_it_is_small_talk(
         "我係喺中環返工嘅文員 放緊lunch",  # what they do is no other matter asked
         "我喺深圳返工 成日兩邊走",  # "兩邊" is both sides, not "which side"
         "我個孫幫我裝咗呢個",  # help given, not asked for
+        "退休了没啥事干 随便来看看",  # "没啥" is nothing much, not "what"
     ],
 )
 def test_a_message_that_only_introduces_the_asker_is_small_talk(
