@@ -486,7 +486,9 @@ class Resolver:
         if first.kind != "answer" or first.confidence < self.matcher.t.answer:
             return None
         second = self._ask_one(parts[1], lang or first.lang, first.turn, app, continued=True)
-        if second.kind == "smalltalk":  # "when's the next one? need to plan our coverage, thx"
+        # "when's the next one? need to plan our coverage, thx", "what is CEPA exactly? thinking
+        # about expanding into the GBA": the question, and why it is asked
+        if second.kind == "smalltalk" or self.understanding.only_states(parts[1]):
             return replace(first, question=whole.question)
         if second.kind != "answer" or second.confidence < self.matcher.t.answer:
             return None

@@ -156,6 +156,9 @@ _MY_WISH = re.compile(
     r"\bi (?:really |just |also )?(?:want|need|would like|am looking for|m looking for|hope to"
     r"|plan to)\b|我(?:想|要|需要|希望|打算|准备)"
 )
+#: A clause that says what the asker believes, or likens the thing to another ("i thought it
+#: rotated", "就像川港那种"): it says what is asked, not why.
+_A_CLAIM = re.compile(r"i (?:thought|think|believe|guess)|我(?:以为|觉得|估)|就像|好像|好似|像")
 #: Context that reports what the asker saw or heard ("我記得…", "I heard…"): a claim about the
 #: matter, not an introduction of the asker.
 _HEARSAY = re.compile(
@@ -692,6 +695,26 @@ class Understanding:
             return reading
         again = self._read(respelt)
         return again if again.smalltalk else reading
+
+    def only_states(self, clause: str) -> bool:
+        """Whether a clause after a question only states something ("thinking about expanding
+        into the GBA"): no question mark, no question word, request or wish, no aspect, number
+        or year, and no "and …" that asks the same of another thing."""
+        if "?" in clause or "？" in clause:
+            return False
+        reading = self.read(clause)
+        text = reading.text
+        return not (
+            reading.follow_up
+            or reading.aspects
+            or reading.number is not None
+            or reading.year is not None
+            or _ASKS_OR_REQUESTS.search(text)
+            or _A_REQUEST.match(text)
+            or _MY_WISH.search(text)
+            or _HEARSAY.match(text)
+            or _A_CLAIM.match(text)
+        )
 
     def _respelt(self, text: str) -> str:
         """A short message's Latin words the knowledge base does not know, each as the word of

@@ -1106,6 +1106,19 @@ def test_a_question_followed_by_small_talk_gets_the_questions_answer(shipped: En
     assert (answered(outcome), outcome.also) == ("guangdong-next", ())
 
 
+def test_a_question_followed_by_why_it_is_asked_gets_the_questions_answer(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask("hi, what is CEPA exactly? thinking about expanding into the GBA")
+    assert (answered(outcome), outcome.also) == ("cepa-overview", ())
+
+
+def test_a_question_followed_by_what_the_asker_thought_is_not_read_as_a_remark(
+    shipped: Engine,
+) -> None:
+    assert not shipped.understanding.only_states("i thought it rotated between provinces")
+
+
 def test_a_chinese_question_asking_a_second_thing_after_a_comma_is_read_part_by_part(
     shipped: Engine,
 ) -> None:
