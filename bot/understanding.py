@@ -301,6 +301,7 @@ _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系
 _ASKS_OR_REQUESTS = re.compile(
     r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
+    r"|\b(?:recommend|suggest)\b"
     r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
     r"|多少|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐|推介|介绍|讲(?!得)|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
@@ -1020,11 +1021,7 @@ class Understanding:
         introduces = (
             self._cues.opening(opening, "fillers") == _CONTEXT and not _HEARSAY.match(opening)
         ) or bool(_HERE.match(first))
-        asks = (
-            _ASKS_OR_REQUESTS.search(text)
-            or _REPORTED_QUESTION.search(text)
-            or any(name != _CONTEXT for _, _, name in cues["fillers"])
-        )
+        asks = _ASKS_OR_REQUESTS.search(text) or _REPORTED_QUESTION.search(text)
         return introduces and not asks
 
     def _after_greeting(self, text: str) -> str:

@@ -245,6 +245,7 @@ def test_a_message_that_only_introduces_the_asker_is_small_talk(
         "i am a student looking for a job in shenzhen",
         "我在前海上班，香港那边的个税差额补贴咋申请",
         "我記得澳門新特首同李家超見過面",
+        "my wife's from chongqing and we're going in march, any hotpot places you'd recommend",
     ],
 )
 def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
