@@ -210,6 +210,8 @@ def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
         ("谢谢 很详细 我上课用得上", "thanks"),
         ("very clear, cheers", "thanks"),
         ("yo hi im kelvin doing a group project for school", "greeting"),
+        ("唔該晒你咁有耐性 我年紀大 打字慢", "thanks"),  # a softening word sets the remark apart
+        ("ok great thats all for now ill come back tomorrow when i have more time", "ack"),
     ],
 )
 def test_small_talk_with_a_remark_beside_it_is_small_talk(
