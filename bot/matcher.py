@@ -243,6 +243,14 @@ class Matcher:
         self._rankings: dict[tuple[str, int, frozenset[str] | None], list[Candidate]] = {}
         self._misspelt_aliases: dict[str, frozenset[str]] = {}
         self._resembling: dict[str, bool] = {}
+        # A word that is small talk on its own is a word as typed, never a place's name
+        # misspelt: "human" is not "Hunan".
+        self._cue_words = frozenset(
+            cue
+            for cues in kb.meta.smalltalk.values()
+            for phrase in cues.get("en", ())
+            if _LATIN_WORD.fullmatch(cue := self.canonical(phrase))
+        )
         self.entries: list[Entry] = list(kb.entries.values())
         self._variants: list[list[str]] = []
         self._terms: list[frozenset[str]] = []
@@ -403,7 +411,12 @@ class Matcher:
         for match in _LATIN_WORD.finditer(text):
             word, start = match.group(), match.start()
             topics = self._word_aliases.get(word, ())
-            if not topics and len(word) >= self.t.min_typo_length and not word.isdigit():
+            if (
+                not topics
+                and len(word) >= self.t.min_typo_length
+                and not word.isdigit()
+                and word not in self._cue_words
+            ):
                 topics = self._misspelt_topics(word)
             found += [Name(start, match.end(), topic) for topic in topics]
             if start == 0 or text[start - 1] == " ":  # aliases of several words, from their first

@@ -961,6 +961,11 @@ def test_why_a_platform_meets_as_it_does_is_not_told(shipped: Engine, question: 
     assert shipped.ask(question).not_told
 
 
+def test_the_time_of_day_asked_after_a_platform_is_declined(shipped: Engine) -> None:
+    *_, last = conversation(shipped, "北京呢", "现在几点了")
+    assert last.kind == "decline"
+
+
 def test_a_place_after_an_office_is_asked_of_is_the_office_covering_it(shipped: Engine) -> None:
     *_, last = conversation(shipped, "which office covers hubei?", "and shandong?")
     assert answered(last) == "offices-shanghai"

@@ -182,6 +182,7 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("谢谢", "thanks"),
         ("who are you?", "identity"),
         ("再見", "bye"),
+        ("you are robot or human?", "identity"),  # "human" is no misspelt Hunan
         ("栓Q了家人们", "thanks"),
         ("好家伙", "ack"),
     ],
