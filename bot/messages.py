@@ -106,7 +106,10 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh-Hant": "慢慢來，準備好再問，或選擇一個主題。",
     },
     "smalltalk_intro": {
-        "en": "Nice to meet you! Ask me about Hong Kong's co-operation with the Mainland, or pick a topic.",
+        "en": (
+            "Nice to meet you! Ask me about Hong Kong's co-operation with the Mainland, "
+            "or pick a topic."
+        ),
         "zh-Hant": "幸會！歡迎查詢香港與內地的合作，或選擇一個主題。",
     },
     "suggestions": {"en": "You could ask:", "zh-Hant": "你可以問："},

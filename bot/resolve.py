@@ -968,7 +968,7 @@ class Resolver:
             return False
         if reading.aspects or reading.number is not None or reading.year is not None:
             return False
-        if previous.aspect in _ASKED_OF_AN_OFFICE or previous.aspect in ("office", "where"):
+        if previous.aspect in _ASKED_OF_AN_OFFICE | {"where"}:
             return False
         names = [n for n in self.matcher.names(reading.text) if n.topic in reading.subjects]
         return bool(names) and all(n.place for n in names)

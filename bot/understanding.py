@@ -196,12 +196,12 @@ _A_TIME = re.compile(
     r"tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|再(?:来|问|倾|搵|见|聊|谈)"  # "下次再來": when the asker comes back
 )
-# A word for a meeting right after another word: "annual" in "the annual summit" describes it.
 #: Words that count what follows them ("how many areas were agreed", "同意咗幾多個範疇"): the areas
 #: are what is asked, not what was agreed.
 _COUNTING = re.compile(
     r"(?:how many|多少个?|几多个?|几个|几项)\s*(?:key\s+|co-?operation\s+|重点)?$"
 )
+# A word for a meeting right after another word: "annual" in "the annual summit" describes it.
 _NAMING_A_MEETING = re.compile(
     r" (?:(?:joint|co-operation|cooperation|high level|high-level|working) )?"
     r"(?:summit|summits|meeting|meetings|conference|plenary|forum|gathering|talks|get together)\b"
@@ -288,11 +288,11 @@ _THAT_OCCASION = re.compile(
 # Words that point back at what was just spoken of: explained by the conversation, not content.
 _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_PRONOUN.pattern}")
 
-# Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你") and "is"
-# ("係真人定AI嚟？").
 #: Characters that lean on small talk without a space and add nothing to it: who ("我"), so
 #: ("咁", "那"), really ("真", "真係"), this time ("今次"), also ("都", "又", "也").
 _SOFTENING = frozenset("我咁就真今次都又也那")
+# Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你"), "is"
+# ("係真人定AI嚟？") and the softening ones.
 _TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧哈") | _SOFTENING
 # A yes-or-no frame asks nothing of its own around small talk: "可唔可以用英文問？".
 _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系|系咪|会不会|得唔得|好唔好|可以|能")
