@@ -192,7 +192,7 @@ _SENTENCE_THEN_QUESTION = re.compile(r"[.。]\s*\S.*[?？]\s*$")
 _QUESTION_THEN_REMARK = re.compile(r"[?？]\s*([^?？\s][^?？]*)$")
 # A time right after "next": "next spring", "next year" say when, not which meeting.
 _A_TIME = re.compile(
-    r" (?:spring|summer|autumn|fall|winter|year|month|week|weekend|time|monday|"
+    r" (?:spring|summer|autumn|fall|winter|year|month|week|weekend|time|night|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|再(?:来|问|倾|搵|见|聊|谈)"  # "下次再來": when the asker comes back
 )
@@ -911,7 +911,13 @@ class Understanding:
             smalltalk = "ack"
         elif (
             smalltalk is None
-            and not aspects
+            # "last night", "a first year student": a time in the asker's story asks of no meeting
+            and (
+                not aspects
+                or all(
+                    name == CURRENT or _A_TIME.match(text, stop) for _, stop, name in aspect_cues
+                )
+            )
             and number is None
             and self._only_introduces(question, whole, whole_cues)
         ):

@@ -232,6 +232,7 @@ def test_small_talk_with_a_remark_beside_it_is_small_talk(
         "我喺深圳返工 成日兩邊走",  # "兩邊" is both sides, not "which side"
         "我個孫幫我裝咗呢個",  # help given, not asked for
         "退休了没啥事干 随便来看看",  # "没啥" is nothing much, not "what"
+        "im from manchester, moved to hk last year for work",  # a time in the story, no meeting
     ],
 )
 def test_a_message_that_only_introduces_the_asker_is_small_talk(
@@ -249,6 +250,7 @@ def test_a_message_that_only_introduces_the_asker_is_small_talk(
         "我在前海上班，香港那边的个税差额补贴咋申请",
         "我記得澳門新特首同李家超見過面",
         "my wife's from chongqing and we're going in march, any hotpot places you'd recommend",
+        "im a student, the latest guangdong plenary",  # asks of the latest meeting
     ],
 )
 def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
