@@ -299,7 +299,7 @@ _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系
 # Words that ask or request something (canonical text): a remark around small talk has none.
 # "Hi there, hope you're having a good day" remarks; "hi, tell me a joke" asks.
 _ASKS_OR_REQUESTS = re.compile(
-    r"\b(?:what|which|who|whom|whose|where|why|how)\b|\bwhen\b(?! (?:i|we|im|i'm) )"
+    r"\b(?:what|whats|which|who|whos|whom|whose|where|wheres|why|how|hows)\b|\bwhen\b(?! (?:i|we|im|i'm) )"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
     r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
