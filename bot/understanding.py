@@ -293,7 +293,7 @@ _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_
 _SOFTENING = frozenset("我咁就真今次都又也那")
 # Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你"), "is"
 # ("係真人定AI嚟？") and the softening ones.
-_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧哈") | _SOFTENING
+_TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧哈喔唷啰") | _SOFTENING
 # A yes-or-no frame asks nothing of its own around small talk: "可唔可以用英文問？".
 _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系|系咪|会不会|得唔得|好唔好|可以|能")
 # Words that ask or request something (canonical text): a remark around small talk has none.
@@ -329,7 +329,7 @@ _ONLY_INTERJECTIONS = re.compile(
     f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{''.join(sorted(CJK_PARTICLES))}\\s]+"
 )
 #: Characters that trail small talk without starting anything of their own.
-_TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧")
+_TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧喔唷啰")
 # What a message of nothing but emoji or symbols says, by its first telling emoji.
 _EMOJI_TALK = {"👋": "greeting", "🙋": "greeting", "🙏": "thanks", "❤": "thanks", "💯": "praise"}
 

@@ -183,6 +183,8 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("who are you?", "identity"),
         ("再見", "bye"),
         ("you are robot or human?", "identity"),  # "human" is no misspelt Hunan
+        ("謝謝你喔", "thanks"),  # a Taiwanese particle closing it
+        ("gd evening!", "greeting"),  # "gd" here is good, not Guangdong
         ("栓Q了家人们", "thanks"),
         ("好家伙", "ack"),
     ],
