@@ -485,17 +485,20 @@ class Resolver:
         first = self._ask_one(parts[0], lang, previous, app, reading=opening)
         if first.kind != "answer" or first.confidence < self.matcher.t.answer:
             return None
-        second = self._ask_one(parts[1], lang or first.lang, first.turn, app, continued=True)
+        closing = self.understanding.read(parts[1])
+        second = self._ask_one(
+            parts[1], lang or first.lang, first.turn, app, continued=True, reading=closing
+        )
         # "when's the next one? need to plan our coverage, thx", "what is CEPA exactly? thinking
         # about expanding into the GBA": the question, and why it is asked
-        if second.kind == "smalltalk" or self.understanding.only_states(parts[1]):
+        if second.kind == "smalltalk" or self.understanding.only_states(parts[1], closing):
             return replace(first, question=whole.question)
         if second.kind != "answer" or second.confidence < self.matcher.t.answer:
             return None
         if (
             opening.subjects
             and second.candidates[0].entry.topic not in opening.subjects
-            and not self.understanding.read(parts[1]).subjects
+            and not closing.subjects
         ):  # "…第五次全體會議係咪喺香港開？日期係？": the date of that meeting, not of another thing
             return replace(first, question=whole.question)
         ids = {first.candidates[0].entry.id, second.candidates[0].entry.id}

@@ -151,11 +151,6 @@ _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
     r"|thinking of|trying to|how)\b|想|要|需要|希望|打算|准备|搵|找"
 )
-#: The asker's own wish or need: beside small talk, something to meet, not a remark.
-_MY_WISH = re.compile(
-    r"\bi (?:really |just |also )?(?:want|need|would like|am looking for|m looking for|hope to"
-    r"|plan to)\b|我(?:想|要|需要|希望|打算|准备)"
-)
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
 _A_CLAIM = re.compile(r"i (?:thought|think|believe|guess)|我(?:以为|觉得|估)|就像|好像|好似|像")
@@ -306,7 +301,9 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|多少|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|讲(?!得)|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
-    r"|\bi (?:want|need|d like|would like)\b|\blooking for\b|我想|我要|想要|想搵|想找"
+    # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
+    r"|\bi (?:really |just |also )?(?:want|need|d like|would like|hope to|plan to)\b|\blooking for\b"
+    r"|我(?:想|要|需要|希望|打算|准备)|想要|想搵|想找"
 )
 # A remark that opens with a verb bids the bot do something ("hi, recommend a restaurant"), or
 # asks, when the verb is one a question opens with ("hello, is John Lee married").
@@ -368,10 +365,7 @@ def _only_a_remark(
         not any(a <= m.start() and m.end() <= b for a, b in talk)
         for m in _ASKS_OR_REQUESTS.finditer(text)
     )  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
-    wished = any(
-        not any(a <= m.start() and m.end() <= b for a, b in talk) for m in _MY_WISH.finditer(text)
-    )  # "谢谢 我需要办港澳通行证": a need to meet, not a remark
-    return not asked and not wished and not _A_REQUEST.match(_without(text, talk))
+    return not asked and not _A_REQUEST.match(_without(text, talk))
 
 
 def _emoji_talk(question: str) -> str:
@@ -703,13 +697,13 @@ class Understanding:
         again = self._read(respelt)
         return again if again.smalltalk else reading
 
-    def only_states(self, clause: str) -> bool:
-        """Whether a clause after a question only states something ("thinking about expanding
-        into the GBA"): no question mark, no question word, request or wish, no aspect, number
-        or year, and no "and …" that asks the same of another thing."""
+    @staticmethod
+    def only_states(clause: str, reading: Reading) -> bool:
+        """Whether a clause after a question, read as `reading`, only states something
+        ("thinking about expanding into the GBA"): no question mark, no question word, request or
+        wish, no aspect, number or year, and no "and …" that asks the same of another thing."""
         if "?" in clause or "？" in clause:
             return False
-        reading = self.read(clause)
         text = reading.text
         return not (
             reading.follow_up
@@ -718,7 +712,6 @@ class Understanding:
             or reading.year is not None
             or _ASKS_OR_REQUESTS.search(text)
             or _A_REQUEST.match(text)
-            or _MY_WISH.search(text)
             or _HEARSAY.match(text)
             or _A_CLAIM.match(text)
         )

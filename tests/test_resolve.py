@@ -1121,7 +1121,8 @@ def test_a_question_followed_by_why_it_is_asked_gets_the_questions_answer(
 def test_a_question_followed_by_what_the_asker_thought_is_not_read_as_a_remark(
     shipped: Engine,
 ) -> None:
-    assert not shipped.understanding.only_states("i thought it rotated between provinces")
+    clause = "i thought it rotated between provinces"
+    assert not shipped.understanding.only_states(clause, shipped.understanding.read(clause))
 
 
 def test_a_chinese_question_asking_a_second_thing_after_a_comma_is_read_part_by_part(
