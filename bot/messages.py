@@ -112,6 +112,10 @@ _STRINGS: dict[str, dict[str, str]] = {
         ),
         "zh-Hant": "幸會！歡迎查詢香港與內地的合作，或選擇一個主題。",
     },
+    "smalltalk_remark": {
+        "en": "Thanks for sharing! Ask me more about it, or pick a question below.",
+        "zh-Hant": "謝謝分享！想了解更多可以再問，或選擇下面的問題。",
+    },
     "suggestions": {"en": "You could ask:", "zh-Hant": "你可以問："},
     # In a group, small talk gets one short line: the members are talking to each other.
     "smalltalk_group_greeting": {"en": "Hello! 👋", "zh-Hant": "你好！👋"},
@@ -130,6 +134,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "smalltalk_group_complaint": {"en": "Sorry I couldn't help.", "zh-Hant": "抱歉未能幫上忙。"},
     "smalltalk_group_wait": {"en": "👍", "zh-Hant": "👍"},
     "smalltalk_group_intro": {"en": "Hello! 👋", "zh-Hant": "你好！👋"},
+    "smalltalk_group_remark": {"en": "👍", "zh-Hant": "👍"},
     "empty": {
         "en": "Please type a question about Hong Kong's co-operation with the Mainland.",
         "zh-Hant": "請輸入有關香港與內地合作的問題。",

@@ -247,7 +247,7 @@ def plain(outcome: Outcome, kb: KnowledgeBase) -> str:
         # A clarify message is itself the heading of its options.
         if outcome.kind == "answer":
             lines.append(t("related", lang) + ":")
-        elif outcome.kind == "decline":
+        elif outcome.kind in ("decline", "smalltalk"):
             lines.append(t("suggestions", lang))
         lines += [f"  {n}. {s.question}" for n, s in enumerate(items, 1)]
     return "\n".join(lines)

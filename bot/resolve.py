@@ -531,15 +531,7 @@ class Resolver:
         reply_lang = language(question, lang, previous, app)
         reading = reading or self.understanding.read(question)
         if reading.smalltalk:
-            return Outcome(
-                "smalltalk",
-                question,
-                reply_lang,
-                1.0,
-                (),
-                smalltalk=reading.smalltalk,
-                turn=previous,
-            )
+            return self._small_talk(question, reply_lang, reading, previous)
         if reading.no_such_platform:
             turn = Turn(None, lang=_script(reply_lang, previous))
             return self._unrecorded(question, reply_lang, None, "platforms-list", turn)
@@ -718,6 +710,28 @@ class Resolver:
         others = tuple(c for c in ranked if c.entry.id not in (first.id, second.id))
         candidates = (Candidate(first, 1.0), *others)
         return Outcome("answer", question, lang, 1.0, candidates, turn=turn, also=(second,))
+
+    def _small_talk(
+        self, question: str, lang: Lang, reading: Reading, previous: Turn | None
+    ) -> Outcome:
+        """A friendly line. A remark on a subject ("my dad used to work in the shanghai office")
+        is met with more on that subject to pick, and the conversation goes on about it: "when
+        did it start?" next asks of Shanghai."""
+        subject = reading.subject or (previous.subject if previous else None)
+        if (
+            reading.smalltalk != "remark"
+            or subject is None
+            or self.kb.topics[subject].kind == "about"
+        ):
+            talk = reading.smalltalk
+            return Outcome("smalltalk", question, lang, 1.0, (), smalltalk=talk, turn=previous)
+        topic = self.kb.topics[subject]
+        overview = Candidate(self.kb.entries[topic.overview], 0.0)
+        # "2003, feels like forever ago" after an answer remarks on what was answered
+        turn = Turn(subject, lang=_script(lang, previous)) if reading.subject else previous
+        return Outcome(
+            "smalltalk", question, lang, 1.0, (overview,), "remark", subject=subject, turn=turn
+        )
 
     def _decline(self, question: str, lang: Lang, reading: Reading, turn: Turn) -> Outcome:
         """Declined; where the question named a subject, with what the bot can say about it."""

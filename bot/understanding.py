@@ -160,6 +160,27 @@ _HEARSAY = re.compile(
     r"(?:i (?:saw|heard|read|understand|remember|recently)|recently|in the news"
     r"|我?(?:记得|听讲|听说|听人讲|看新闻|睇新闻)|最近)"
 )
+#: The asker speaking of themself (canonical text): a message naming a subject beside them tells
+#: their story ("my dad used to work in the shanghai office", "我老家就是四川的").
+_THE_ASKER = re.compile(r"\b(?:i|my|me|mine|we|our|us)\b|我|咱")
+#: Words of surprise or judgement: a message naming a subject with one reacts to it ("原來京港合作會議
+#: 2004年已經有", "chongqing has its own one too, neat").
+_REACTING = re.compile(
+    r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|literally|mouthful|fancy|fancier)\b|原来|估唔到|想不到"
+    r"|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|真系|真的|好(?=[新多长耐快大])|咁(?=[耐多长快大])|这么|那么"
+)
+#: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
+#: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
+_ASKS_BESIDES = re.compile(
+    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该|劳烦|出嚟|出来|发我|发给我"
+    r"|系咪|是不是|系唔系|会不会|定系|还是|好定|你觉得|你认为|你点睇|你怎么看|你个人"
+)
+#: What a statement ends with when it seeks to be confirmed ("the guangdong one started in 1998
+#: right", "係2021年成立吧"): a question, though it has no question word.
+_SEEKS_CONFIRMATION = re.compile(
+    r"\b(?:right|correct|yeah|yes|eh|innit|true|no|isn t it|is it|ya|yah)\s*$"
+    r"|(?:吧|嘛|对吗|对不对|对唔对|系咪|是吧|是吗|啱唔啱|未|了没|咗未|没|冇)[呀啊吖]?\s*$"
+)
 _NEWLY = re.compile(
     r"\bfor the first time\b|\bfirst announced\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
 )
@@ -298,7 +319,7 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
     r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|几(?=[时多个耐次年号点月日间条项份大远长钱位])"
-    r"|多少|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|讲(?!得)|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|写"
+    r"|多少|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|讲(?![得过咗了])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|写"
     r"|翻译|预测|估|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
@@ -366,6 +387,32 @@ def _only_a_remark(
         for m in _ASKS_OR_REQUESTS.finditer(text)
     )  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
     return not asked and not _A_REQUEST.match(_without(text, talk))
+
+
+def _only_remarks_on(
+    question: str, text: str, cues: dict[str, list[tuple[int, int, str]]], core: str
+) -> bool:
+    """Whether a message that names a subject, a year or an aspect only remarks on it ("wow the
+    guangdong one goes back to 1998, older than me lol", "我阿爸以前喺深圳返工㗎", "十三个领域，
+    挺多的"): it asks, requests, wishes, claims and reports nothing, seeks no confirmation, and
+    reacts (a word of small talk or of surprise) or tells of the asker. Such a message wants a
+    word back, not the answer it already holds, nor "I don't know"."""
+    if "?" in question or "？" in question:
+        return False
+    if (
+        _ASKS_OR_REQUESTS.search(text)
+        or _ASKS_BESIDES.search(text)
+        or _A_WISH.search(text)
+        or _REPORTED_QUESTION.search(text)
+        or _A_REQUEST.match(core)
+        or _FOLLOW_UP.search(text)
+        or _SEEKS_CONFIRMATION.search(text)
+        or _HEARSAY.search(text)
+        or _A_CLAIM.search(text)
+    ):
+        return False
+    reacts = any(kind != "greeting" for _, _, kind in cues["smalltalk"])
+    return reacts or bool(_REACTING.search(text) or _THE_ASKER.search(text))
 
 
 def _emoji_talk(question: str) -> str:
@@ -915,6 +962,15 @@ class Understanding:
             and self._only_introduces(question, whole, whole_cues)
         ):
             smalltalk = "intro"
+        elif (
+            smalltalk is None
+            and (
+                not about_the_bot or aspects or number is not None or year is not None
+            )  # "2003, feels like forever ago" after the answer that said it
+            and not opener
+            and _only_remarks_on(question, text, cues, _without(text, wrapping))
+        ):
+            smalltalk = "remark"
         return Reading(
             text=text,
             subjects=subjects,

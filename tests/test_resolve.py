@@ -338,6 +338,25 @@ def test_an_interjection_after_an_answer_is_small_talk_not_the_overview(
     assert outcome.kind == "smalltalk"
 
 
+def test_a_remark_on_a_subject_offers_more_on_it_and_no_citation(shipped: Engine) -> None:
+    outcome = shipped.ask("my grandfather worked at the chengdu office for years")
+    assert outcome.kind == "smalltalk" and outcome.smalltalk == "remark"
+    assert [c.entry.id for c in outcome.candidates] == [shipped.kb.topics["offices"].overview]
+
+
+def test_after_a_remark_on_a_subject_a_follow_up_asks_of_it(shipped: Engine) -> None:
+    remark, question = conversation(shipped, "原來滬港合作會議咁耐歷史 哈哈", "最近一次喺邊度開？")
+    assert remark.kind == "smalltalk"
+    assert question.kind == "answer" and question.entry.topic == "shanghai"  # type: ignore[union-attr]
+
+
+def test_a_remark_on_an_answer_offers_more_on_what_was_answered(shipped: Engine) -> None:
+    remark = conversation(shipped, "when was the hubei conference set up", "2021 wow, not long ago")
+    assert remark[-1].kind == "smalltalk"
+    assert [c.entry.topic for c in remark[-1].candidates] == ["hubei"]
+    assert remark[-1].turn == remark[0].turn
+
+
 def test_particles_alone_after_an_answer_ask_nothing_of_it(shipped: Engine) -> None:
     assert conversation(shipped, "粵港合作聯席會議幾時成立？", "啊啊啊啊啊")[-1].kind == "decline"
 

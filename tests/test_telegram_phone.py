@@ -588,7 +588,12 @@ def test_a_forwarded_text_is_answered_like_a_typed_one(telegram_bot: RunningBot)
 
 @pytest.mark.parametrize(
     ("said", "line"),
-    [("thanks bot", "You're welcome!"), ("hello", "Hello! 👋"), ("唔該晒", "不用客氣！")],
+    [
+        ("thanks bot", "You're welcome!"),
+        ("hello", "Hello! 👋"),
+        ("唔該晒", "不用客氣！"),
+        ("my dad worked at the shanghai office back then, bot", "👍"),  # a remark on a subject
+    ],
 )
 def test_small_talk_in_a_group_is_one_short_line(
     real_bot: RunningBot, said: str, line: str

@@ -262,6 +262,42 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "my uncle worked at the wuhan office for years",  # the asker's story
+        "the shanghai one goes back to 2003, wow",  # a reaction
+        "原來粵港合作聯席會議咁耐歷史",  # surprise
+        "閩港合作都算同我有啲關係 哈哈",
+        "十四五规划我们老师讲过好几遍",
+        "2004年，那年我刚好大学毕业",  # after an answer: a year, and the asker's story
+    ],
+)
+def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
+    shipped: Engine, message: str
+) -> None:
+    assert read(shipped, message).smalltalk == "remark"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the guangdong one started in 1998 right",  # seeks to be confirmed
+        "my teacher asked which cities are in the gba",  # a question reported
+        "in your opinion the gba is good for young people lol",  # the bot's view sought
+        "川港合作會議2018年成立吧",  # a confirmation sought in Chinese
+        "我想了解下鄂港合作會議",  # a wish
+        "best hotpot in chongqing lol",  # another matter
+        "gba cities list pls, i always forget them",  # a request
+        "cepa signing date",  # asks, though it says nothing of the asker
+    ],
+)
+def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
+    shipped: Engine, message: str
+) -> None:
+    assert read(shipped, message).smalltalk is None
+
+
+@pytest.mark.parametrize(
     ("message", "kind"),
     [("真係估唔到", "ack"), ("咁我冇搵錯地方", "ack"), ("我晚点再来看看", "bye")],
 )

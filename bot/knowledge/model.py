@@ -36,6 +36,7 @@ SMALLTALK_KINDS = (
     "bye",
     "ack",
     "intro",
+    "remark",
 )
 
 

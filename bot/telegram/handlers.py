@@ -182,6 +182,9 @@ def outcome_message(
     if outcome.kind == "smalltalk":
         if group:
             return esc(t(f"smalltalk_group_{outcome.smalltalk}", lang)), None
+        if outcome.candidates:  # a remark on a subject: more on it to pick
+            options = [c.entry for c in outcome.candidates]
+            return outcome_html(outcome, kb), kbd.choices_keyboard(options, lang)
         return outcome_html(outcome, kb), kbd.start_keyboard(lang)
     options = [c.entry for c in outcome.candidates]
     return outcome_html(outcome, kb), kbd.choices_keyboard(options, lang)

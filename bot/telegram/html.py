@@ -116,7 +116,12 @@ def outcome_html(outcome: Outcome, kb: KnowledgeBase) -> str:
     if outcome.kind == "clarify":
         return fit(f"{esc(t('clarify', lang))}\n\n{numbered(options, kb, lang)}")
     if outcome.kind == "smalltalk":
-        return esc(smalltalk_text(outcome))
+        if not options:
+            return esc(smalltalk_text(outcome))
+        return fit(
+            f"{esc(smalltalk_text(outcome))}\n\n"
+            f"{esc(t('suggestions', lang))}\n{numbered(options, kb, lang)}"
+        )
     page = official_page(kb, lang)
     text = f"{esc(decline_text(outcome, kb))}\n{esc(t('official', lang))} {link(page)}"
     if options:

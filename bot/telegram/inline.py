@@ -190,9 +190,7 @@ def subject_answers(kb: KnowledgeBase, matches: list[NameMatch]) -> list[str]:
 
 def engine_answers(outcome: Outcome, engine: Engine) -> list[str]:
     """What the engine offers for a query: its answer and the close ones, clarify options, or a
-    near miss's overview; nothing for small talk."""
-    if outcome.kind == "smalltalk":
-        return []
+    near miss's overview; for small talk, the subject it remarks on, if any."""
     if outcome.kind == "answer":
         close = [c.entry.id for c in outcome.candidates[1:] if engine.matcher.good_enough(c)]
         return [outcome.candidates[0].entry.id, *close[:MAX_ENGINE_OTHERS]]
