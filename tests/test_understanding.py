@@ -270,6 +270,8 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "閩港合作都算同我有啲關係 哈哈",
         "十四五规划我们老师讲过好几遍",
         "2004年，那年我刚好大学毕业",  # after an answer: a year, and the asker's story
+        "我早幾年喺北京辦做過嘢",  # "早幾年" is a few years ago, not "which year"
+        "唔該晒，川港合作我而家清楚好多",  # 唔該 opening thanks; closing, it would ask
     ],
 )
 def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
@@ -289,6 +291,7 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "best hotpot in chongqing lol",  # another matter
         "gba cities list pls, i always forget them",  # a request
         "cepa signing date",  # asks, though it says nothing of the asker
+        "我成日上深圳 朝早幾點開關",  # "幾點" asks the time
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
