@@ -149,7 +149,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|想(?![的不到])|要|需要|希望|打算|准备|搵|找"
+    r"|thinking of|trying to|how)\b|想(?![的不到象像])|要|需要|希望|打算|准备|搵|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -166,15 +166,18 @@ _THE_ASKER = re.compile(r"\b(?:i|my|me|mine|we|our|us)\b|我|咱")
 #: Words of surprise or judgement: a message naming a subject with one reacts to it ("原來京港合作會議
 #: 2004年已經有", "chongqing has its own one too, neat").
 _REACTING = re.compile(
-    r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|literally|mouthful|fancy|fancier)\b|原来|估唔到|想不到"
+    r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|literally|mouthful|fancy|fancier|lovely|impressive"
+    r"|cute|beautiful|brutal|unreal|time flies)\b|原来|估唔到|想不到|都几"
     r"|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|好(?=[新多长耐快大])|咁(?=[耐多长快大])|这么|那么"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
 _ASKS_BESIDES = re.compile(
-    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该\s*$|唔该你?(?=[帮话讲俾发])|劳烦|出嚟|出来|发我|发给我"
+    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该\s*$|唔该你?(?=[帮话讲俾发])|劳烦|(?:列|list|写|发|拿|搵|找|整|打印) ?出(?:嚟|来)|发我|发给我"
     r"|系咪|是不是|系唔系|会不会|定系|还是|好定|你觉得|你认为|你点睇|你怎么看|你个人"
 )
+#: Kinds of small talk that react to what was said: beside a subject or a year, a remark.
+_REACTIONS = frozenset({"ack", "praise", "thanks", "wait", "bye", "intro"})
 #: What a statement ends with when it seeks to be confirmed ("the guangdong one started in 1998
 #: right", "係2021年成立吧"): a question, though it has no question word.
 _SEEKS_CONFIRMATION = re.compile(
@@ -304,9 +307,9 @@ _THAT_OCCASION = re.compile(
 # Words that point back at what was just spoken of: explained by the conversation, not content.
 _POINTING_BACK = re.compile(f"{_REFERS_BACK.pattern}|{_THAT_OCCASION.pattern}|{_PRONOUN.pattern}")
 
-#: Characters that lean on small talk without a space and add nothing to it: who ("我"), so
+#: Characters that lean on small talk without a space and add nothing to it: who ("我"), too ("太"), so
 #: ("咁", "那"), really ("真", "真係"), this time ("今次"), also ("都", "又", "也").
-_SOFTENING = frozenset("我咁就真今次都又也那")
+_SOFTENING = frozenset("我咁就真今次都又也那太")
 # Characters a bit of small talk may keep around it: particles, "you" ("唔該晒你"), "is"
 # ("係真人定AI嚟？") and the softening ones.
 _TALK_CHARS = CJK_PARTICLES | frozenset("你您妳系是嚟欸诶吧哈喔唷啰") | _SOFTENING
@@ -318,13 +321,13 @@ _ASKS_OR_REQUESTS = re.compile(
     r"\b(?:what|whats|which|who|whos|whom|whose|where|wheres|why|how|hows)\b|\bwhen\b(?! (?:i|we|im|i'm) )"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
-    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好都过前])几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位])"
+    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天])"
     r"|多少|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|讲(?![得过咗了真])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|写"
     r"|翻译|预测|估(?![唔不]到)|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
     r"|\bi (?:really |just |also )?(?:want|need|d like|would like|hope to|plan to)\b|\blooking for\b"
-    r"|我(?:想(?!的)|要|需要|希望|打算|准备)|想要|想搵|想找"
+    r"|我(?:想(?![的象像])|要|需要|希望|打算|准备)|想要|想搵|想找"
 )
 # A remark that opens with a verb bids the bot do something ("hi, recommend a restaurant"), or
 # asks, when the verb is one a question opens with ("hello, is John Lee married").
@@ -342,7 +345,7 @@ _RESPELT_LENGTH = 4
 _REMARK_TERMS = 12
 # A message of Chinese interjections and particles only ("唉", "哎呀", "呃…", "正呀") reacts, as
 # an emoji would: it asks nothing of the subject before it.
-_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛"
+_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛劲"
 _ONLY_INTERJECTIONS = re.compile(
     f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{''.join(sorted(CJK_PARTICLES))}\\s]+"
 )
@@ -411,8 +414,10 @@ def _only_remarks_on(
         or _A_CLAIM.search(text)
     ):
         return False
-    reacts = any(kind != "greeting" for _, _, kind in cues["smalltalk"])
-    return reacts or bool(_REACTING.search(text) or _THE_ASKER.search(text))
+    kinds = {kind for _, _, kind in cues["smalltalk"]}
+    if "complaint" in kinds:
+        return False  # "你真係廢到爆": left to be declined, as abuse is
+    return bool(kinds & _REACTIONS or _REACTING.search(text) or _THE_ASKER.search(text))
 
 
 def _emoji_talk(question: str) -> str:
@@ -965,8 +970,12 @@ class Understanding:
         elif (
             smalltalk is None
             and (
-                not about_the_bot or aspects or number is not None or year is not None
-            )  # "2003, feels like forever ago" after the answer that said it
+                not about_the_bot
+                or aspects
+                or number is not None
+                or year is not None
+                or (not subjects and any(k in _REACTIONS for _, _, k in talk))
+            )  # "2003, feels like forever ago", "十个，比我想的多" after the answer that said it
             and not opener
             and _only_remarks_on(question, text, cues, _without(text, wrapping))
         ):

@@ -272,6 +272,8 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "2004年，那年我刚好大学毕业",  # after an answer: a year, and the asker's story
         "我早幾年喺北京辦做過嘢",  # "早幾年" is a few years ago, not "which year"
         "唔該晒，川港合作我而家清楚好多",  # 唔該 opening thanks; closing, it would ask
+        "驻内地办事处只有五个，比我想象中少",  # "我想象" is what the asker imagined, no wish
+        "eight centres in all, ok got it",  # after an answer: small talk beside what it said
     ],
 )
 def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
@@ -292,6 +294,8 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "gba cities list pls, i always forget them",  # a request
         "cepa signing date",  # asks, though it says nothing of the asker
         "我成日上深圳 朝早幾點開關",  # "幾點" asks the time
+        "由西九去成都幾多錢 我成日去",  # "成都幾多" asks a price, not "都幾" quite
+        "你真係廢到爆",  # a complaint beside the rest: left to be declined, as abuse is
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
