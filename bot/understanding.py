@@ -415,8 +415,6 @@ def _only_remarks_on(
     ):
         return False
     kinds = {kind for _, _, kind in cues["smalltalk"]}
-    if "complaint" in kinds:
-        return False  # "你真係廢到爆": left to be declined, as abuse is
     return bool(kinds & _REACTIONS or _REACTING.search(text) or _THE_ASKER.search(text))
 
 

@@ -295,7 +295,7 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "cepa signing date",  # asks, though it says nothing of the asker
         "我成日上深圳 朝早幾點開關",  # "幾點" asks the time
         "由西九去成都幾多錢 我成日去",  # "成都幾多" asks a price, not "都幾" quite
-        "你真係廢到爆",  # a complaint beside the rest: left to be declined, as abuse is
+        "你真係廢到爆",  # abuse naming nothing: left to be declined
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
