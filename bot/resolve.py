@@ -196,6 +196,8 @@ _UNNAMED_PROVINCE = re.compile(
 #: How far behind the matcher's first choice, about another subject, an answer about the subject
 #: named may come and still be given.
 _OWN_LEAD = 0.1
+#: Questions offered after a remark on a subject: its overview and the first it relates to.
+_REMARK_OFFERS = 3
 #: How far the best subject's entry must lead every other subject's for a question naming none
 #: to be taken as about it.
 _TOPIC_LEAD = 0.05
@@ -725,12 +727,13 @@ class Resolver:
         ):
             talk = reading.smalltalk
             return Outcome("smalltalk", question, lang, 1.0, (), smalltalk=talk, turn=previous)
-        topic = self.kb.topics[subject]
-        overview = Candidate(self.kb.entries[topic.overview], 0.0)
+        overview = self.kb.entries[self.kb.topics[subject].overview]
+        more = [self.kb.entries[i] for i in overview.related if i in self.kb.entries]
+        offered = tuple(Candidate(e, 0.0) for e in [overview, *more][:_REMARK_OFFERS])
         # "2003, feels like forever ago" after an answer remarks on what was answered
         turn = Turn(subject, lang=_script(lang, previous)) if reading.subject else previous
         return Outcome(
-            "smalltalk", question, lang, 1.0, (overview,), "remark", subject=subject, turn=turn
+            "smalltalk", question, lang, 1.0, offered, "remark", subject=subject, turn=turn
         )
 
     def _decline(self, question: str, lang: Lang, reading: Reading, turn: Turn) -> Outcome:

@@ -341,7 +341,8 @@ def test_an_interjection_after_an_answer_is_small_talk_not_the_overview(
 def test_a_remark_on_a_subject_offers_more_on_it_and_no_citation(shipped: Engine) -> None:
     outcome = shipped.ask("my grandfather worked at the chengdu office for years")
     assert outcome.kind == "smalltalk" and outcome.smalltalk == "remark"
-    assert [c.entry.id for c in outcome.candidates] == [shipped.kb.topics["offices"].overview]
+    assert outcome.candidates[0].entry.id == shipped.kb.topics["offices"].overview
+    assert {c.entry.topic for c in outcome.candidates} == {"offices"}
 
 
 def test_after_a_remark_on_a_subject_a_follow_up_asks_of_it(shipped: Engine) -> None:
@@ -353,7 +354,7 @@ def test_after_a_remark_on_a_subject_a_follow_up_asks_of_it(shipped: Engine) -> 
 def test_a_remark_on_an_answer_offers_more_on_what_was_answered(shipped: Engine) -> None:
     remark = conversation(shipped, "when was the hubei conference set up", "2021 wow, not long ago")
     assert remark[-1].kind == "smalltalk"
-    assert [c.entry.topic for c in remark[-1].candidates] == ["hubei"]
+    assert {c.entry.topic for c in remark[-1].candidates} == {"hubei"}
     assert remark[-1].turn == remark[0].turn
 
 
