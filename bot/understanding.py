@@ -162,12 +162,12 @@ _HEARSAY = re.compile(
 )
 #: The asker speaking of themself (canonical text): a message naming a subject beside them tells
 #: their story ("my dad used to work in the shanghai office", "我老家就是四川的").
-_THE_ASKER = re.compile(r"\b(?:i|my|me|mine|we|our|us)\b|我|咱")
+_THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 #: Words of surprise or judgement: a message naming a subject with one reacts to it ("原來京港合作會議
 #: 2004年已經有", "chongqing has its own one too, neat").
 _REACTING = re.compile(
     r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|literally|mouthful|fancy|fancier|lovely|impressive"
-    r"|cute|beautiful|brutal|unreal|time flies)\b|原来|估唔到|想不到|都几"
+    r"|cute|beautiful|brutal|unreal|time flies|tbh|a lot)\b|原来|估唔到|想不到|都几|㖞"
     r"|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|好(?=[新多长耐快大])|咁(?=[耐多长快大])|这么|那么"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
@@ -322,7 +322,7 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
     r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天])"
-    r"|多少|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|讲(?![得过咗了真])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写"
+    r"|多少|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常])讲(?![得过咗了真])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写"
     r"|翻译|预测|估(?![唔不]到)|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
@@ -408,7 +408,7 @@ def _only_remarks_on(
         or _A_WISH.search(text)
         or _REPORTED_QUESTION.search(text)
         or _A_REQUEST.match(core)
-        or _FOLLOW_UP.search(text)
+        or _FOLLOW_UP.search(text.removeprefix("so "))
         or _SEEKS_CONFIRMATION.search(text)
         or _HEARSAY.search(text)
         or _A_CLAIM.search(text)

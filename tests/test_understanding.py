@@ -274,6 +274,8 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "唔該晒，川港合作我而家清楚好多",  # 唔該 opening thanks; closing, it would ask
         "驻内地办事处只有五个，比我想象中少",  # "我想象" is what the asker imagined, no wish
         "eight centres in all, ok got it",  # after an answer: small talk beside what it said
+        "前海呢個名我阿媽成日講",  # "成日講" is what she always talks of, no request
+        "十個範疇，都唔少喎",  # a count after an answer, and "喎" reacting to it
     ],
 )
 def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
