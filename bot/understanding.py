@@ -168,7 +168,7 @@ _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 _REACTING = re.compile(
     r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|literally|mouthful|fancy|fancier|lovely|impressive"
     r"|cute|beautiful|brutal|unreal|time flies|tbh|a lot)\b|原来|估唔到|想不到|都几|㖞"
-    r"|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|好(?=[新多长耐快大])|咁(?=[耐多长快大])|这么|那么"
+    r"|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|这么|那么"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
