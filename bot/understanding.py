@@ -176,6 +176,8 @@ _ASKS_BESIDES = re.compile(
     r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该\s*$|唔该你?(?=[帮话讲俾发])|劳烦|(?:列|list|写|发|拿|搵|找|整|打印) ?出(?:嚟|来)|发我|发给我"
     r"|系咪|是不是|系唔系|会不会|定系|还是|好定|你觉得|你认为|你点睇|你怎么看|你个人"
 )
+#: Words that insult the bot (canonical text): a complaint with one is abuse, not feedback.
+_AN_INSULT = re.compile(r"\b(?:stupid|dumb|idiot|idiotic|moron|retarded)\b|笨|蠢|白痴|弱智|智障|傻")
 #: Kinds of small talk that react to what was said: beside a subject or a year, a remark.
 _REACTIONS = frozenset({"ack", "praise", "thanks", "wait", "bye", "intro"})
 #: What a statement ends with when it seeks to be confirmed ("the guangdong one started in 1998
@@ -936,9 +938,10 @@ class Understanding:
                 for i, ch in enumerate(text)
                 if i not in covered_by_talk
             )
-        # A complaint with more to say is left to be declined: "you're a stupid bot" is abuse,
-        # not feedback to thank for.
-        if not only_talk and talk and about_the_bot and not aspects and talk[0][2] != "complaint":
+        # A complaint that insults, with more to say, is left to be declined: "you're a stupid
+        # bot" is abuse, not feedback to thank for; "wrong answer again smh" is feedback.
+        insults = talk and talk[0][2] == "complaint" and _AN_INSULT.search(text)
+        if not only_talk and talk and about_the_bot and not aspects and not insults:
             only_talk = (
                 number is None
                 and year is None

@@ -371,6 +371,16 @@ def test_a_first_time_in_small_talk_is_no_meetings_number(shipped: Engine) -> No
 
 @pytest.mark.parametrize(
     "message",
+    ["wrong answer again smh", "你這個機器人不太行啊", "答到亂晒 差評"],
+)
+def test_a_complaint_about_the_answers_with_more_to_say_is_still_small_talk(
+    shipped: Engine, message: str
+) -> None:
+    assert read(shipped, message).smalltalk == "complaint"
+
+
+@pytest.mark.parametrize(
+    "message",
     [
         "tell me a joke lol",
         "hi, is it going to rain later",
