@@ -149,7 +149,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|想(?![的不到象像])|要|需要|希望|打算|准备|搵|找"
+    r"|thinking of|trying to|how)\b|想(?![的不到象像])|(?<![纲重主需摘提只])要|需要|希望|打算|准备|搵|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -167,7 +167,7 @@ _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 #: 2004年已經有", "chongqing has its own one too, neat").
 _REACTING = re.compile(
     r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|literally|mouthful|fancy|fancier|lovely|impressive"
-    r"|cute|beautiful|brutal|unreal|time flies|tbh|a lot)\b|原来|估唔到|想不到|都几|㖞"
+    r"|cute|beautiful|brutal|unreal|time flies|tbh|a lot)\b|原来|估唔到|想不到|都几|㖞|不少|唔少"
     r"|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|这么|那么"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
@@ -178,6 +178,10 @@ _ASKS_BESIDES = re.compile(
 )
 #: Words that insult the bot (canonical text): a complaint with one is abuse, not feedback.
 _AN_INSULT = re.compile(r"\b(?:stupid|dumb|idiot|idiotic|moron|retarded)\b|笨|蠢|白痴|弱智|智障|傻")
+#: Marvelling at how something is ("funny how…", "amazing how…"): a remark, not a question.
+_MARVELLING = re.compile(
+    r"\b(?:funny|amazing|interesting|crazy|wild|strange|weird) how\b(?! (?:many|much|often|long|far))"
+)
 #: Kinds of small talk that react to what was said: beside a subject or a year, a remark.
 _REACTIONS = frozenset({"ack", "praise", "thanks", "wait", "bye", "intro"})
 #: What a statement ends with when it seeks to be confirmed ("the guangdong one started in 1998
@@ -323,8 +327,8 @@ _ASKS_OR_REQUESTS = re.compile(
     r"\b(?:what|whats|which|who|whos|whom|whose|where|wheres|why|how|hows)\b|\bwhen\b(?! (?:i|we|im|i'm) )"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
-    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天])"
-    r"|多少|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常])讲(?![得过咗了真])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写"
+    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天])"
+    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写"
     r"|翻译|预测|估(?![唔不]到)|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
@@ -404,16 +408,17 @@ def _only_remarks_on(
     word back, not the answer it already holds, nor "I don't know"."""
     if "?" in question or "？" in question:
         return False
+    said = _MARVELLING.sub(" ", text)  # "funny how both started out as…" asks nothing
     if (
-        _ASKS_OR_REQUESTS.search(text)
-        or _ASKS_BESIDES.search(text)
-        or _A_WISH.search(text)
-        or _REPORTED_QUESTION.search(text)
+        _ASKS_OR_REQUESTS.search(said)
+        or _ASKS_BESIDES.search(said)
+        or _A_WISH.search(said)
+        or _REPORTED_QUESTION.search(said)
         or _A_REQUEST.match(core)
-        or _FOLLOW_UP.search(text.removeprefix("so "))
-        or _SEEKS_CONFIRMATION.search(text)
-        or _HEARSAY.search(text)
-        or _A_CLAIM.search(text)
+        or _FOLLOW_UP.search(said.removeprefix("so "))
+        or _SEEKS_CONFIRMATION.search(said)
+        or _HEARSAY.search(said)
+        or _A_CLAIM.search(said)
     ):
         return False
     kinds = {kind for _, _, kind in cues["smalltalk"]}
@@ -977,7 +982,7 @@ class Understanding:
                 or year is not None
                 or (not subjects and any(k in _REACTIONS for _, _, k in talk))
             )  # "2003, feels like forever ago", "十个，比我想的多" after the answer that said it
-            and not opener
+            and (not opener or text.startswith("so "))  # "so even chongqing has one now, neat"
             and _only_remarks_on(question, text, cues, _without(text, wrapping))
         ):
             smalltalk = "remark"

@@ -276,6 +276,9 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "eight centres in all, ok got it",  # after an answer: small talk beside what it said
         "前海呢個名我阿媽成日講",  # "成日講" is what she always talks of, no request
         "十個範疇，都唔少喎",  # a count after an answer, and "喎" reacting to it
+        "funny how the hubei one is so new",  # marvelling, not asking how
+        "so even sichuan has its own conference, neat",  # "so" opening a statement
+        "十五五规划纲要我们单位也组织学习了",  # "纲要" is no wish ("要")
     ],
 )
 def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
@@ -298,6 +301,8 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "我成日上深圳 朝早幾點開關",  # "幾點" asks the time
         "由西九去成都幾多錢 我成日去",  # "成都幾多" asks a price, not "都幾" quite
         "你真係廢到爆",  # abuse naming nothing: left to be declined
+        "ok cool, how many areas does the chongqing conference cover",
+        "从深圳湾口岸过关大概要排多久 我成日去",  # "多久" asks how long
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
