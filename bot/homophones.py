@@ -11,16 +11,22 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
+#: What a Cantonese reading (Jyutping) opens with in the table; Mandarin readings (pinyin) stand bare.
+CANTONESE = "yue:"
+
 
 @functools.cache
-def sounding_alike() -> dict[str, frozenset[str]]:
-    """Each character with the other characters that share one of its readings."""
+def sounding_alike(cantonese: bool = True) -> dict[str, frozenset[str]]:
+    """Each character with the other characters that share one of its readings: in Mandarin, and
+    with `cantonese` in Cantonese too."""
     alike: dict[str, set[str]] = {}
     text = resources.files("bot").joinpath("homophones.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
-        _, characters = line.split(" ", 1)
+        reading, characters = line.split(" ", 1)
+        if reading.startswith(CANTONESE) and not cantonese:
+            continue
         for character in characters:
             alike.setdefault(character, set()).update(characters)
     return {c: frozenset(others - {c}) for c, others in alike.items()}

@@ -392,13 +392,24 @@ class Matcher:
             for index, character in enumerate(alias):
                 for other in alike.get(character, ()):
                     variant = alias[:index] + other + alias[index + 1 :]
-                    if variant not in self._cjk_aliases and not (short and variant in self._idf):
+                    if variant not in self._cjk_aliases and not (
+                        (short and variant in self._idf) or self._makes_a_word(variant, index)
+                    ):
                         misheard.setdefault(variant, alias)
         lengths: dict[str, set[int]] = defaultdict(set)
         for variant in misheard:
             lengths[variant[:2]].add(len(variant))
         self._misheard = misheard
         self._misheard_lengths = {head: sorted(n, reverse=True) for head, n in lengths.items()}
+
+    def _makes_a_word(self, variant: str, index: int) -> bool:
+        """Whether the character swapped in at `index` makes, with a neighbour, a word the
+        knowledge base uses: "九個城市" is cities, not "九個省市" misheard."""
+        return any(
+            variant[start : start + 2] in self._idf
+            for start in (index - 1, index)
+            if start >= 0 and start + 2 <= len(variant)
+        )
 
     def mentioned_topics(self, text: str) -> set[str]:
         """Topics named in canonical text by an alias; Latin aliases also match with a typo."""

@@ -730,7 +730,7 @@ class Understanding:
         """Chinese cues also with one character swapped for one that sounds the same, as typed by
         sound ("主池" for 主持, "成力" for 成立); not where the swap makes a word the knowledge
         base itself uses ("几十" is no "几时")."""
-        alike = sounding_alike()
+        alike = sounding_alike(cantonese=False)
         variants: dict[str, str] = {}
         for cue, name in names.items():
             if cue.isascii() or len(cue) < 2:

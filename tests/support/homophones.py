@@ -1,12 +1,13 @@
 """Derive ``bot/homophones.txt``: the common Simplified characters grouped by their reading.
 
 Chinese is typed by sound, so the commonest typo is a character that sounds exactly the same
-("閔港" for "閩港", "經茂辦" for "經貿辦"). The bot reads names with such typos (see
-``bot/homophones.py``); it needs only which characters share a reading, which this script takes once
-from pypinyin (not a dependency of the bot) for the 6,763 characters of GB 2312, the common
+("閔港" for "閩港", "經茂辦" for "經貿辦" in Mandarin; "從慶" for "重慶", "民港" for "閩港" in
+Cantonese). The bot reads names with such typos (see ``bot/homophones.py``); it needs only which
+characters share a reading, which this script takes once from pypinyin (Mandarin) and ToJyutping
+(Cantonese), neither a dependency of the bot, for the 6,763 characters of GB 2312, the common
 Simplified set that canonical text is written in. Tones count: "成立" and "城里" do not sound alike.
 
-    pip install pypinyin
+    pip install pypinyin ToJyutping
     python -m tests.support.homophones          # rewrite bot/homophones.txt
     python -m tests.support.homophones --check  # exit 1 if it would change
 """
@@ -21,7 +22,8 @@ from pathlib import Path
 TABLE = Path(__file__).resolve().parents[2] / "bot" / "homophones.txt"
 HEADER = (
     "# Common Simplified characters (GB 2312) by reading, tone as a digit: one reading a line,\n"
-    "# then its characters. Derived by `python -m tests.support.homophones`; do not edit.\n"
+    "# then its characters; Mandarin (pinyin), then Cantonese (Jyutping, after 'yue:').\n"
+    "# Derived by `python -m tests.support.homophones`; do not edit.\n"
 )
 
 
@@ -38,14 +40,22 @@ def gb2312_characters() -> list[str]:
 
 
 def derive() -> str:
+    import ToJyutping
     from pypinyin import Style, pinyin
 
+    from bot.homophones import CANTONESE
+
+    characters = gb2312_characters()
     readings: dict[str, list[str]] = defaultdict(list)
-    for character in gb2312_characters():
+    for character in characters:
         for reading in pinyin(character, style=Style.TONE3, heteronym=True)[0]:
             if reading != character:  # pypinyin gives the character back when it has no reading
                 readings[reading].append(character)
-    lines = [f"{r} {''.join(chars)}" for r, chars in sorted(readings.items()) if len(chars) > 1]
+    for character, jyutping in ToJyutping.get_jyutping_candidates("".join(characters)):
+        for reading in jyutping or ():
+            readings[CANTONESE + reading].append(character)
+    ordered = sorted(readings.items(), key=lambda item: (item[0].startswith(CANTONESE), item[0]))
+    lines = [f"{r} {''.join(chars)}" for r, chars in ordered if len(chars) > 1]
     return HEADER + "\n".join(lines) + "\n"
 
 
@@ -59,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{TABLE}: {'up to date' if same else 'out of date'}")
         return 0 if same else 1
     TABLE.write_text(table, encoding="utf-8")
-    print(f"wrote {TABLE} ({table.count(chr(10)) - 2} readings)")
+    print(f"wrote {TABLE} ({table.count(chr(10)) - HEADER.count(chr(10))} readings)")
     return 0
 
 
