@@ -149,7 +149,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|想(?![的不到象像])|(?<![纲重主需摘提只])要|需要|希望|打算|准备|搵|找"
+    r"|thinking of|trying to|how)\b|想(?![的不到象像])|(?<![纲重主需摘提只])要|需要|希望|打算|准备|揾|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -175,7 +175,7 @@ _REACTING = re.compile(
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
 _ASKS_BESIDES = re.compile(
-    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该\s*$|唔该你?(?=[帮话讲俾发])|劳烦|(?:列|list|写|发|拿|搵|找|整|打印) ?出(?:嚟|来)|发我|发给我"
+    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该\s*$|唔该你?(?=[帮话讲俾发])|劳烦|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)|发我|发给我"
     r"|系咪|是不是|系唔系|会不会|定系|还是|好定|你觉得|你认为|你点睇|你怎么看|你个人"
 )
 #: Words that insult the bot (canonical text): a complaint with one is abuse, not feedback.
@@ -221,7 +221,7 @@ _QUESTION_THEN_REMARK = re.compile(r"[?？]\s*([^?？\s][^?？]*)$")
 _A_TIME = re.compile(
     r" (?:spring|summer|autumn|fall|winter|year|month|week|weekend|time|night|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|再(?:来|问|倾|搵|见|聊|谈)"  # "下次再來": when the asker comes back
+    r"|再(?:来|问|倾|揾|见|聊|谈)"  # "下次再來": when the asker comes back
 )
 #: Words that count what follows them ("how many areas were agreed", "同意咗幾多個範疇"): the areas
 #: are what is asked, not what was agreed.
@@ -330,12 +330,12 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
     r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天])"
-    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过的])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写"
+    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写"
     r"|翻译|预测|估(?![唔不]到)|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
     r"|\bi (?:really |just |also )?(?:want|need|d like|would like|hope to|plan to)\b|\blooking for\b"
-    r"|我(?:想(?![的象像])|要|需要|希望|打算|准备)|想要|想搵|想找"
+    r"|我(?:想(?![的象像])|要|需要|希望|打算|准备)|想要|想揾|想找"
 )
 # A remark that opens with a verb bids the bot do something ("hi, recommend a restaurant"), or
 # asks, when the verb is one a question opens with ("hello, is John Lee married").

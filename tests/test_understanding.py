@@ -399,6 +399,8 @@ def test_a_complaint_about_the_answers_with_more_to_say_is_still_small_talk(
         "hey, summarise this pdf I'm sending you",
         "港珠澳大橋私家車配額點申請㗎 唔該",
         "谢谢 我需要办港澳通行证",  # the asker's need, to be met or declined
+        "早晨 想搵間好啲嘅酒店",  # a wish, in Cantonese ("搵" is "揾" in canonical text)
+        "帮我订个深圳的酒店 谢啦",  # a request
     ],
 )
 def test_small_talk_beside_something_asked_is_no_small_talk(shipped: Engine, message: str) -> None:
