@@ -149,7 +149,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|想(?![的不到象像])|(?<![纲重主需摘提只])要|需要|希望|打算|准备|揾|找"
+    r"|thinking of|trying to|how)\b|想(?![的不到象像])|(?<![纲重主需摘提只师])要|需要|希望|打算|准备|揾|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -175,11 +175,13 @@ _REACTING = re.compile(
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
 _ASKS_BESIDES = re.compile(
-    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该\s*$|唔该你?(?=[帮话讲俾发])|劳烦|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)|发我|发给我"
+    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该\s*$|唔该你?(?=[帮话讲俾发])|劳烦|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)|发我|发给我|再问|问多"
     r"|系咪|是不是|系唔系|会不会|定系|还是|好定|你觉得|你认为|你点睇|你怎么看|你个人"
 )
 #: Words that insult the bot (canonical text): a complaint with one is abuse, not feedback.
-_AN_INSULT = re.compile(r"\b(?:stupid|dumb|idiot|idiotic|moron|retarded)\b|笨|蠢|白痴|弱智|智障|傻")
+_AN_INSULT = re.compile(
+    r"\b(?:stupid|dumb|idiot|idiotic|moron|retarded)\b|笨|蠢|白痴|弱智|智障|傻|废"
+)
 #: Marvelling at how something is ("funny how…", "amazing how…"): a remark, not a question.
 _MARVELLING = re.compile(
     r"\b(?:funny|amazing|interesting|crazy|wild|strange|weird) how\b(?! (?:many|much|often|long|far))"
@@ -329,7 +331,7 @@ _ASKS_OR_REQUESTS = re.compile(
     r"\b(?:what|whats|which|who|whos|whom|whose|where|wheres|why|how|hows)\b|\bwhen\b(?! (?:i|we|im|i'm) )"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
-    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天])"
+    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下嘴])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
     r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|帮我(?!\S{0,4}?[咗了过])|教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写"
     r"|翻译|预测|估(?![唔不]到)|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
@@ -421,6 +423,7 @@ def _only_remarks_on(
         or _SEEKS_CONFIRMATION.search(said)
         or _HEARSAY.search(said)
         or _A_CLAIM.search(said)
+        or _AN_INSULT.search(said)
     ):
         return False
     kinds = {kind for _, _, kind in cues["smalltalk"]}
@@ -982,7 +985,10 @@ class Understanding:
                 or aspects
                 or number is not None
                 or year is not None
-                or (not subjects and any(k in _REACTIONS for _, _, k in talk))
+                or (
+                    not subjects
+                    and (any(k in _REACTIONS for _, _, k in talk) or _REACTING.search(text))
+                )
             )  # "2003, feels like forever ago", "十个，比我想的多" after the answer that said it
             and (not opener or text.startswith("so "))  # "so even chongqing has one now, neat"
             and _only_remarks_on(question, text, cues, _without(text, wrapping))

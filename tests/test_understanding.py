@@ -276,6 +276,7 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "eight centres in all, ok got it",  # after an answer: small talk beside what it said
         "前海呢個名我阿媽成日講",  # "成日講" is what she always talks of, no request
         "十個範疇，都唔少喎",  # a count after an answer, and "喎" reacting to it
+        "難怪個名咁正式",  # surprise alone, after an answer: a remark on it
         "funny how the hubei one is so new",  # marvelling, not asking how
         "so even sichuan has its own conference, neat",  # "so" opening a statement
         "十五五规划纲要我们单位也组织学习了",  # "纲要" is no wish ("要")
