@@ -200,11 +200,17 @@ _NEWLY = re.compile(
 # Words setting aside the name right after them: "besides Guangdong", "除了广东".
 _EXCEPT = re.compile(
     r"(?:(?:除了|除咗|除开|除開)(?:[^\s，,、?？。！!]{1,6}?(?:、|同埋|同|和|及|与|與|跟)?){0,3}"
-    r"|\b(?:besides|apart from|other than|except)\s+(?:[\w'.-]+\s+(?:and\s+|&\s+)?){0,3})\s*$"
+    r"|\b(?:besides|apart from|other than|except|not counting|excluding)\s+"
+    r"(?:[\w'.-]+\s+(?:and\s+|&\s+)?){0,3})\s*$"
 )
 # The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
 _AN_OFFICES_HEAD = re.compile(r"主任|处长|\bdirector\b")
 # Which of a count they are: "係邊9個", "是哪9个" (canonical text).
+#: "How many" with the meetings counted a few words on ("how many HK/Beijing plenaries"): a count
+#: of meetings, as "how many plenaries" is.
+_HOW_MANY_MEETINGS = re.compile(
+    r"\bhow many (?:[\w-]+ ){0,3}(?:meetings|plenaries|plenary sessions|sessions|rounds)\b"
+)
 _WHICH_OF_A_COUNT = re.compile(
     r"(?:边|哪)(?:\d{1,2}|[二两三四五六七八九十]{1,3})(?:个|项|份|间|条)"
 )
@@ -875,6 +881,8 @@ class Understanding:
             if name == "frequency"
         ):  # "the big annual summit …, when did it start?": describes the meeting, asks when
             cued.discard("frequency")
+        if _HOW_MANY_MEETINGS.search(text):
+            cued.add("count")
         if _WHICH_OF_A_COUNT.search(text):
             cued.add("list")  # "係邊9個？": which they are, one by one
         chairs = "leaders" in cued  # "the party secretary who co-chairs it" asks of the platform

@@ -38,6 +38,7 @@ def test_the_subject_is_found_by_its_name_in_any_script(
         ("粵港合作聯席會議幾時成立", "setup"),
         ("when was the latest beijing meeting", "latest"),
         ("闽港合作会议下次什么时候开", "next"),
+        ("how many hk/beijing plenaries have been held so far", "count"),
         ("how often does the macao high level meeting meet", "frequency"),
         ("what was signed at the guangdong joint conference", "agreed"),
         ("請問深港合作會議邊個主池", "leaders"),  # typed by sound: 池 for 持
