@@ -186,6 +186,13 @@ _AN_INSULT = re.compile(
 _MARVELLING = re.compile(
     r"\b(?:funny|amazing|interesting|crazy|wild|strange|weird) how\b(?! (?:many|much|often|long|far))"
 )
+#: A clause that opens as a yes-or-no question, or a choice between two years, as typed without a
+#: question mark ("…, was cepa signed in 2003 or 2004").
+_A_CLAUSE_ASKING = re.compile(
+    r"(?:^|[,，.。;；:：!！]\s*)(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)"
+    r"\s+(?!you\b|u\b)\w|\b(?:19|20)\d\d or (?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
 #: Kinds of small talk that react to what was said: beside a subject or a year, a remark.
 _REACTIONS = frozenset({"ack", "praise", "thanks", "wait", "bye", "intro"})
 #: What a statement ends with when it seeks to be confirmed ("the guangdong one started in 1998
@@ -416,8 +423,8 @@ def _only_remarks_on(
     挺多的"): it asks, requests, wishes, claims and reports nothing, seeks no confirmation, and
     reacts (a word of small talk or of surprise) or tells of the asker. Such a message wants a
     word back, not the answer it already holds, nor "I don't know"."""
-    if "?" in question or "？" in question:
-        return False
+    if "?" in question or "？" in question or _A_CLAUSE_ASKING.search(question):
+        return False  # "ugh i always mix this up, was cepa signed in 2003 or 2004"
     said = _MARVELLING.sub(" ", text)  # "funny how both started out as…" asks nothing
     if (
         _ASKS_OR_REQUESTS.search(said)

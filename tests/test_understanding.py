@@ -305,6 +305,7 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "你真係廢到爆",  # abuse naming nothing: left to be declined
         "ok cool, how many areas does the chongqing conference cover",
         "从深圳湾口岸过关大概要排多久 我成日去",  # "多久" asks how long
+        "ugh i mix this up every time, was the hubei one set up in 2021 or 2022",  # asks
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
