@@ -149,7 +149,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|想(?![的不到象像])|(?<![纲重主需摘提只师])要|需要|希望|打算|准备|揾|找"
+    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师])要|需要|希望|打算|准备|揾|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -169,7 +169,7 @@ _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 #: 2004年已經有", "chongqing has its own one too, neat").
 _REACTING = re.compile(
     r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|literally|mouthful|fancy|fancier|lovely|impressive"
-    r"|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|funnily|brand new)\b|原来|估唔到|想不到|都几|㖞|不少|唔少|听落"
+    r"|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|funnily|brand new|pretty)\b|原来|估唔到|想不到|都几|㖞|不少|唔少|听落|了[啊呀]\s*$|真(?=[长大多])"
     r"|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|这么|那么"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
@@ -425,22 +425,32 @@ def _only_remarks_on(
     word back, not the answer it already holds, nor "I don't know"."""
     if "?" in question or "？" in question or _A_CLAUSE_ASKING.search(question):
         return False  # "ugh i always mix this up, was cepa signed in 2003 or 2004"
-    said = _MARVELLING.sub(" ", text)  # "funny how both started out as…" asks nothing
+    # what small talk says asks nothing ("thats exactly what i needed"), nor marvelling ("funny how…")
+    said = [(a, b) for a, b, _ in cues["smalltalk"]] + [
+        m.span() for m in _MARVELLING.finditer(text)
+    ]
     if (
-        _ASKS_OR_REQUESTS.search(said)
-        or _ASKS_BESIDES.search(said)
-        or _A_WISH.search(said)
-        or _REPORTED_QUESTION.search(said)
+        _outside(_ASKS_OR_REQUESTS, text, said)
+        or _outside(_ASKS_BESIDES, text, said)
+        or _outside(_A_WISH, text, said)
+        or _REPORTED_QUESTION.search(text)
         or _A_REQUEST.match(core)
-        or _FOLLOW_UP.search(said.removeprefix("so "))
-        or _SEEKS_CONFIRMATION.search(said)
-        or _HEARSAY.search(said)
-        or _A_CLAIM.search(said)
-        or _AN_INSULT.search(said)
+        or _FOLLOW_UP.search(text.removeprefix("so "))
+        or _SEEKS_CONFIRMATION.search(text)
+        or _HEARSAY.search(text)
+        or _A_CLAIM.search(text)
+        or _AN_INSULT.search(text)
     ):
         return False
     kinds = {kind for _, _, kind in cues["smalltalk"]}
     return bool(kinds & _REACTIONS or _REACTING.search(text) or _THE_ASKER.search(text))
+
+
+def _outside(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether a pattern matches the text anywhere but wholly inside one of the spans."""
+    return any(
+        not any(a <= m.start() and m.end() <= b for a, b in spans) for m in pattern.finditer(text)
+    )
 
 
 def _emoji_talk(question: str) -> str:
