@@ -168,15 +168,18 @@ _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 #: Words of surprise or judgement: a message naming a subject with one reacts to it ("原來京港合作會議
 #: 2004年已經有", "chongqing has its own one too, neat").
 _REACTING = re.compile(
-    r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|literally|mouthful|fancy|fancier|lovely|impressive"
-    r"|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|funnily|brand new|pretty)\b|原来|估唔到|想不到|都几|㖞|不少|唔少|听落|了[啊呀]\s*$|真(?=[长大多])"
-    r"|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|这么|那么"
+    r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|funnily|literally|mouthful|fancy|fancier|lovely"
+    r"|impressive|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|brand new|pretty)\b"
+    r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多])|这么|那么"
+    r"|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
 _ASKS_BESIDES = re.compile(
-    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b|麻烦|请|唔该\s*$|唔该你?(?=[帮话讲俾发])|劳烦|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)|发我|发给我|再问|问多"
-    r"|系咪|是不是|系唔系|会不会|定系|还是|好定|你觉得|你认为|你点睇|你怎么看|你个人"
+    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b"
+    r"|麻烦|请|劳烦|唔该\s*$|唔该你?(?=[帮话讲俾发])|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)"
+    r"|发我|发给我|再问|问多|系咪|是不是|系唔系|会不会|定系|还是|好定"
+    r"|你觉得|你认为|你点睇|你怎么看|你个人"
 )
 #: Words that insult the bot (canonical text): a complaint with one is abuse, not feedback.
 _AN_INSULT = re.compile(
@@ -212,12 +215,12 @@ _EXCEPT = re.compile(
 )
 # The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
 _AN_OFFICES_HEAD = re.compile(r"主任|处长|\bdirector\b")
-# Which of a count they are: "係邊9個", "是哪9个" (canonical text).
 #: "How many" with the meetings counted a few words on ("how many HK/Beijing plenaries"): a count
 #: of meetings, as "how many plenaries" is.
 _HOW_MANY_MEETINGS = re.compile(
     r"\bhow many (?:[\w-]+ ){0,3}(?:meetings|plenaries|plenary sessions|sessions|rounds)\b"
 )
+# Which of a count they are: "係邊9個", "是哪9个" (canonical text).
 _WHICH_OF_A_COUNT = re.compile(
     r"(?:边|哪)(?:\d{1,2}|[二两三四五六七八九十]{1,3})(?:个|项|份|间|条)"
 )
