@@ -411,10 +411,8 @@ def _only_a_remark(
     closes = last_free < len(text) - 1 and _set_apart(text, last_free)
     if not (opens or closes):
         return False
-    asked = any(
-        not any(a <= m.start() and m.end() <= b for a, b in talk)
-        for m in _ASKS_OR_REQUESTS.finditer(text)
-    )  # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
+    # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"
+    asked = _outside(_ASKS_OR_REQUESTS, text, talk)
     return not asked and not _A_REQUEST.match(_without(text, talk))
 
 
