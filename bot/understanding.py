@@ -371,7 +371,7 @@ _RESPELT_LENGTH = 4
 _REMARK_TERMS = 12
 # A message of Chinese interjections and particles only ("唉", "哎呀", "呃…", "正呀") reacts, as
 # an emoji would: it asks nothing of the subject before it.
-_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛劲"
+_INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛劲咁"
 _ONLY_INTERJECTIONS = re.compile(
     f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{''.join(sorted(CJK_PARTICLES))}\\s]+"
 )
