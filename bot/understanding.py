@@ -149,7 +149,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师])要|需要|希望|打算|准备|揾|找"
+    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师])要|需要|希望|打算|准备|(?<!再)揾|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -170,7 +170,7 @@ _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 _REACTING = re.compile(
     r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|funnily|literally|mouthful|fancy|fancier|lovely"
     r"|impressive|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|brand new|pretty)\b"
-    r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多])|这么|那么"
+    r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多够])|这么|那么"
     r"|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
