@@ -169,7 +169,8 @@ _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 #: 2004年已經有", "chongqing has its own one too, neat").
 _REACTING = re.compile(
     r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|funnily|literally|mouthful|fancy|fancier|lovely"
-    r"|impressive|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|brand new|pretty)\b"
+    r"|impressive|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|brand new|pretty"
+    r"|gorgeous|amazing|keeps growing)\b"
     r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多够])|这么|那么"
     r"|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$"
 )
@@ -347,8 +348,8 @@ _ASKS_OR_REQUESTS = re.compile(
     r"\b(?:what|whats|which|who|whos|whom|whose|where|wheres|why|how|hows)\b|\bwhen\b(?! (?:i|we|im|i'm) )"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
-    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河左右外里上下嘴])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
-    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写(?![论作功报稿])"
+    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河湖左右外里上下嘴])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
+    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢爱])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写(?![论作功报稿])"
     r"|翻译|预测|估(?![唔不]到)|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
