@@ -383,14 +383,13 @@ class Matcher:
         会议" is "闽港合作会议" typed by sound, "尚海" is 上海. A two-character alias only where
         the swap makes no word the knowledge base uses, and none with 港 in it: beside 港, in
         nearly every question, a swap too often makes an ordinary word ("于港", "越港")."""
-        alike = sounding_alike()
         misheard: dict[str, str] = {}
         for alias in self._cjk_aliases:
             short = len(alias) < _SHORTEST_MISHEARD
             if short and "港" in alias:
                 continue
             for index, character in enumerate(alias):
-                for other in alike.get(character, ()):
+                for other in sounding_alike(character):
                     variant = alias[:index] + other + alias[index + 1 :]
                     if variant not in self._cjk_aliases and not (
                         (short and variant in self._idf) or self._makes_a_word(variant, index)

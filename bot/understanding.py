@@ -760,13 +760,12 @@ class Understanding:
         """Chinese cues also with one character swapped for one that sounds the same, as typed by
         sound ("主池" for 主持, "成力" for 成立); not where the swap makes a word the knowledge
         base itself uses ("几十" is no "几时")."""
-        alike = sounding_alike(cantonese=False)
         variants: dict[str, str] = {}
         for cue, name in names.items():
             if cue.isascii() or len(cue) < 2:
                 continue
             for index, character in enumerate(cue):
-                for other in alike.get(character, ()):
+                for other in sounding_alike(character, cantonese=False):
                     variant = cue[:index] + other + cue[index + 1 :]
                     if variant not in names and not self.matcher.knows(variant):
                         variants.setdefault(variant, name)
