@@ -437,7 +437,7 @@ def _only_remarks_on(
         or _outside(_A_WISH, text, said)
         or _REPORTED_QUESTION.search(text)
         or _A_REQUEST.match(core)
-        or _FOLLOW_UP.search(text.removeprefix("so "))
+        or _FOLLOW_UP.search(text.removeprefix("so "))  # "so even chongqing has one now, neat"
         or _SEEKS_CONFIRMATION.search(text)
         or _HEARSAY.search(text)
         or _A_CLAIM.search(text)
@@ -987,6 +987,7 @@ class Understanding:
                 and len(self._rest(text, every_talk + wrapping)) <= _REMARK_TERMS
             )
         smalltalk = talk[0][2] if only_talk else None
+        core = _without(text, wrapping)
         if not text and question.strip():
             smalltalk = _emoji_talk(question)
         elif smalltalk is None and _ONLY_INTERJECTIONS.fullmatch(text):
@@ -1016,8 +1017,7 @@ class Understanding:
                     and (any(k in _REACTIONS for _, _, k in talk) or _REACTING.search(text))
                 )
             )  # "2003, feels like forever ago", "十个，比我想的多" after the answer that said it
-            and (not opener or text.startswith("so "))  # "so even chongqing has one now, neat"
-            and _only_remarks_on(question, text, cues, _without(text, wrapping))
+            and _only_remarks_on(question, text, cues, core)
         ):
             smalltalk = "remark"
         return Reading(
@@ -1049,7 +1049,7 @@ class Understanding:
             now=now,
             after=after,
             rest=rest,
-            core=_without(text, wrapping),
+            core=core,
             off_topic=tuple(
                 dict.fromkeys(
                     text[a:b]
