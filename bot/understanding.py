@@ -379,6 +379,9 @@ _ONLY_INTERJECTIONS = re.compile(
 #: Characters that trail small talk without starting anything of their own.
 _TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧喔唷啰")
 # What a message of nothing but emoji or symbols says, by its first telling emoji.
+# A bot command typed as a message ("/start", "/help@coopbot_bot"): Telegram hands commands to their
+# own handlers, so one that reaches the understanding step (the shell, an inline query) asks for help.
+_A_COMMAND = re.compile(r"\s*/[a-z_]+(?:@\w+)?\s*", re.IGNORECASE)
 _EMOJI_TALK = {"👋": "greeting", "🙋": "greeting", "🙏": "thanks", "❤": "thanks", "💯": "praise"}
 
 
@@ -772,6 +775,8 @@ class Understanding:
         return names | variants
 
     def read(self, question: str) -> Reading:
+        if _A_COMMAND.fullmatch(question):
+            return Reading(text=question.strip().lower(), smalltalk="help")
         reading = self._read(question)
         if reading.smalltalk or reading.aspects or len(reading.text.split()) > _RESPELT_WORDS:
             return reading

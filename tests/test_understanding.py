@@ -379,12 +379,26 @@ def test_a_first_time_in_small_talk_is_no_meetings_number(shipped: Engine) -> No
 
 @pytest.mark.parametrize(
     "message",
-    ["wrong answer again smh", "你這個機器人不太行啊", "答到亂晒 差評"],
+    [
+        "wrong answer again smh",
+        "this answer was wrong ugh",
+        "你這個機器人不太行啊",
+        "答到亂晒 差評",
+    ],
 )
 def test_a_complaint_about_the_answers_with_more_to_say_is_still_small_talk(
     shipped: Engine, message: str
 ) -> None:
     assert read(shipped, message).smalltalk == "complaint"
+
+
+@pytest.mark.parametrize("message", ["/start", "/help@coopbot_bot", " /Start "])
+def test_a_bot_command_typed_as_a_message_asks_for_help(shipped: Engine, message: str) -> None:
+    assert read(shipped, message).smalltalk == "help"
+
+
+def test_a_slash_inside_a_question_is_no_command(shipped: Engine) -> None:
+    assert read(shipped, "when did the hk/guangdong conference start?").smalltalk is None
 
 
 @pytest.mark.parametrize(
