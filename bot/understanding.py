@@ -149,7 +149,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师])要|需要|希望|打算|准备|(?<!再)揾|找"
+    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师都])要|需要|希望|打算|准备|(?<!再)揾|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -203,7 +203,8 @@ _REACTIONS = frozenset({"ack", "praise", "thanks", "wait", "bye", "intro"})
 #: right", "係2021年成立吧"): a question, though it has no question word.
 _SEEKS_CONFIRMATION = re.compile(
     r"\b(?:right|correct|yeah|yes|eh|innit|true|no|isn t it|is it|ya|yah)\s*$"
-    r"|(?:吧|嘛|对吗|对不对|对唔对|系咪|是吧|是吗|啱唔啱|未|了没|咗未|没|冇)[呀啊吖]?\s*$"
+    r"|(?:吧|嘛|对吗|对不对|对唔对|系咪|是吧|是吗|啱唔啱|未|了没|咗未|没|冇|(?:系咪|是不是|系唔系)真(?:的|嘅|㗎)?)"
+    r"[呀啊吖]?\s*$"
 )
 _NEWLY = re.compile(
     r"\bfor the first time\b|\bfirst announced\b|首次(?:支持|提出|写入|纳入|加入|提到|提及)|第一次(?:支持|提出|写入|纳入)"
@@ -349,7 +350,7 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
     r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河湖左右外里上下嘴])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
-    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢爱])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正])写(?![论作功报稿])"
+    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢爱她他佢听])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正系是])写(?![论作功报稿])"
     r"|翻译|预测|估(?![唔不]到)|([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
@@ -1136,7 +1137,11 @@ class Understanding:
         introduces = (
             self._cues.opening(opening, "fillers") == _CONTEXT and not _HEARSAY.match(opening)
         ) or bool(_HERE.match(first))
-        asks = _ASKS_OR_REQUESTS.search(text) or _REPORTED_QUESTION.search(text)
+        asks = (
+            _ASKS_OR_REQUESTS.search(text)
+            or _REPORTED_QUESTION.search(text)
+            or _SEEKS_CONFIRMATION.search(text)
+        )
         return introduces and not asks
 
     def _after_greeting(self, text: str) -> str:

@@ -281,6 +281,8 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "funny how the hubei one is so new",  # marvelling, not asking how
         "so even sichuan has its own conference, neat",  # "so" opening a statement
         "十五五规划纲要我们单位也组织学习了",  # "纲要" is no wish ("要")
+        "我老公以前喺深圳做廠，日日都要過關",  # "都要" is what he had to do, no wish
+        "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
     ],
 )
 def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
@@ -306,6 +308,7 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "ok cool, how many areas does the chongqing conference cover",
         "从深圳湾口岸过关大概要排多久 我成日去",  # "多久" asks how long
         "ugh i mix this up every time, was the hubei one set up in 2021 or 2022",  # asks
+        "我做海味 聽講有CEPA啲貨入內地可以零關稅 係咪真",  # an introduction seeking confirmation
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
