@@ -281,7 +281,7 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "funny how the hubei one is so new",  # marvelling, not asking how
         "so even sichuan has its own conference, neat",  # "so" opening a statement
         "十五五规划纲要我们单位也组织学习了",  # "纲要" is no wish ("要")
-        "我老公以前喺深圳做廠，日日都要過關",  # "都要" is what he had to do, no wish
+        "深圳我以前日日都要去",  # "都要" is what the asker had to do, no wish
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
     ],
 )
