@@ -410,10 +410,14 @@ def _only_a_remark(
     covered = {i for a, b in talk + wrapping for i in range(a, b)}
     first_free = next(i for i in range(len(text) + 1) if i not in covered)
     last_free = next(i for i in range(len(text) - 1, -2, -1) if i not in covered)
+    while last_free >= 0 and text[last_free] in _TRAILING:  # "挺用心的": a particle after it
+        last_free -= 1
     # Small talk opens or closes the message, and Chinese does not run on from it without a
-    # space: "你好笨啊" is "you're so dumb", not "hello" and more.
+    # space: "你好笨啊" is "you're so dumb", not "hello" and more. Closing words of three
+    # characters or more say their piece on their own: "做呢個bot嘅人好有心機".
     opens = first_free > 0 and _set_apart(text, first_free)
-    closes = last_free < len(text) - 1 and _set_apart(text, last_free)
+    closing = next((b - a for a, b in talk if a == last_free + 1), 0)
+    closes = last_free < len(text) - 1 and (_set_apart(text, last_free) or closing >= 3)
     if not (opens or closes):
         return False
     # asked outside the small talk: "tell me a joke lol", "佢哋幫唔幫到手"

@@ -216,6 +216,9 @@ def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
         ("yo hi im kelvin doing a group project for school", "greeting"),
         ("唔該晒你咁有耐性 我年紀大 打字慢", "thanks"),  # a softening word sets the remark apart
         ("ok great thats all for now ill come back tomorrow when i have more time", "ack"),
+        ("整呢個bot嘅人真係好有心機", "praise"),  # a closing word of three characters or more
+        ("做这个机器人的人挺用心的", "praise"),  # and a particle after it
+        ("退休了没啥事干 随便来看看", "help"),  # "没啥" is nothing much, not "what"
     ],
 )
 def test_small_talk_with_a_remark_beside_it_is_small_talk(
@@ -234,7 +237,6 @@ def test_small_talk_with_a_remark_beside_it_is_small_talk(
         "我係喺中環返工嘅文員 放緊lunch",  # what they do is no other matter asked
         "我喺深圳返工 成日兩邊走",  # "兩邊" is both sides, not "which side"
         "我個孫幫我裝咗呢個",  # help given, not asked for
-        "退休了没啥事干 随便来看看",  # "没啥" is nothing much, not "what"
         "im from manchester, moved to hk last year for work",  # a time in the story, no meeting
     ],
 )
