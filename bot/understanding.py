@@ -1024,7 +1024,11 @@ class Understanding:
                 or year is not None
                 or (
                     not subjects
-                    and (any(k in _REACTIONS for _, _, k in talk) or _REACTING.search(text))
+                    and (
+                        any(k in _REACTIONS for _, _, k in talk)
+                        or _REACTING.search(text)
+                        or _THE_ASKER.search(text)
+                    )
                 )
             )  # "2003, feels like forever ago", "十个，比我想的多" after the answer that said it
             and _only_remarks_on(question, text, cues, core)

@@ -284,6 +284,8 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "so even sichuan has its own conference, neat",  # "so" opening a statement
         "十五五规划纲要我们单位也组织学习了",  # "纲要" is no wish ("要")
         "深圳我以前日日都要去",  # "都要" is what the asker had to do, no wish
+        "my dad's old company did a ton of business in wuhan in the 90s",  # no subject: a story
+        "北部都會區就喺我屋企附近，期待下",
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
     ],
 )
