@@ -149,7 +149,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师都])要|需要|希望|打算|准备|(?<!再)揾|找"
+    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师都又话正日])要|需要|希望|打算|准备|(?<!再)揾|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -179,7 +179,7 @@ _REACTING = re.compile(
 _ASKS_BESIDES = re.compile(
     r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b"
     r"|麻烦|请|劳烦|唔该\s*$|唔该你?(?=[帮话讲俾发])|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)"
-    r"|发我|发给我|再问|问多|系咪|是不是|系唔系|会不会|定系|还是|好定"
+    r"|发我|发给我|再问|问多|系咪|是不是|系唔系|会不会|定系|(?<![我那都也])还是(?!第)|好定"
     r"|你觉得|你认为|你点睇|你怎么看|你个人"
 )
 #: Words that insult the bot (canonical text): a complaint with one is abuse, not feedback.
@@ -346,12 +346,16 @@ _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系
 # Words that ask or request something (canonical text): a remark around small talk has none.
 # "Hi there, hope you're having a good day" remarks; "hi, tell me a joke" asks.
 _ASKS_OR_REQUESTS = re.compile(
-    r"\b(?:what|whats|which|who|whos|whom|whose|where|wheres|why|how|hows)\b|\bwhen\b(?! (?:i|we|im|i'm) )"
+    # not "what a mouthful", "that's why", "fujian is where my grandparents are from", "i remember
+    # when cepa was signed", "that wasnt what i asked"
+    r"\bwhat\b(?! an? \b)(?! (?:i|we) (?:asked|meant|said|wanted)\b)|\b(?:whats|which|who|whos|whom|whose)\b"
+    r"|(?<!\bis )\bwhere\b|\bwheres\b|(?<!\bthat s )(?<!\bthats )\bwhy\b|\b(?:how|hows)\b"
+    r"|(?<!\bremember )\bwhen\b(?! (?:i|we|im|i'm) )"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
-    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河湖左右外里上下嘴])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
-    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢爱她他佢听])讲(?![得过咗了真法])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正系是])写(?![论作功报稿])"
-    r"|翻译|预测|估(?![唔不]到)|([\u4e00-\u9fff])[唔不没冇]\1"
+    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河湖左右外里上下嘴点沾])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十廿我])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
+    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢爱她他佢听])讲(?![得过咗了真法完])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正系是])写(?![论作功报稿过])"
+    r"|翻译|预测|估(?![唔不]到)|(?<![唔不没冇])([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
     r"|\bi (?:really |just |also )?(?:want|need|d like|would like|hope to|plan to)\b|\blooking for\b"

@@ -286,6 +286,11 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "深圳我以前日日都要去",  # "都要" is what the asker had to do, no wish
         "my dad's old company did a ton of business in wuhan in the 90s",  # no subject: a story
         "北部都會區就喺我屋企附近，期待下",
+        "CMAB. constitutional and mainland affairs bureau. what a mouthful",  # no "what" asked
+        "fujian is where my grandparents are from, never been tho",  # nor "where"
+        "北京的冬天太冷了，我还是喜欢香港",  # "我还是" is "I still", no "or"
+        "廿幾年咁耐，真係估唔到香港同廣東合作咗咁耐",  # "廿幾" is twenty-odd, not "how many"
+        "泛珠论坛，我们大学老师还写过论文",  # what was written, no request to write
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
     ],
 )
