@@ -382,7 +382,7 @@ _ONLY_INTERJECTIONS = re.compile(
     f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{''.join(sorted(CJK_PARTICLES))}\\s]+"
 )
 #: Characters that trail small talk without starting anything of their own.
-_TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧喔唷啰")
+_TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧喔唷啰耶")
 # What a message of nothing but emoji or symbols says, by its first telling emoji.
 # A bot command typed as a message ("/start", "/help@coopbot_bot"): Telegram hands commands to their
 # own handlers, so one that reaches the understanding step (the shell, an inline query) asks for help.
