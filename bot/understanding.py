@@ -861,7 +861,9 @@ class Understanding:
             question = question[: remark.start(1)]  # "...? teaching geography next week"
             text = self.matcher.heard(self.matcher.canonical(question))
             cues = self._cues.find(text)
-        if cues["off_topic"] and _SENTENCE_THEN_QUESTION.search(question):
+        if (
+            cues["off_topic"] or _THE_ASKER.search(text) or _REACTING.search(text)
+        ) and _SENTENCE_THEN_QUESTION.search(question):
             trimmed = self._without_context_sentences(question)
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
@@ -1182,7 +1184,11 @@ class Understanding:
             if not (
                 sentence.rstrip().endswith((".", "。"))
                 and silent[index]
-                and self._cues.find(texts[index])["off_topic"]
+                and (
+                    self._cues.find(texts[index])["off_topic"]
+                    or _THE_ASKER.search(texts[index])
+                    or _REACTING.search(texts[index])
+                )
             ):
                 kept.append(sentence)
             elif asked and named[index] <= asked:

@@ -133,6 +133,11 @@ def answered(outcome: Outcome) -> str | None:
             "arrangement with that province?",
             "fujian-overview",
         ),
+        (  # a sentence telling of the asker, with words of another matter, before the question
+            "Hello, I'm fact-checking a piece. When was the latest HK/Shanghai co-operation "
+            "conference plenary?",
+            "shanghai-latest",
+        ),
         (  # a second clause opening like an introduction, but asking
             "我是内地来港的交流生，老师让我们查香港跟内地哪些省市建立了合作机制。能帮我列一下吗？",
             "platforms-list",
