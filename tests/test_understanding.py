@@ -188,6 +188,9 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("gd evening!", "greeting"),  # "gd" here is good, not Guangdong
         ("栓Q了家人们", "thanks"),
         ("好家伙", "ack"),
+        ("hii coop bot!! 😊", "greeting"),  # the bot's own name beside a greeting
+        ("哈囉小幫手", "greeting"),
+        ("早晨呀機械人", "greeting"),
     ],
 )
 def test_small_talk_is_recognised_in_three_languages(
