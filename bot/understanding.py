@@ -52,6 +52,8 @@ ASPECT_ORDER = (
 #: numbered meeting, or with words of chairing, they ask its chairs ("第五次京港合作會議的北京市長
 #: 是誰？", "和李家超一起主持浙港會議的浙江省委書記是誰？").
 _OFFICE_HOLDERS = "office holders"
+#: The kind of off-topic words that ask the bot's own view ("你觉得呢", "in your opinion").
+_OPINION = "opinion"
 #: Words after a near-miss word that make it describe a place named by it ("熊貓嗰個省",
 #: "火鍋之都", canonical text): what the place is known for, not what is asked of it.
 _DESCRIBING = re.compile(r"\s*(?:嘅|的)?(?:𠮶个|那个|之都|之乡)")
@@ -868,12 +870,15 @@ class Understanding:
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
                 cues = self._cues.find(text)
-        # A name inside small talk is no subject: "你識講廣東話嗎" asks what the bot speaks.
+        # A name inside small talk is no subject: "你識講廣東話嗎" asks what the bot speaks; nor
+        # the bot called by its name after a greeting: "hi coopbot! when did … start?"
         names = [
             n
             for n in self.matcher.names(text)
             if not any(a <= n.start and n.end <= b for a, b, _ in cues["smalltalk"])
         ]
+        if any(self.kb.topics[n.topic].kind != "about" for n in names):
+            names = [n for n in names if not self._greeted(text, n, cues["smalltalk"])]
         # A name after "besides", or in the list it begins, is not what is asked of: "除了广东还有
         # 哪些？" and "which cities apart from HK and Macao?" ask of the others.
         names = [n for n in names if not _EXCEPT.search(text, 0, n.start)]
@@ -1086,6 +1091,13 @@ class Understanding:
             ),
         )
 
+    def _greeted(self, text: str, name: Name, talk: list[tuple[int, int, str]]) -> bool:
+        """Whether a name of the bot itself follows a greeting right before it ("hey coopbot, …"):
+        the bot is spoken to, and the question after it is asked of the other subject named."""
+        return self.kb.topics[name.topic].kind == "about" and any(
+            kind == "greeting" and not text[b : name.start].strip() for _, b, kind in talk
+        )
+
     @staticmethod
     def _describes_a_place(text: str, end: int, names: list[Name]) -> bool:
         """Whether a near-miss word ending at `end` says what the place named right after it is
@@ -1144,8 +1156,17 @@ class Understanding:
         matter (the caller has found no aspect and no number). A place in it is where the asker
         is from ("我是四川人 在香港读书"), and another matter what they do ("我係喺中環返工嘅文員"),
         not what is asked."""
-        if "?" in question or "？" in question or (cues["off_topic"] and _A_WISH.search(text)):
+        if "?" in question or "？" in question:
             return False
+        if cues["off_topic"] and _A_WISH.search(text):
+            return False
+        if any(
+            kind == _OPINION and not any(c <= a and b <= d for c, d, _ in cues["fillers"])
+            for a, b, kind in cues["off_topic"]
+        ):
+            return (
+                False  # "…房价肯定涨，你觉得呢" asks the bot's view ("i guess" gives the asker's)
+            )
         first = self.matcher.canonical(split_clauses(question)[0])
         opening = self._after_greeting(text)
         introduces = (

@@ -138,6 +138,11 @@ def answered(outcome: Outcome) -> str | None:
             "conference plenary?",
             "shanghai-latest",
         ),
+        (  # the bot called by its name after a greeting: the question is of the other subject
+            "hi coopbot! quick q, when did the HK/Guangdong joint conference start?",
+            "guangdong-setup",
+        ),
+        ("打扰了，泛珠三角是几加几来着？", "pprd-members"),  # "来着": what was it again
         (  # a second clause opening like an introduction, but asking
             "我是内地来港的交流生，老师让我们查香港跟内地哪些省市建立了合作机制。能帮我列一下吗？",
             "platforms-list",

@@ -321,6 +321,7 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "从深圳湾口岸过关大概要排多久 我成日去",  # "多久" asks how long
         "ugh i mix this up every time, was the hubei one set up in 2021 or 2022",  # asks
         "我做海味 聽講有CEPA啲貨入內地可以零關稅 係咪真",  # an introduction seeking confirmation
+        "我妈说大湾区以后房价肯定涨，你觉得呢",  # a story that ends asking the bot's view
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
