@@ -151,7 +151,7 @@ _HERE = re.compile(r"^\s*(?:[a-z][a-z'-]* ){0,4}[a-z][a-z'-]* here\b\W*$")
 #: ("im a student looking for a job in shenzhen", "我係學生 想搵兼職").
 _A_WISH = re.compile(
     r"\b(?:want|wants|wanted|need|needs|would like|looking for|hoping|hope to|plan to|planning"
-    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师都又话正日])要|需要|希望|打算|准备|(?<!再)揾|找"
+    r"|thinking of|trying to|how)\b|(?<!想)想(?![的不到象像想])|(?<![纲重主需摘提只师都又话正日])要(?!去)|需要|希望|打算|准备|(?<!再)揾|找"
 )
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
@@ -174,7 +174,7 @@ _REACTING = re.compile(
     r"|impressive|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|brand new|pretty"
     r"|gorgeous|amazing|keeps growing)\b"
     r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多够])|这么|那么"
-    r"|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$"
+    r"|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$|比我想[象像]"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
@@ -361,7 +361,7 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
     r"|\bi (?:really |just |also )?(?:want|need|d like|would like|hope to|plan to)\b|\blooking for\b"
-    r"|我(?:想(?![的象像])|要|需要|希望|打算|准备)|想要|想揾|想找"
+    r"|我(?:想(?![的象像])|要(?!去)|需要|希望|打算|准备)|想要|想揾|想找"
 )
 # A remark that opens with a verb bids the bot do something ("hi, recommend a restaurant"), or
 # asks, when the verb is one a question opens with ("hello, is John Lee married").
