@@ -33,6 +33,8 @@ from bot.understanding import (
 )
 
 # A message of particles only ("啊啊啊") says nothing to follow the conversation with.
+# "last" and "latest" in English say the most recent; "上一次" after the latest is the one before.
+_MOST_RECENT = re.compile(r"\b(?:last|latest|most recent)\b")
 _ONLY_PARTICLES = re.compile(f"[{''.join(sorted(CJK_PARTICLES))}\\s]+")
 #: Asking for every one of the things counted, by name (canonical text): "list all 11",
 #: "the titles of the 4 documents", "the full current list", "逐個列出嚟", "全部喺邊", "係邊11個".
@@ -1468,7 +1470,10 @@ class Resolver:
             return None
         asked = set(reading.aspects)
         later = "later" in asked and "earlier" not in asked
-        if not (later or "earlier" in asked or (asked == {"latest"} and entry.aspect == "latest")):
+        again = asked == {"latest"} and entry.aspect == "latest"
+        if again and _MOST_RECENT.search(reading.text):
+            return None  # "and the last CE meeting?" asks the latest again, not the one before
+        if not (later or "earlier" in asked or again):
             return None
         step = 1 if later else -1
         if meeting.number is not None:

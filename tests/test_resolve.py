@@ -538,6 +538,11 @@ def test_particles_alone_after_an_answer_ask_nothing_of_it(shipped: Engine) -> N
             id="the_one_before_is_the_meeting_numbered_one_less",
         ),
         pytest.param(
+            ("when was the latest pan-prd joint conference", "and the last CE meeting?"),
+            "pprd-latest",
+            id="the_last_in_english_after_the_latest_is_the_latest_again_not_the_one_before",
+        ),
+        pytest.param(
             ("粵港合作框架協議係咩", "喺邊度簽㗎？"),
             "guangdong-framework-agreement",
             id="where_an_agreement_was_signed_is_asked_of_the_agreement_just_answered",
