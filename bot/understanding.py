@@ -299,6 +299,8 @@ _CJK_ASKING = re.compile(
         )
     )
 )
+# "还在…呢", "还是…呢" closing a statement: what still was, not "and what about…?"
+_STILL_THEN = re.compile(r"还[在是][^?？]*呢\s*$")
 _FOLLOW_UP = re.compile(
     r"^(?:and|what about|how about|then|also|same for|same question for|ok and|so)\b"
     r"|^(?:那|那么|咁|至于|另外|还有)"
@@ -451,7 +453,9 @@ def _only_remarks_on(
         or _outside(_A_WISH, text, said)
         or _REPORTED_QUESTION.search(text)
         or _A_REQUEST.match(core)
-        or _FOLLOW_UP.search(text.removeprefix("so "))  # "so even chongqing has one now, neat"
+        or (  # "so even chongqing has one now, neat"; "那时候我还在上小学呢" tells, asks nothing
+            _FOLLOW_UP.search(text.removeprefix("so ")) and not _STILL_THEN.search(text)
+        )
         or _SEEKS_CONFIRMATION.search(text)
         or _HEARSAY.search(text)
         or _A_CLAIM.search(text)

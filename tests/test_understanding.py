@@ -294,6 +294,7 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "北京的冬天太冷了，我还是喜欢香港",  # "我还是" is "I still", no "or"
         "廿幾年咁耐，真係估唔到香港同廣東合作咗咁耐",  # "廿幾" is twenty-odd, not "how many"
         "泛珠论坛，我们大学老师还写过论文",  # what was written, no request to write
+        "1998年，那时候我还在上小学呢",  # "还在…呢" tells what still was, asks "and …?" of nothing
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
     ],
 )
