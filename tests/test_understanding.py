@@ -633,3 +633,8 @@ def test_the_years_since_one_name_no_meetings_year(shipped: Engine, question: st
 )
 def test_a_month_is_a_months_name_not_a_word_beginning_like_one(text: str, month: bool) -> None:
     assert names_a_month(text) is month
+
+
+def test_a_cantonese_where_spelt_in_full_reads_as_the_short_one(shipped: Engine) -> None:
+    canonical = shipped.understanding.matcher.canonical
+    assert canonical("喺邊度開") == canonical("邊度開")
