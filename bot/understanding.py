@@ -162,7 +162,7 @@ _A_CLAIM = re.compile(
 #: matter, not an introduction of the asker.
 _HEARSAY = re.compile(
     r"(?:i (?:saw|heard|read|understand|remember|recently)|recently|in the news"
-    r"|我?(?:(?<!终于)记得|(?<!次)听讲|(?<!次)听说|听人讲|看新闻|睇新闻)|最近)"
+    r"|我?(?:(?<![于都直])记得|(?<!次)听讲|(?<!次)听说|听人讲|看新闻|睇新闻)|最近)"
 )
 #: The asker speaking of themself (canonical text): a message naming a subject beside them tells
 #: their story ("my dad used to work in the shanghai office", "我老家就是四川的").
@@ -352,12 +352,12 @@ _YES_OR_NO = re.compile("可唔可以|可不可以|能不能|是不是|系唔系
 _ASKS_OR_REQUESTS = re.compile(
     # not "what a mouthful", "that's why", "fujian is where my grandparents are from", "i remember
     # when cepa was signed", "that wasnt what i asked"
-    r"\bwhat\b(?! an? \b)(?! (?:i|we) (?:asked|meant|said|wanted)\b)|\b(?:whats|which|who|whos|whom|whose)\b"
+    r"(?<!\bexactly )(?<!\bjust )\bwhat\b(?! an? \b)(?! (?:i|we) (?:asked|meant|said|wanted)\b)|\b(?:whats|which|who|whos|whom|whose)\b"
     r"|(?<!\bis )\bwhere\b|\bwheres\b|(?<!\bthat s )(?<!\bthats )\bwhy\b|\b(?:how|hows)\b"
     r"|(?<!\bremember )\bwhen\b(?! (?:i|we|im|i'm) )"
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b"
-    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河湖左右外里上下嘴点沾])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十廿我])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
+    r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河湖左右外里上下嘴点沾])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十廿我下])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
     r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢爱她他佢听])讲(?![得过咗了真法完])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正系是])写(?![论作功报稿过到不])"
     r"|翻译|预测|估(?![唔不]到)|(?<![唔不没冇])([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
