@@ -299,6 +299,11 @@ _CJK_ASKING = re.compile(
         )
     )
 )
+#: A statement's own verbs (canonical text): "the gba is all over the mtr ads", "大湾区天天听".
+_TELLS = re.compile(
+    r"\b(?:is all over|keeps? (?:coming up|saying|popping up)|came up|comes up|all over the)\b"
+    r"|天天|日日|成日|经常|整天"
+)
 # "还在…呢", "还是…呢" closing a statement: what still was, not "and what about…?"
 _STILL_THEN = re.compile(r"还[在是][^?？]*呢\s*$")
 _FOLLOW_UP = re.compile(
@@ -463,7 +468,12 @@ def _only_remarks_on(
     ):
         return False
     kinds = {kind for _, _, kind in cues["smalltalk"]}
-    return bool(kinds & _REACTIONS or _REACTING.search(text) or _THE_ASKER.search(text))
+    return bool(
+        kinds & _REACTIONS
+        or _REACTING.search(text)
+        or _THE_ASKER.search(text)
+        or _TELLS.search(text)
+    )
 
 
 def _outside(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> bool:

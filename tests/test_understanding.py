@@ -296,6 +296,8 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "泛珠论坛，我们大学老师还写过论文",  # what was written, no request to write
         "1998年，那时候我还在上小学呢",  # "还在…呢" tells what still was, asks "and …?" of nothing
         "汶川地震那年香港援建了好多学校，我们那边都记得",  # what they remember, nothing to confirm
+        "the 15th fyp is all over the news lately",  # what is everywhere, said of a subject
+        "大湾区这个词现在天天都能听到",
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
     ],
 )
