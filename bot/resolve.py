@@ -495,7 +495,9 @@ class Resolver:
         )
         # "when's the next one? need to plan our coverage, thx", "what is CEPA exactly? thinking
         # about expanding into the GBA": the question, and why it is asked
-        if second.kind == "smalltalk" or self.understanding.only_states(parts[1], closing):
+        # a remark after it may be a clue ("…有冇再開？我記得新特首同李家超見過面"): the whole is read
+        chat = second.kind == "smalltalk" and second.smalltalk != "remark"
+        if chat or self.understanding.only_states(parts[1], closing):
             return replace(first, question=whole.question)
         if second.kind != "answer" or second.confidence < self.matcher.t.answer:
             return None

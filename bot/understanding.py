@@ -164,6 +164,12 @@ _HEARSAY = re.compile(
     r"(?:i (?:saw|heard|read|understand|remember|recently)|recently|in the news"
     r"|我?(?:(?<![于都直])记得|(?<!次)听讲|(?<!次)听说|听人讲|看新闻|睇新闻)|最近)"
 )
+# A memory told, not hearsay to confirm: "I remember HK donating a lot back then", "我記得汶川地震
+# 嗰陣香港捐咗好多錢" (a remark, unless it seeks confirmation or asks, checked beside it). One with a
+# year ("I remember something agreed in 2009") may be a clue to what is asked, and stays hearsay.
+_A_MEMORY = re.compile(
+    r"\bi (?:still )?remember\b(?! (?:it|that|the \w+) (?:was|is|were)\b)|我?记得"
+)
 #: The asker speaking of themself (canonical text): a message naming a subject beside them tells
 #: their story ("my dad used to work in the shanghai office", "我老家就是四川的").
 _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
@@ -462,7 +468,7 @@ def _only_remarks_on(
             _FOLLOW_UP.search(text.removeprefix("so ")) and not _STILL_THEN.search(text)
         )
         or _SEEKS_CONFIRMATION.search(text)
-        or _HEARSAY.search(text)
+        or (_HEARSAY.search(text) and not (_A_MEMORY.search(text) and not _YEAR.search(text)))
         or _A_CLAIM.search(text)
         or _AN_INSULT.search(text)
     ):

@@ -297,6 +297,7 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "1998年，那时候我还在上小学呢",  # "还在…呢" tells what still was, asks "and …?" of nothing
         "汶川地震那年香港援建了好多学校，我们那边都记得",  # what they remember, nothing to confirm
         "the 15th fyp is all over the news lately",  # what is everywhere, said of a subject
+        "Sichuan after the earthquake... I remember HK donating a lot back then",  # a memory
         "大湾区这个词现在天天都能听到",
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
     ],
