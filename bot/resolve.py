@@ -32,9 +32,9 @@ from bot.understanding import (
     split_clauses,
 )
 
-# A message of particles only ("啊啊啊") says nothing to follow the conversation with.
 # "last" and "latest" in English say the most recent; "上一次" after the latest is the one before.
 _MOST_RECENT = re.compile(r"\b(?:last|latest|most recent)\b")
+# A message of particles only ("啊啊啊") says nothing to follow the conversation with.
 _ONLY_PARTICLES = re.compile(f"[{''.join(sorted(CJK_PARTICLES))}\\s]+")
 #: Asking for every one of the things counted, by name (canonical text): "list all 11",
 #: "the titles of the 4 documents", "the full current list", "逐個列出嚟", "全部喺邊", "係邊11個".

@@ -398,10 +398,10 @@ _ONLY_INTERJECTIONS = re.compile(
 )
 #: Characters that trail small talk without starting anything of their own.
 _TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧喔唷啰耶")
-# What a message of nothing but emoji or symbols says, by its first telling emoji.
 # A bot command typed as a message ("/start", "/help@coopbot_bot"): Telegram hands commands to their
 # own handlers, so one that reaches the understanding step (the shell, an inline query) asks for help.
 _A_COMMAND = re.compile(r"\s*/[a-z_]+(?:@\w+)?\s*", re.IGNORECASE)
+# What a message of nothing but emoji or symbols says, by its first telling emoji.
 _EMOJI_TALK = {"👋": "greeting", "🙋": "greeting", "🙏": "thanks", "❤": "thanks", "💯": "praise"}
 
 
@@ -468,18 +468,25 @@ def _only_remarks_on(
             _FOLLOW_UP.search(text.removeprefix("so ")) and not _STILL_THEN.search(text)
         )
         or _SEEKS_CONFIRMATION.search(text)
-        or (_HEARSAY.search(text) and not (_A_MEMORY.search(text) and not _YEAR.search(text)))
+        or _hearsay(text)
         or _A_CLAIM.search(text)
         or _AN_INSULT.search(text)
     ):
         return False
     kinds = {kind for _, _, kind in cues["smalltalk"]}
-    return bool(
-        kinds & _REACTIONS
-        or _REACTING.search(text)
-        or _THE_ASKER.search(text)
-        or _TELLS.search(text)
-    )
+    return bool(kinds & _REACTIONS or _personal(text) or _TELLS.search(text))
+
+
+def _hearsay(text: str) -> bool:
+    """Whether a remark passes on what was heard or read, to be confirmed; a memory told with no
+    year is the asker's own ("I remember HK donating a lot back then")."""
+    return bool(_HEARSAY.search(text)) and not (_A_MEMORY.search(text) and not _YEAR.search(text))
+
+
+def _personal(text: str) -> bool:
+    """Whether a text tells of the asker or reacts ("my dad worked there", "wow"): a sentence of
+    the asker's own, not a question of another matter."""
+    return bool(_THE_ASKER.search(text) or _REACTING.search(text))
 
 
 def _outside(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> bool:
@@ -883,9 +890,7 @@ class Understanding:
             question = question[: remark.start(1)]  # "...? teaching geography next week"
             text = self.matcher.heard(self.matcher.canonical(question))
             cues = self._cues.find(text)
-        if (
-            cues["off_topic"] or _THE_ASKER.search(text) or _REACTING.search(text)
-        ) and _SENTENCE_THEN_QUESTION.search(question):
+        if (cues["off_topic"] or _personal(text)) and _SENTENCE_THEN_QUESTION.search(question):
             trimmed = self._without_context_sentences(question)
             if trimmed != question:
                 text = self.matcher.heard(self.matcher.canonical(trimmed))
@@ -1053,14 +1058,7 @@ class Understanding:
                 or aspects
                 or number is not None
                 or year is not None
-                or (
-                    not subjects
-                    and (
-                        any(k in _REACTIONS for _, _, k in talk)
-                        or _REACTING.search(text)
-                        or _THE_ASKER.search(text)
-                    )
-                )
+                or (not subjects and (any(k in _REACTIONS for _, _, k in talk) or _personal(text)))
             )  # "2003, feels like forever ago", "十个，比我想的多" after the answer that said it
             and _only_remarks_on(question, text, cues, core)
         ):
@@ -1180,13 +1178,12 @@ class Understanding:
             return False
         if cues["off_topic"] and _A_WISH.search(text):
             return False
+        # "…房价肯定涨，你觉得呢" asks the bot's view ("i guess", a filler, gives the asker's)
         if any(
             kind == _OPINION and not any(c <= a and b <= d for c, d, _ in cues["fillers"])
             for a, b, kind in cues["off_topic"]
         ):
-            return (
-                False  # "…房价肯定涨，你觉得呢" asks the bot's view ("i guess" gives the asker's)
-            )
+            return False
         first = self.matcher.canonical(split_clauses(question)[0])
         opening = self._after_greeting(text)
         introduces = (
@@ -1225,11 +1222,7 @@ class Understanding:
             if not (
                 sentence.rstrip().endswith((".", "。"))
                 and silent[index]
-                and (
-                    self._cues.find(texts[index])["off_topic"]
-                    or _THE_ASKER.search(texts[index])
-                    or _REACTING.search(texts[index])
-                )
+                and (self._cues.find(texts[index])["off_topic"] or _personal(texts[index]))
             ):
                 kept.append(sentence)
             elif asked and named[index] <= asked:
