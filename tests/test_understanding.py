@@ -300,6 +300,7 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "Sichuan after the earthquake... I remember HK donating a lot back then",  # a memory
         "大湾区这个词现在天天都能听到",
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
+        "泛珠论坛的论文我还没写完",  # what is still unwritten, no request to write
     ],
 )
 def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
@@ -327,6 +328,7 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "ugh i mix this up every time, was the hubei one set up in 2021 or 2022",  # asks
         "我做海味 聽講有CEPA啲貨入內地可以零關稅 係咪真",  # an introduction seeking confirmation
         "我妈说大湾区以后房价肯定涨，你觉得呢",  # a story that ends asking the bot's view
+        "thanks. go on, take a guess at the date of the next hk/beijing conference",  # a guess
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
