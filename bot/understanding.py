@@ -156,7 +156,7 @@ _A_WISH = re.compile(
 #: A clause that says what the asker believes, or likens the thing to another ("i thought it
 #: rotated", "就像川港那种"): it says what is asked, not why.
 _A_CLAIM = re.compile(
-    r"(?<!than )i (?:thought|think|believe|guess)|我(?:以为|觉得|估)|就像|好像|好似|像"
+    r"(?<!than )i (?:thought|think|believe|guess)|我(?:以为|觉得|估)|就像|好像|好似|(?<!想)像"
 )
 #: Context that reports what the asker saw or heard ("我記得…", "I heard…"): a claim about the
 #: matter, not an introduction of the asker.
@@ -181,13 +181,14 @@ _REACTING = re.compile(
     r"|gorgeous|amazing|keeps growing)\b"
     r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多够])|这么|那么"
     r"|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$|比我想[象像]"
+    r"|第1次听(?:说|讲|到|闻)|头一次听|(?:多|几|十)年[了喇啦]"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
 _ASKS_BESIDES = re.compile(
     r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b"
     r"|麻烦|请|劳烦|唔该\s*$|唔该你?(?=[帮话讲俾发])|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)"
-    r"|发我|发给我|再问|问多|系咪|是不是|系唔系|会不会|定系|(?<![我那都也])还是(?!第)|好定"
+    r"|发我|发给我|再问|问多|系咪|是不是|(?<!真)系唔系|会不会|定系|(?<![我那都也])还是(?!第)|好定"
     r"|你觉得|你认为|你点睇|你怎么看|你个人"
 )
 #: Words that insult the bot (canonical text): a complaint with one is abuse, not feedback.
@@ -308,13 +309,13 @@ _CJK_ASKING = re.compile(
 #: A statement's own verbs (canonical text): "the gba is all over the mtr ads", "大湾区天天听".
 _TELLS = re.compile(
     r"\b(?:is all over|keeps? (?:coming up|saying|popping up)|came up|comes up|all over the)\b"
-    r"|天天|日日|成日|经常|整天"
+    r"|天天|日日|成日|经常|整天|一直(?:在)?(?:说|讲|报道|报)"
 )
 # "还在…呢", "还是…呢" closing a statement: what still was, not "and what about…?"
 _STILL_THEN = re.compile(r"还[在是][^?？]*呢\s*$")
 _FOLLOW_UP = re.compile(
     r"^(?:and|what about|how about|then|also|same for|same question for|ok and|so)\b"
-    r"|^(?:那|那么|咁|至于|另外|还有)"
+    r"|^(?:那(?!个\s)|那么|咁(?![多耐快长大])|至于|另外|还有)"
     r"|(?:呢|又如何|又点|又点样|又怎样)\s*$"
 )
 
@@ -369,8 +370,8 @@ _ASKS_OR_REQUESTS = re.compile(
     r"|\b(?:tell|give|show|send|teach|find|book|recommend|suggest|sing|write|translate) (?:me|us)\b"
     r"|\b(?:recommend|suggest)\b|\b(?:take|have|make) a (?:wild )?guess\b"
     r"|吗|咩|乜|(?<![两这那呢嗰身旁海江河湖左右外里上下嘴点沾])边|哪|谁|什么|甚么|(?<![没沒])啥|点(?=[样解去申做用会办算搞整揾买报登])|怎|(?:(?<![早这那近好过前十廿我下没冇])(?<!(?<![成首])都)几|(?<=早)几(?!年))(?=[时多个耐次年号点月日间条项份大远长钱位天加])"
-    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢爱她他佢听])讲(?![得过咗了真法完])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正系是])写(?![论作功报稿过到不完])"
-    r"|翻译|预测|估(?![唔不]到)|(?<![唔不没冇])([\u4e00-\u9fff])[唔不没冇]\1"
+    r"|多少|多久|有冇|有没有|是否|咋(?=[\u4e00-\u9fff])|如何|能否|推荐(?!我[来用])|推介|介绍(?!我[来用])|(?<![日常嘢爱她他佢听都])讲(?![得过咗了真法完])|告诉|话我知|给我|俾我|(?<![孙女仔儿爸妈])帮我(?!\S{0,4}?[咗了过])|(?<![孙女仔儿爸妈])教我(?!\S{0,4}?[咗了过])|请问|想问|想知|唱|(?<![让叫在正系是])写(?![论作功报稿过到不完])"
+    r"|翻译|预测|估(?![唔不]到)|(?<![唔不没冇真])([\u4e00-\u9fff])[唔不没冇]\1"
     r"|\b(?:do|does|did|can|could|will|would|is|are|have|has) (?:you|u|it|there|they|we|i)\b"
     # the asker's own wish or need: something to meet, not a remark ("谢谢 我需要办港澳通行证")
     r"|\bi (?:really |just |also )?(?:want|need|d like|would like|hope to|plan to)\b|\blooking for\b"

@@ -222,6 +222,8 @@ def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
         ("整呢個bot嘅人真係好有心機", "praise"),  # a closing word of three characters or more
         ("做这个机器人的人挺用心的", "praise"),  # and a particle after it
         ("退休了没啥事干 随便来看看", "help"),  # "没啥" is nothing much, not "what"
+        ("2015年，比我想像中晚一些", "remark"),  # "想像" is imagining, likening nothing
+        ("那个…算了没事", "ack"),  # "那个" trailing off, no follow-up
     ],
 )
 def test_small_talk_with_a_remark_beside_it_is_small_talk(
@@ -301,6 +303,12 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "大湾区这个词现在天天都能听到",
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
         "泛珠论坛的论文我还没写完",  # what is still unwritten, no request to write
+        "十五五規劃今年新聞日日都講",  # "都講" is what everyone says, no request to tell
+        "十五五规划这两天新闻一直在说",  # what the news keeps saying
+        "大灣區成日聽但真係唔係好熟",  # "真係唔係" is "really not", no yes-or-no
+        "沪港合作会议都二十多年了",  # how long it has been, said, not asked
+        "港澳合作高层会议 第一次听说",  # the first time the asker hears of it: no first meeting
+        "咁多個合作會議，粵港深港滬港京港，睇到我頭都暈",  # "咁多" is "so many", no follow-up
     ],
 )
 def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
