@@ -252,6 +252,10 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "cepa-overview",
         ),
         ("new to the team - when did the wuhan ETO open?", "offices-wuhan"),
+        (
+            "hi, quick question for my liberal studies homework - when did the hk/guangdong conference start?",
+            "guangdong-setup",
+        ),
         (  # "advise" here asks to be told, not for advice
             "Could you kindly advise when the Hong Kong/Beijing Co-operation Conference was first established?",
             "beijing-setup",
