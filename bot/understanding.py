@@ -435,7 +435,8 @@ def _only_a_remark(
     # Small talk opens or closes the message, and Chinese does not run on from it without a
     # space: "你好笨啊" is "you're so dumb", not "hello" and more. Closing words of three
     # characters or more say their piece on their own: "做呢個bot嘅人好有心機".
-    opens = first_free > 0 and _set_apart(text, first_free)
+    opening = max((b - a for a, b in talk if a == 0 and b == first_free), default=0)
+    opens = first_free > 0 and (_set_apart(text, first_free) or opening >= 3)
     closing = next((b - a for a, b in talk if a == last_free + 1), 0)
     closes = last_free < len(text) - 1 and (_set_apart(text, last_free) or closing >= 3)
     if not (opens or closes):

@@ -224,6 +224,7 @@ def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
         ("退休了没啥事干 随便来看看", "help"),  # "没啥" is nothing much, not "what"
         ("2015年，比我想像中晚一些", "remark"),  # "想像" is imagining, likening nothing
         ("那个…算了没事", "ack"),  # "那个" trailing off, no follow-up
+        ("你係咪機械人嚟架", "identity"),  # opening words of three characters or more
     ],
 )
 def test_small_talk_with_a_remark_beside_it_is_small_talk(
