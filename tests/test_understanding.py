@@ -191,6 +191,9 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("hii coop bot!! 😊", "greeting"),  # the bot's own name beside a greeting
         ("哈囉小幫手", "greeting"),
         ("早晨呀機械人", "greeting"),
+        ("然后呢…", "ack"),  # trailing off, asking of nothing
+        ("唔錯喎，以一部機械人嚟講", "ack"),  # the first word says the kind
+        ("ill come back to this later when ive got more time", "wait"),
     ],
 )
 def test_small_talk_is_recognised_in_three_languages(
