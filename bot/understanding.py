@@ -392,10 +392,13 @@ _RESPELT_LENGTH = 4
 #: Content terms a remark around small talk may carry at most ("first time using this").
 _REMARK_TERMS = 12
 # A message of Chinese interjections and particles only ("唉", "哎呀", "呃…", "正呀") reacts, as
-# an emoji would: it asks nothing of the subject before it.
+# an emoji would: it asks nothing of the subject before it; so does one that only hesitates
+# ("那个…", "额…"), though "那个" beside anything else points at what it names.
 _INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛劲咁"
+_PARTICLES = "".join(sorted(CJK_PARTICLES))
 _ONLY_INTERJECTIONS = re.compile(
-    f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{''.join(sorted(CJK_PARTICLES))}\\s]+"
+    f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{_PARTICLES}\\s]+"
+    f"|(?:(?:那个|这个|额)[{_PARTICLES}\\s]*)+"
 )
 #: Characters that trail small talk without starting anything of their own.
 _TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧喔唷啰耶")

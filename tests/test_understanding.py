@@ -192,6 +192,10 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("哈囉小幫手", "greeting"),
         ("早晨呀機械人", "greeting"),
         ("然后呢…", "ack"),  # trailing off, asking of nothing
+        ("那个…", "ack"),  # hesitating
+        ("额…", "ack"),
+        ("同喜同喜", "ack"),
+        ("my phone is dying, will read the rest later", "wait"),
         ("唔錯喎，以一部機械人嚟講", "ack"),  # the first word says the kind
         ("ill come back to this later when ive got more time", "wait"),
     ],
