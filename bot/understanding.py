@@ -203,7 +203,7 @@ _MARVELLING = re.compile(
 #: question mark ("…, was cepa signed in 2003 or 2004").
 _A_CLAUSE_ASKING = re.compile(
     r"(?:^|[,，.。;；:：!！]\s*)(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)"
-    r"\s+(?!you\b|u\b)\w|\b(?:19|20)\d\d or (?:19|20)\d\d\b",
+    r"\s+(?!you\b|u\b|(?:in|at|on|there|here)\b)\w|\b(?:19|20)\d\d or (?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 #: Kinds of small talk that react to what was said: beside a subject or a year, a remark.
@@ -384,6 +384,7 @@ _A_REQUEST = re.compile(
     r"|sing|write|book|find|send|explain|list|share|teach|translate|predict|guess|compare"
     r"|summarise|summarize|check|help)\b"
     r"|(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|has|have|may)\b"
+    r"(?! (?:in|at|on|there|here)\b)"  # "was in chengdu last year": the asker's story, "I" left out
 )
 #: Misspelt small talk is looked for only in messages of this many words at most, and only
 #: words of this many letters at least are respelt ("thnak you"; "tks" is too short to tell).
