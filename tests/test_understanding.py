@@ -346,6 +346,7 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "我做海味 聽講有CEPA啲貨入內地可以零關稅 係咪真",  # an introduction seeking confirmation
         "我妈说大湾区以后房价肯定涨，你觉得呢",  # a story that ends asking the bot's view
         "thanks. go on, take a guess at the date of the next hk/beijing conference",  # a guess
+        "大湾区多大 我去过好多次",  # "多大" asks how big
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
