@@ -399,8 +399,11 @@ _INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛劲咁"
 _PARTICLES = "".join(sorted(CJK_PARTICLES))
 _ONLY_INTERJECTIONS = re.compile(
     f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{_PARTICLES}\\s]+"
-    f"|(?:(?:那个|这个|额)[{_PARTICLES}\\s]*)+"
+    f"|(?:(?:那个|这个|额|即系|然后)[{_PARTICLES}\\s]*)+"
 )
+# "早" alone, or after an emoji ("🌞早"), greets, and so does "亲" ("dear", as shops greet);
+# inside a message they are "early" ("最早") and "in person" ("亲自").
+_ONLY_A_GREETING = re.compile(f"(?:早|亲)+[{_PARTICLES}\\s]*")
 #: Characters that trail small talk without starting anything of their own.
 _TRAILING = CJK_PARTICLES | frozenset("晒哂嚟欸诶吧喔唷啰耶")
 # A bot command typed as a message ("/start", "/help@coopbot_bot"): Telegram hands commands to their
@@ -1044,6 +1047,8 @@ class Understanding:
             smalltalk = _emoji_talk(question)
         elif smalltalk is None and _ONLY_INTERJECTIONS.fullmatch(text):
             smalltalk = "ack"
+        elif smalltalk is None and _ONLY_A_GREETING.fullmatch(text):
+            smalltalk = "greeting"
         elif (
             smalltalk is None
             # "last night", "a first year student": a time in the asker's story asks of no meeting

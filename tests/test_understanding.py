@@ -194,6 +194,10 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("然后呢…", "ack"),  # trailing off, asking of nothing
         ("那个…", "ack"),  # hesitating
         ("额…", "ack"),
+        ("即係…", "ack"),
+        ("🌞早", "greeting"),  # "早" alone greets
+        ("亲", "greeting"),
+        ("回答得有点啰嗦", "complaint"),
         ("同喜同喜", "ack"),
         ("my phone is dying, will read the rest later", "wait"),
         ("唔錯喎，以一部機械人嚟講", "ack"),  # the first word says the kind
@@ -214,6 +218,11 @@ def test_a_question_wrapped_in_small_talk_is_no_small_talk(shipped: Engine) -> N
 
 def test_small_talk_with_more_to_say_is_no_small_talk(shipped: Engine) -> None:
     assert read(shipped, "你好笨啊").smalltalk is None
+
+
+@pytest.mark.parametrize("message", ["最早", "亲自签的"])
+def test_a_greeting_word_inside_a_message_greets_no_one(shipped: Engine, message: str) -> None:
+    assert read(shipped, message).smalltalk is None
 
 
 @pytest.mark.parametrize(
