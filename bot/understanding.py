@@ -178,7 +178,7 @@ _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 _REACTING = re.compile(
     r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|funnily|literally|mouthful|fancy|fancier|lovely"
     r"|impressive|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|brand new|pretty"
-    r"|gorgeous|amazing|keeps growing)\b"
+    r"|gorgeous|amazing|keeps growing|love|loved|no debate|just saying)\b"
     r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多够])|这么|那么"
     r"|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$|比我想[象像]"
     r"|第1次听(?:说|讲|到|闻)|头一次听|(?:多|几|十)年[了喇啦]|太[\u4e00-\u9fff]{1,3}了|满(?=[有好])"
@@ -186,7 +186,7 @@ _REACTING = re.compile(
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
 _ASKS_BESIDES = re.compile(
-    r"\b(?:pls|plz|please|opinion|your take|be honest|any|best|tips|rank|paste)\b"
+    r"\b(?:pls|plz|please|opinion|your take|be honest|any|tips|rank|paste)\b|(?<!\bthe )\bbest\b"
     r"|麻烦|请|劳烦|唔该\s*$|唔该你?(?=[帮话讲俾发])|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)"
     r"|发我|发给我|再问|问多|系咪|是不是|(?<!真)系唔系|会不会|定系|(?<![我那都也])还是(?!第)|好定"
     r"|你觉得|你认为|你点睇|你怎么看|你个人"

@@ -321,6 +321,8 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "我外婆是福建人，小時候常聽她講閩南話",  # what she spoke, no request to speak
         "泛珠论坛的论文我还没写完",  # what is still unwritten, no request to write
         "was in chengdu for the pandas last year, amazing trip",  # "I" left out: no "was …?"
+        "sichuan food is the best food, no debate",  # "is the best" says, "best hotpot" asks
+        "been to chengdu twice for work, love the place",
         "十五五規劃今年新聞日日都講",  # "都講" is what everyone says, no request to tell
         "十五五规划这两天新闻一直在说",  # what the news keeps saying
         "大灣區成日聽但真係唔係好熟",  # "真係唔係" is "really not", no yes-or-no
