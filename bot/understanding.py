@@ -477,7 +477,7 @@ def _only_remarks_on(
             _FOLLOW_UP.search(text.removeprefix("so ")) and not _STILL_THEN.search(text)
         )
         or _SEEKS_CONFIRMATION.search(text)
-        or _hearsay(text)
+        or (_hearsay(text) and not _hearsay_only_told(text, cues))
         or _A_CLAIM.search(text)
         or _AN_INSULT.search(text)
     ):
@@ -490,6 +490,14 @@ def _hearsay(text: str) -> bool:
     """Whether a remark passes on what was heard or read, to be confirmed; a memory told with no
     year is the asker's own ("I remember HK donating a lot back then")."""
     return bool(_HEARSAY.search(text)) and not (_A_MEMORY.search(text) and not _YEAR.search(text))
+
+
+def _hearsay_only_told(text: str, cues: dict[str, list[tuple[int, int, str]]]) -> bool:
+    """Whether hearsay is only told beside the asker's own story ("重慶我未去過，聽講好多山"): no
+    aspect, year or word of another matter in it to confirm."""
+    return (
+        _personal(text) and not cues["aspects"] and not cues["off_topic"] and not _YEAR.search(text)
+    )
 
 
 def _personal(text: str) -> bool:

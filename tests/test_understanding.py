@@ -323,6 +323,7 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "was in chengdu for the pandas last year, amazing trip",  # "I" left out: no "was …?"
         "sichuan food is the best food, no debate",  # "is the best" says, "best hotpot" asks
         "been to chengdu twice for work, love the place",
+        "重慶我未去過，聽講好多山好多橋",  # hearsay told beside the asker's story: nothing to confirm
         "十五五規劃今年新聞日日都講",  # "都講" is what everyone says, no request to tell
         "十五五规划这两天新闻一直在说",  # what the news keeps saying
         "大灣區成日聽但真係唔係好熟",  # "真係唔係" is "really not", no yes-or-no
@@ -358,6 +359,7 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "我妈说大湾区以后房价肯定涨，你觉得呢",  # a story that ends asking the bot's view
         "thanks. go on, take a guess at the date of the next hk/beijing conference",  # a guess
         "大湾区多大 我去过好多次",  # "多大" asks how big
+        "聽講深圳樓價跌咗 我未去過",  # hearsay of another matter, to be confirmed or declined
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
