@@ -186,7 +186,7 @@ _REACTING = re.compile(
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
 _ASKS_BESIDES = re.compile(
-    r"\b(?:pls|plz|please|opinion|your take|be honest|any|tips|rank|paste)\b|(?<!\bthe )\bbest\b"
+    r"\b(?:pls|plz|please|opinion|your take|be honest|any|tips|rank|paste|or nah|or not)\b|(?<!\bthe )\bbest\b"
     r"|麻烦|请|劳烦|唔该\s*$|唔该你?(?=[帮话讲俾发])|(?:列|list|写|发|拿|揾|找|整|打印) ?出(?:嚟|来)"
     r"|发我|发给我|再问|问多|系咪|是不是|(?<!真)系唔系|会不会|定系|(?<![我那都也])还是(?!第)|好定"
     r"|你觉得|你认为|你点睇|你怎么看|你个人"
@@ -237,7 +237,7 @@ _WHICH_OF_A_COUNT = re.compile(
 )
 # A question reported as someone else's ("my boss asked me which…", "老細問我邊個…"): it asks.
 _REPORTED_QUESTION = re.compile(
-    r"\basked(?: me| us)? (?:which|what|when|who|how|where|whether|if|why)\b"
+    r"\basked(?: me| us)? (?:which|what|when|who|how|where|whether|if|why)\b|\basks (?:for|about)\b"
     r"|问(?:我|我哋|我们)?(?:下|吓|一下)?(?:边|哪|咩|乜|几|什么|甚么|点|系咪|是不是|有冇|有没有)"
 )
 _COMPARED = re.compile(r"\b(?:compared|in comparison) (?:with|to)\b")
@@ -397,9 +397,9 @@ _REMARK_TERMS = 12
 # ("那个…", "额…"), though "那个" beside anything else points at what it names.
 _INTERJECTIONS = "唉哎呃嗯噢哇咦呵哈嘻嘿哼喔诶欸正赞牛劲咁"
 _PARTICLES = "".join(sorted(CJK_PARTICLES))
+_HESITATING = "那个|这个|额|即系|然后|所以说"
 _ONLY_INTERJECTIONS = re.compile(
-    f"(?=.*[{_INTERJECTIONS}])[{_INTERJECTIONS}{_PARTICLES}\\s]+"
-    f"|(?:(?:那个|这个|额|即系|然后)[{_PARTICLES}\\s]*)+"
+    f"(?=.*(?:[{_INTERJECTIONS}]|{_HESITATING}))(?:{_HESITATING}|[{_INTERJECTIONS}{_PARTICLES}\\s])+"
 )
 # "早" alone, or after an emoji ("🌞早"), greets, and so does "亲" ("dear", as shops greet);
 # inside a message they are "early" ("最早") and "in person" ("亲自").

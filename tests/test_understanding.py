@@ -199,6 +199,7 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("亲", "greeting"),
         ("回答得有点啰嗦", "complaint"),
         ("同喜同喜", "ack"),
+        ("咁即係……嗯", "ack"),  # hesitating among interjections
         ("my phone is dying, will read the rest later", "wait"),
         ("唔錯喎，以一部機械人嚟講", "ack"),  # the first word says the kind
         ("ill come back to this later when ive got more time", "wait"),
@@ -360,6 +361,8 @@ def test_a_message_that_only_remarks_on_a_subject_is_small_talk(
         "thanks. go on, take a guess at the date of the next hk/beijing conference",  # a guess
         "大湾区多大 我去过好多次",  # "多大" asks how big
         "聽講深圳樓價跌咗 我未去過",  # hearsay of another matter, to be confirmed or declined
+        "my son's homework asks for the 4 emerging centres in the 14th fyp and honestly i got nothing lol",
+        "my cousin says buy a flat in Zhongshan before prices go up. smart move or nah",  # a choice
     ],
 )
 def test_a_remark_that_asks_wishes_or_wants_another_matter_is_no_remark(
