@@ -240,6 +240,11 @@ _REPORTED_QUESTION = re.compile(
     r"\basked(?: me| us)? (?:which|what|when|who|how|where|whether|if|why)\b|\basks (?:for|about)\b"
     r"|问(?:我|我哋|我们)?(?:下|吓|一下)?(?:边|哪|咩|乜|几|什么|甚么|点|系咪|是不是|有冇|有没有)"
 )
+# What a thing named next is likened to (canonical text): "like the guangdong one", "類似粵港".
+_LIKE = re.compile(
+    r"(?:\blike(?: the| that| with| in)?(?: one (?:with|in|for))?|\bsimilar to(?: the)?"
+    r"|\bas with(?: the)?|好似|类似|就像|(?<![想好])像)\s*(?:hk |hong kong )?$"
+)
 _COMPARED = re.compile(r"\b(?:compared|in comparison) (?:with|to)\b")
 # Sentences, each with what ends it; one ended by a full stop before one asked with "?".
 _SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]*")
@@ -712,6 +717,17 @@ def _without_venues(subjects: tuple[str, ...], names: list[Name], text: str) -> 
     return tuple(s for s in subjects if s not in venues)
 
 
+def _without_likened(subjects: tuple[str, ...], names: list[Name], text: str) -> tuple[str, ...]:
+    """The subjects without those named only as what another is likened to: "is there a
+    HK/Macao meeting like the Guangdong one?" asks of Macao."""
+    if len(subjects) < 2:
+        return subjects
+    likened = {
+        s for s in subjects if all(_LIKE.search(text, 0, n.start) for n in names if n.topic == s)
+    }
+    return tuple(s for s in subjects if s not in likened) or subjects
+
+
 def split_clauses(text: str) -> list[str]:
     """A message's clauses, each with what ends it: joined again, they are the message."""
     clauses, start = [], 0
@@ -980,6 +996,7 @@ class Understanding:
             aspects = ("areas", *(a for a in aspects if a != "areas"))
         subjects = _without_places(subjects, names, cued, bool(cues["off_topic"]))
         subjects = _without_venues(subjects, names, text)
+        subjects = _without_likened(subjects, names, text)
         # "第一次用呢個bot" is a first use, "886" goodbye: no meeting's number.
         number = self.meeting_number(_without(text, [(a, b) for a, b, _ in talk]))
         subjects = _without_events(subjects, names, text)

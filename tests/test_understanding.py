@@ -496,6 +496,17 @@ def test_a_place_an_office_covers_names_the_offices_only_when_an_office_is_asked
     assert read(shipped, question).subjects == subjects
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hello, is there a Hong Kong/Macao meeting like the Guangdong one?",
+        "有冇港澳合作會議好似粵港嗰個咁？",
+    ],
+)
+def test_what_a_thing_is_likened_to_is_not_asked_of(shipped: Engine, question: str) -> None:
+    assert read(shipped, question).subjects == ("macao",)
+
+
 def test_words_of_another_kind_of_subject_are_noticed(shipped: Engine) -> None:
     assert read(shipped, "what's the weather in shenzhen tomorrow").off_topic == ("weather",)
 
