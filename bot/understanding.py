@@ -212,7 +212,7 @@ _REACTIONS = frozenset({"ack", "praise", "thanks", "wait", "bye", "intro"})
 #: right", "係2021年成立吧"): a question, though it has no question word.
 _SEEKS_CONFIRMATION = re.compile(
     r"\b(?:right|correct|yeah|yes|eh|innit|true|no|isn t it|is it|ya|yah)\s*$"
-    r"|(?:吧|嘛|对吗|对不对|对唔对|系咪|是吧|是吗|啱唔啱|未|了没|咗未|没|冇|(?:系咪|是不是|系唔系)真(?:的|嘅|㗎)?)"
+    r"|(?:(?<!好)吧|(?<![的少多好错快])嘛|对吗|对不对|对唔对|系咪|是吧|是吗|啱唔啱|未|了没|咗未|没|冇|(?:系咪|是不是|系唔系)真(?:的|嘅|㗎)?)"
     r"[呀啊吖]?\s*$"
 )
 _NEWLY = re.compile(

@@ -200,6 +200,7 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("回答得有点啰嗦", "complaint"),
         ("同喜同喜", "ack"),
         ("咁即係……嗯", "ack"),  # hesitating among interjections
+        ("2021年之后就没有新的记录了，好吧", "remark"),  # "好吧" is "ok then", no "…right?"
         ("my phone is dying, will read the rest later", "wait"),
         ("唔錯喎，以一部機械人嚟講", "ack"),  # the first word says the kind
         ("ill come back to this later when ive got more time", "wait"),
@@ -325,6 +326,7 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "sichuan food is the best food, no debate",  # "is the best" says, "best hotpot" asks
         "been to chengdu twice for work, love the place",
         "重慶我未去過，聽講好多山好多橋",  # hearsay told beside the asker's story: nothing to confirm
+        "十二个 不少嘛",  # "嘛" after a reaction exclaims, seeks nothing
         "十五五規劃今年新聞日日都講",  # "都講" is what everyone says, no request to tell
         "十五五规划这两天新闻一直在说",  # what the news keeps saying
         "大灣區成日聽但真係唔係好熟",  # "真係唔係" is "really not", no yes-or-no
