@@ -252,6 +252,10 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "cepa-overview",
         ),
         ("new to the team - when did the wuhan ETO open?", "offices-wuhan"),
+        (
+            "brain's fried, pls remind me what the 4 emerging centres in the 14th fyp are",
+            "fyp14-emerging-centres",
+        ),
         (  # "heading to" is travelling, not who heads
             "heading to kunming for a supplier visit, which HK govt office covers yunnan these days",
             "offices-chengdu",
