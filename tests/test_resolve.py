@@ -187,6 +187,7 @@ def test_the_entry_for_that_aspect_of_that_subject_answers(
         ("Why was the 24th HK/GD plenary moved from June to July 2024?", "guangdong"),
         ("大灣區總共有幾多個機場?", "gba"),
         ("What does Hong Kong's own first Five-Year Plan say about housing targets?", "hkfyp"),
+        ("how many CEPA certificates of origin did HK issue in 2024?", "cepa"),  # no set-up
     ],
 )
 def test_a_near_miss_is_declined_with_what_the_bot_knows_of_its_subject(
@@ -252,6 +253,10 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "cepa-overview",
         ),
         ("new to the team - when did the wuhan ETO open?", "offices-wuhan"),
+        (
+            "can you list the co-op platforms on the CMAB regional cooperation page?",
+            "platforms-list",
+        ),
         (
             "brain's fried, pls remind me what the 4 emerging centres in the 14th fyp are",
             "fyp14-emerging-centres",
