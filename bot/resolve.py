@@ -1462,15 +1462,19 @@ class Resolver:
         """ "And the one before that?" after an answer about a numbered meeting: the meeting
         numbered one less ("上一次呢" too, where the answer before was already the latest); "and
         the one after that?": one more."""
-        if previous is None or previous.entry not in self.kb.entries:
+        asked = set(reading.aspects)
+        told = previous.entry if previous else None
+        if {"earlier", "latest"} <= asked:  # "the one before the latest"
+            topic = reading.subjects[0] if reading.subjects else previous and previous.subject
+            told = self._latest_record(topic)
+        if told not in self.kb.entries:
             return None
-        entry = self.kb.entries[previous.entry]  # type: ignore[index]
+        entry = self.kb.entries[told]  # type: ignore[index]
         meeting = (
             entry.meetings[0] if entry.meetings and entry.aspect in ("nth", "latest") else None
         )
         if meeting is None or reading.subjects != (entry.topic,):
             return None
-        asked = set(reading.aspects)
         later = "later" in asked and "earlier" not in asked
         again = asked == {"latest"} and entry.aspect == "latest"
         if again and _MOST_RECENT.search(reading.text):
@@ -1495,6 +1499,17 @@ class Resolver:
         if not around:
             return None
         return self._record_of(entry.topic, around[0] if later else around[-1])
+
+    def _latest_record(self, topic: str | None) -> str | None:
+        """The answer about a subject's latest meeting, if it has one."""
+        return next(
+            (
+                e.id
+                for e in self.kb.entries.values()
+                if e.topic == topic and e.aspect == "latest" and e.meetings
+            ),
+            None,
+        )
 
     def _same_meeting(self, reading: Reading, previous: Turn | None) -> bool:
         """A question about a detail of the meeting the previous answer was about."""

@@ -555,6 +555,14 @@ def test_particles_alone_after_an_answer_ask_nothing_of_it(shipped: Engine) -> N
             id="the_one_before_is_the_meeting_numbered_one_less",
         ),
         pytest.param(
+            (
+                "when is the next hk guangdong joint conference",
+                "what about the one before the latest?",
+            ),
+            "guangdong-plenary-23",
+            id="the_one_before_the_latest_is_asked_of_the_subject_after_any_answer",
+        ),
+        pytest.param(
             ("when was the latest pan-prd joint conference", "and the last CE meeting?"),
             "pprd-latest",
             id="the_last_in_english_after_the_latest_is_the_latest_again_not_the_one_before",
