@@ -949,17 +949,18 @@ class Understanding:
         # "who are you" is small talk, not a question about who leads something; "next door" and
         # "最近看新聞" wrap a question, not asking of the next or latest meeting. A cue that is
         # the whole of such words still asks ("start", "幾多項").
+        # "What about Shenzhen?" asks what was asked before, not what Shenzhen is: what follows
+        # the opening words is read on its own ("what about the one before the latest?").
+        opener = _FOLLOW_UP.match(text)
+        after = opener.end() if opener else 0
         aspect_cues = [
-            cue
-            for cue in cues["aspects"]
+            (a + after, b + after, name)
+            for a, b, name in (self._cues.find(text[after:]) if after else cues)["aspects"]
             if not any(
-                a <= cue[0] and cue[1] <= b and b - a > cue[1] - cue[0]
-                for a, b, _ in talk + cues["fillers"]
+                c <= a + after and b + after <= d and d - c > b - a
+                for c, d, _ in talk + cues["fillers"]
             )
         ]
-        opener = _FOLLOW_UP.match(text)
-        if opener:  # "what about Shenzhen?" asks what was asked before, not what Shenzhen is
-            aspect_cues = [c for c in aspect_cues if c[0] >= opener.end()]
         cued = {name for _, _, name in aspect_cues}
         now = CURRENT in cued  # asks of the present, what it asks about is asked besides
         cued.discard(CURRENT)
