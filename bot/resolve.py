@@ -376,9 +376,15 @@ class Resolver:
             )
             if found:
                 self._first_platform[entry.id] = found[0][1]
-        # The words of each topic's English name: "that plan" points at the plan itself.
+        # The words of each topic's name: "that plan", "这个规划" point at the plan itself.
         self._name_words = {
-            t.id: frozenset(re.findall(r"[a-z]+", t.name["en"].lower())) for t in kb.topics.values()
+            t.id: frozenset(re.findall(r"[a-z]+", t.name["en"].lower()))
+            | frozenset(
+                w
+                for w in tokens(matcher.canonical(t.name.get("zh-Hant", "")))
+                if len(w) > 1 and w != "香港"  # who signed "香港方面" is no name of a thing
+            )
+            for t in kb.topics.values()
         }
         # Topics about the platforms as a whole (their list, their history): a policy of no
         # place of its own whose overview names many of them.

@@ -563,6 +563,11 @@ def test_particles_alone_after_an_answer_ask_nothing_of_it(shipped: Engine) -> N
             id="the_one_before_the_latest_is_asked_of_the_subject_after_any_answer",
         ),
         pytest.param(
+            ("十四五规划里的四个新兴中心是什么", "这个规划是哪天通过的？"),
+            "fyp14-adoption",
+            id="this_plan_after_its_centres_is_the_plan_itself",
+        ),
+        pytest.param(
             ("when was the latest pan-prd joint conference", "and the last CE meeting?"),
             "pprd-latest",
             id="the_last_in_english_after_the_latest_is_the_latest_again_not_the_one_before",
