@@ -701,18 +701,21 @@ def _without_events(subjects: tuple[str, ...], names: list[Name], text: str) -> 
 
 def _without_venues(subjects: tuple[str, ...], names: list[Name], text: str) -> tuple[str, ...]:
     """The subjects without those named only as where something happened, after the first
-    subject: "粤港合作框架协议是不是在深圳签的" asks of the Guangdong agreement, signed in Shenzhen."""
-    if len(subjects) < 2:
-        return subjects
+    subject: "粤港合作框架协议是不是在深圳签的" asks of the Guangdong agreement, signed in Shenzhen;
+    nor the offices for a place they cover named as a venue: "2024年嗰次喺雲南開咗未？" asks of
+    the meeting spoken of, not of the office for Yunnan."""
+
+    def venue(name: Name) -> bool:
+        return bool(
+            _AT_A_PLACE.search(text, 0, name.start)
+            and (text[name.start].isascii() or _DONE_THERE.match(text, name.end))
+        )
+
     venues = {
         s
-        for s in subjects[1:]
-        if all(
-            _AT_A_PLACE.search(text, 0, n.start)
-            and (text[n.start].isascii() or _DONE_THERE.match(text, n.end))
-            for n in names
-            if n.topic == s
-        )
+        for i, s in enumerate(subjects)
+        if (ours := [n for n in names if n.topic == s])
+        and all(venue(n) and (i > 0 or n.place) for n in ours)
     }
     return tuple(s for s in subjects if s not in venues)
 

@@ -490,6 +490,7 @@ def test_small_talk_beside_something_asked_is_no_small_talk(shipped: Engine, mes
         ("雲南歸邊個辦事處管？", ("offices",)),
         ("what did the 2024 pan-prd joint conference in yunnan agree?", ("pprd",)),
         ("when will hk set up a co-operation conference with hunan?", ()),
+        ("2024年嗰次喺雲南開咗未？", ()),  # where a meeting was held, not its office
     ],
 )
 def test_a_place_an_office_covers_names_the_offices_only_when_an_office_is_asked_of(
