@@ -195,7 +195,7 @@ def test_a_year_told_from_the_present_counts_from_the_year_the_sources_were_chec
         ("那个…", "ack"),  # hesitating
         ("额…", "ack"),
         ("即係…", "ack"),
-        ("你講嘢好長氣呀", "complaint"),  # "講嘢" is talking, no request to tell
+        ("你講嘢好長氣呀", "remark"),  # "講嘢" is talking, no request to tell
         ("🌞早", "greeting"),  # "早" alone greets
         ("亲", "greeting"),
         ("回答得有点啰嗦", "complaint"),
