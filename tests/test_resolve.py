@@ -254,6 +254,10 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
         ),
         ("new to the team - when did the wuhan ETO open?", "offices-wuhan"),
         (
+            "Hi, new posting, still learning the ropes. Which office covers Guizhou?",
+            "offices-chengdu",
+        ),
+        (
             "can you list the co-op platforms on the CMAB regional cooperation page?",
             "platforms-list",
         ),
