@@ -261,6 +261,7 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "can you list the co-op platforms on the CMAB regional cooperation page?",
             "platforms-list",
         ),
+        ("香港同內地邊啲地方有合作機制？列晒出嚟睇下", "platforms-list"),
         (
             "brain's fried, pls remind me what the 4 emerging centres in the 14th fyp are",
             "fyp14-emerging-centres",
