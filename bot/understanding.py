@@ -246,9 +246,10 @@ _LIKE = re.compile(
     r"|\bas with(?: the)?|好似|类似|就像|(?<![想好])像)\s*(?:hk |hong kong )?$"
 )
 _COMPARED = re.compile(r"\b(?:compared|in comparison) (?:with|to)\b")
-# Sentences, each with what ends it; one ended by a full stop before one asked with "?".
+# Sentences, each with what ends it; one ended by a full stop before one asked with "?", or left
+# open as a question typed without one ("my late wife was from macau. when did … last meet").
 _SENTENCE = re.compile(r"[^.。!！?？]+[.。!！?？]*")
-_SENTENCE_THEN_QUESTION = re.compile(r"[.。]\s*\S.*[?？]\s*$")
+_SENTENCE_THEN_QUESTION = re.compile(r"[.。]\s*\S.*(?:[?？]|[^.。!！\s])\s*$")
 # Words after a question's last question mark, themselves no question: "...? need it for class".
 _QUESTION_THEN_REMARK = re.compile(r"[?？]\s*([^?？\s][^?？]*)$")
 # A time right after "next": "next spring", "next year" say when, not which meeting.

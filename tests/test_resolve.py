@@ -262,6 +262,14 @@ def test_a_near_miss_in_two_parts_is_declined(shipped: Engine) -> None:
             "platforms-list",
         ),
         ("香港同內地邊啲地方有合作機制？列晒出嚟睇下", "platforms-list"),
+        (  # a sentence of the asker's story before a question typed without "?"
+            "my late wife was from macau. when did the HK/Macao high level meeting last meet",
+            "macao-latest",
+        ),
+        (
+            "this is so stressful lol, civics test tmr. who is running CMAB at the moment?",
+            "cmab-head",
+        ),
         (
             "brain's fried, pls remind me what the 4 emerging centres in the 14th fyp are",
             "fyp14-emerging-centres",
