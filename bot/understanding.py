@@ -178,9 +178,9 @@ _THE_ASKER = re.compile(r"\b(?:i|im|ive|my|me|mine|we|our|us)\b|我|咱")
 _REACTING = re.compile(
     r"\b(?:wow|whoa|omg|huh|neat|wild|crazy|funny|funnily|literally|mouthful|fancy|fancier|lovely"
     r"|impressive|cute|beautiful|brutal|unreal|time flies|tbh|a lot|sounds|brand new|pretty"
-    r"|gorgeous|amazing|keeps growing|love|loved|no debate|just saying)\b"
+    r"|gorgeous|amazing|keeps growing|love|loved|no debate|no contest|just saying)\b"
     r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多够])|这么|那么"
-    r"|好(?=[新多长耐快大])|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$|比我想[象像]"
+    r"|好(?=[新多长耐快大靓])|一个接一个|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$|比我想[象像]"
     r"|第1次听(?:说|讲|到|闻)|头一次听|(?:多|几|十)年[了喇啦]|太[\u4e00-\u9fff]{1,3}了|满(?=[有好])"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
@@ -1099,7 +1099,14 @@ class Understanding:
                 or aspects
                 or number is not None
                 or year is not None
-                or (not subjects and (any(k in _REACTIONS for _, _, k in talk) or _personal(text)))
+                or (
+                    not subjects
+                    and (
+                        any(k in _REACTIONS for _, _, k in talk)
+                        or _personal(text)
+                        or _TELLS.search(text)
+                    )
+                )
             )  # "2003, feels like forever ago", "十个，比我想的多" after the answer that said it
             and _only_remarks_on(question, text, cues, core)
         ):

@@ -328,6 +328,8 @@ def test_an_introduction_that_asks_wishes_or_reports_is_no_introduction(
         "been to chengdu twice for work, love the place",
         "重慶我未去過，聽講好多山好多橋",  # hearsay told beside the asker's story: nothing to confirm
         "十二个 不少嘛",  # "嘛" after a reaction exclaims, seeks nothing
+        "Northern Metropolis keeps popping up in every news bulletin here",  # told, no subject
+        "十五五又嚟 一個接一個",
         "十五五規劃今年新聞日日都講",  # "都講" is what everyone says, no request to tell
         "十五五规划这两天新闻一直在说",  # what the news keeps saying
         "大灣區成日聽但真係唔係好熟",  # "真係唔係" is "really not", no yes-or-no
