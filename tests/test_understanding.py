@@ -480,6 +480,7 @@ def test_a_slash_inside_a_question_is_no_command(shipped: Engine) -> None:
         "谢谢 我需要办港澳通行证",  # the asker's need, to be met or declined
         "早晨 想搵間好啲嘅酒店",  # a wish, in Cantonese ("搵" is "揾" in canonical text)
         "帮我订个深圳的酒店 谢啦",  # a request
+        "hi all, anyone know the rmb to hkd rate today",  # asked without a question mark
     ],
 )
 def test_small_talk_beside_something_asked_is_no_small_talk(shipped: Engine, message: str) -> None:
