@@ -13,7 +13,7 @@ Everything here is data from the knowledge base; nothing knows Telegram or YAML.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -672,7 +672,7 @@ def _without_places(
     ("when will HK set up a conference with Hunan?"). Kept where it speaks of another kind of
     thing (`elsewhere`): "the population of Guizhou" asks of the place, which only the offices'
     answers name."""
-    by_place = {s for s in subjects if all(n.place for n in names if n.topic == s)}
+    by_place = {s for s in subjects if _named_only(s, names, lambda n: n.place)}
     if not by_place:
         return subjects
     others = [s for s in subjects if s not in by_place]
@@ -716,10 +716,15 @@ def _without_venues(subjects: tuple[str, ...], names: list[Name], text: str) -> 
     venues = {
         s
         for i, s in enumerate(subjects)
-        if (ours := [n for n in names if n.topic == s])
-        and all(venue(n) and (i > 0 or n.place) for n in ours)
+        if _named_only(s, names, lambda n, i=i: venue(n) and (i > 0 or n.place))
     }
     return tuple(s for s in subjects if s not in venues)
+
+
+def _named_only(subject: str, names: list[Name], test: Callable[[Name], object]) -> bool:
+    """Whether every place the question names a subject passes the test (and it names it)."""
+    ours = [n for n in names if n.topic == subject]
+    return bool(ours) and all(test(n) for n in ours)
 
 
 def _without_likened(subjects: tuple[str, ...], names: list[Name], text: str) -> tuple[str, ...]:
@@ -728,7 +733,7 @@ def _without_likened(subjects: tuple[str, ...], names: list[Name], text: str) ->
     if len(subjects) < 2:
         return subjects
     likened = {
-        s for s in subjects if all(_LIKE.search(text, 0, n.start) for n in names if n.topic == s)
+        s for s in subjects if _named_only(s, names, lambda n: _LIKE.search(text, 0, n.start))
     }
     return tuple(s for s in subjects if s not in likened) or subjects
 
