@@ -111,7 +111,7 @@ _OF_ALL_OF_THEM = re.compile(
 #: Who signed a document, asked by name (canonical text): "which HK official signed the MOU".
 _WHO_SIGNED = re.compile(
     r"\b(?:who|which (?:\w+ )?officials?)\b(?: \w+){0,3} (?:signed|sign)\b|\bput pen to paper\b"
-    r"|(?:谁|边个|哪位|哪个官员)(?:签|代表.{0,6}签)|签字人|签署人"
+    r"|(?:谁|边个|哪位|哪个官员|边啲官员|哪些官员|边位官员)(?:落笔)?(?:签|代表.{0,6}签)|签字人|签署人"
 )
 #: A meeting named as such, not only pointed at as "that time" (canonical text).
 _A_MEETING_NAMED = re.compile(r"会议|开会|举行|召开|举办|主办|\b(?:meeting|plenary|conference)\b")
