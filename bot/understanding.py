@@ -208,6 +208,8 @@ _A_CLAUSE_ASKING = re.compile(
 )
 #: Kinds of small talk that react to what was said: beside a subject or a year, a remark.
 _REACTIONS = frozenset({"ack", "praise", "thanks", "wait", "bye", "intro"})
+#: Small talk that opens a message rather than saying what it is for.
+_OPENERS = frozenset({"greeting", "ack"})
 #: What a statement ends with when it seeks to be confirmed ("the guangdong one started in 1998
 #: right", "係2021年成立吧"): a question, though it has no question word.
 _SEEKS_CONFIRMATION = re.compile(
@@ -491,6 +493,12 @@ def _only_remarks_on(
         return False
     kinds = {kind for _, _, kind in cues["smalltalk"]}
     return bool(kinds & _REACTIONS or _personal(text) or _TELLS.search(text))
+
+
+def _telling_kind(talk: list[tuple[int, int, str]]) -> str:
+    """The kind of small talk a message is, by its first cue that says what it is for: a greeting
+    or a nod opens a message, what follows tells ("你好笨啊" complains, "ok thanks" thanks)."""
+    return next((kind for _, _, kind in talk if kind not in _OPENERS), talk[0][2])
 
 
 def _hearsay(text: str) -> bool:
@@ -1077,7 +1085,7 @@ class Understanding:
                 and _only_a_remark(question, text, every_talk, wrapping)
                 and len(self._rest(text, every_talk + wrapping)) <= _REMARK_TERMS
             )
-        smalltalk = talk[0][2] if only_talk else None
+        smalltalk = _telling_kind(talk) if only_talk else None
         core = _without(text, wrapping)
         if not text and question.strip():
             smalltalk = _emoji_talk(question)
