@@ -228,6 +228,18 @@ _EXCEPT = re.compile(
 )
 # The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
 _AN_OFFICES_HEAD = re.compile(r"主任|处长|\bdirector\b")
+#: What lets a city name its province's platform (canonical text): a province spoken of ("my
+#: grandparents came from Fuzhou … that province"), or a co-operation platform ("the Wuhan
+#: co-operation conference"); never an office ("the Wuhan office"), and a platform's city only where
+#: it is not where something was held ("the forum in Guangzhou").
+_A_PROVINCE = re.compile(r"\bprovinces?\b|\bprovincial\b|省(?![钱时力得])")
+_A_PLATFORM = re.compile(r"\bcooperation\b|\bconference\b|\bmechanism\b|合作会议|合作机制")
+_AN_OFFICE = re.compile(
+    r"\boffices?\b|\betos?\b|办事处|经贸办|联络处|驻\S{0,4}办"
+    # "how many provinces does the chengdu one cover", "成都嗰個管邊啲省": what the office covers
+    r"|\bprovinces\b[^?.]{0,40}\bcover|\bcover(?:s|ed)?\b[^?.]{0,20}\bprovinces\b|(?:管|负责)(?:边|哪|几)"
+)
+_A_VENUE_BEFORE = re.compile(r"(?:\b(?:in|at)|喺|在|于|到)\s*$")
 #: "How many" with the meetings counted a few words on ("how many HK/Beijing plenaries"): a count
 #: of meetings, as "how many plenaries" is.
 _HOW_MANY_MEETINGS = re.compile(
@@ -331,6 +343,7 @@ _FOLLOW_UP = re.compile(
 # the canonical text writes 𠮶).
 _REFERS_BACK = re.compile(
     r"\b(?:that|this|the same) (?:city|province|municipality|place|region|one|office)\b"
+    r"|\b(?:his|her|my|our|their) (?:home |own )?province\b"
     r"|(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b"
     r"|该市|该省|当地|𠮶(?:度|边|个(?:城市|省|地方|办事处|办))|那个(?:城市|省|地方|办事处|办)|那里|那边|那儿"
     r"|(?<![\u4e00-\u9fff])(?:这边|这里|呢度|呢边)"  # "…，这边归哪个办事处管", not "香港这边"
@@ -825,6 +838,11 @@ class Understanding:
                 "off_topic": self._cue_names(meta.off_topic),
             }
         )
+        self._cities = [
+            (re.compile(rf"\b{re.escape(city)}\b" if city.isascii() else re.escape(city)), t.id)
+            for t in kb.topics.values()
+            for city in filter(None, (matcher.canonical(c) for c in t.cities))
+        ]
         # The Latin words small talk is made of, long enough to be told apart when misspelt.
         self._talk_words = sorted(
             {
@@ -959,6 +977,8 @@ class Understanding:
         # 哪些？" and "which cities apart from HK and Macao?" ask of the others.
         names = [n for n in names if not _EXCEPT.search(text, 0, n.start)]
         names = _without_compared(names, text)
+        if all(self.kb.topics[n.topic].kind == "about" for n in names):
+            names += self._by_its_city(text)
         # Where names overlap, the longest first: "粵港澳大灣區" is the Greater Bay Area before it is
         # the "粵港" and "港澳" inside it.
         longest_first = sorted(names, key=lambda n: (n.start, n.start - n.end))
@@ -1171,6 +1191,32 @@ class Understanding:
             ),
         )
 
+    def _place_names(self, text: str) -> list[Name]:
+        """Where a sentence of the asker's story names a topic, a city of its province too ("my
+        grandparents came from Fuzhou."): what "that province" after it points back at."""
+        return sorted(self.matcher.names(text) + self._city_names(text))
+
+    def _city_names(self, text: str) -> list[Name]:
+        return [
+            Name(match.start(), match.end(), topic)
+            for city, topic in self._cities
+            for match in city.finditer(text)
+        ]
+
+    def _by_its_city(self, text: str) -> list[Name]:
+        """The platform named by a city of its province, where nothing else is named and only
+        one province's cities are: people name a province by where they or their family are
+        from ("my grandpa is from Wuhan … his province")."""
+        province = bool(_A_PROVINCE.search(text))
+        if not (province or _A_PLATFORM.search(text)) or _AN_OFFICE.search(text):
+            return []
+        found = [
+            name
+            for name in self._city_names(text)
+            if province or not _A_VENUE_BEFORE.search(text, 0, name.start)
+        ]
+        return found if len({n.topic for n in found}) == 1 else []
+
     def _greeted(self, text: str, name: Name, talk: list[tuple[int, int, str]]) -> bool:
         """Whether a name of the bot itself follows a greeting right before it ("hey coopbot, …"):
         the bot is spoken to, and the question after it is asked of the other subject named."""
@@ -1205,7 +1251,7 @@ class Understanding:
         ("我是湖北學生，你哋嘅合作會議…")."""
         clauses = split_clauses(question)
         texts = [self.matcher.canonical(clause) for clause in clauses]
-        named = [bool(self.matcher.names(text)) for text in texts]
+        named = [bool(self._place_names(text)) for text in texts]
         dropped: set[int] = set()
         opened = False  # the clause before opened an introduction, and was dropped
         for index, text in enumerate(texts[:-1]):
@@ -1273,7 +1319,7 @@ class Understanding:
         another subject, before a later sentence that names a subject and asks."""
         sentences = [s for s in _SENTENCE.findall(question) if s.strip()]
         texts = [self.matcher.heard(self.matcher.canonical(s)) for s in sentences]
-        names = [self.matcher.names(t) for t in texts]
+        names = [self._place_names(t) for t in texts]
         named = [{n.topic for n in found} for found in names]
         silent = [self._asks_nothing(s, t) for s, t in zip(sentences, texts, strict=True)]
         kept = []

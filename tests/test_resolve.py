@@ -339,7 +339,7 @@ def test_a_clarify_always_has_options(shipped: Engine) -> None:
 @pytest.mark.parametrize(
     "question",
     [
-        "Hello, my family comes from Fuzhou. When was the first co-operation conference between "
+        "Hello, my family comes from Xiamen. When was the first co-operation conference between "
         "Hong Kong and our province held, please?",
         "你好，我在宁波做外贸。听说香港和我们省前两年建了一个合作会议，第一次会议是在哪里开的？",
     ],
@@ -350,6 +350,16 @@ def test_a_platform_asked_of_our_province_unnamed_is_asked_about_with_one_option
     outcome = shipped.ask(question)
     assert outcome.kind == "clarify"
     assert len({c.entry.topic for c in outcome.candidates}) == len(outcome.candidates) > 1
+
+
+def test_a_platform_asked_of_our_province_named_by_its_capital_is_answered(
+    shipped: Engine,
+) -> None:
+    outcome = shipped.ask(
+        "Hello, my family comes from Fuzhou. When was the first co-operation conference between "
+        "Hong Kong and our province held, please?"
+    )
+    assert answered(outcome) == "fujian-plenary-1"
 
 
 # --- conversations -------------------------------------------------------------------------------

@@ -697,3 +697,34 @@ def test_a_month_is_a_months_name_not_a_word_beginning_like_one(text: str, month
 def test_a_cantonese_where_spelt_in_full_reads_as_the_short_one(shipped: Engine) -> None:
     canonical = shipped.understanding.matcher.canonical
     assert canonical("喺邊度開") == canonical("邊度開")
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("when did the wuhan co-operation conference start", "hubei"),
+        ("我老家喺福州，香港同我個省有冇合作會議？", "fujian"),
+        (
+            "my grandparents came from Fuzhou. when did HK set up a conference with that province?",
+            "fujian",
+        ),
+    ],
+)
+def test_a_city_names_its_provinces_platform_where_a_province_or_platform_is_spoken_of(
+    shipped: Engine, question: str, subject: str
+) -> None:
+    assert read(shipped, question).subjects == (subject,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which provinces does the wuhan office cover",  # the office there
+        "what was agreed at the co-operation conference in guangzhou",  # where it was held
+        "is wuhan a nice place to live",  # neither a province nor a platform
+    ],
+)
+def test_a_city_names_no_platform_as_an_offices_seat_a_venue_or_a_place_to_live(
+    shipped: Engine, question: str
+) -> None:
+    assert not {"hubei", "guangdong"} & set(read(shipped, question).subjects)

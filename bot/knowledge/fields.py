@@ -236,6 +236,7 @@ def parse_topic(data: Any, checker: Checker) -> Topic | None:
         overview=overview,
         aliases=checker.string_list(data, "aliases", topic_id),
         places=checker.string_list(data, "places", topic_id),
+        cities=checker.string_list(data, "cities", topic_id),
         short=short,
         file=checker.display,
         line=line_of(data),

@@ -126,6 +126,9 @@ class Topic:
     # Places the topic covers ("yunnan" for the offices): names of it only where a question asks
     # of an office there and names nothing else, not where it names a meeting's host.
     places: tuple[str, ...] = ()
+    # Cities of the topic's province ("wuhan" for Hubei): names of it only where a question
+    # speaks of a province or a co-operation platform and of no office.
+    cities: tuple[str, ...] = ()
     short: dict[Lang, str] = field(default_factory=dict)  # a name that fits a button
     meetings: tuple[Meeting, ...] = ()  # oldest first
     next_meeting: Note | None = None
