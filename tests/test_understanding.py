@@ -17,6 +17,7 @@ def read(engine: Engine, question: str) -> Reading:
     ("question", "subject"),
     [
         ("when did the hubei conference start", "hubei"),
+        ("who co-chairs the yue-gang joint conference", "guangdong"),  # 粵港 in pinyin
         ("滬港合作會議是甚麼？", "shanghai"),
         ("沪港合作会议是什么", "shanghai"),
         ("what is the guangdon joint conferance", "guangdong"),  # typos
