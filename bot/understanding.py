@@ -1036,6 +1036,7 @@ class Understanding:
         subjects = _without_places(subjects, names, cued, bool(cues["off_topic"]))
         subjects = _without_venues(subjects, names, text)
         subjects = _without_likened(subjects, names, text)
+        subjects = self._without_the_word_platform(subjects, names, text)
         # "第一次用呢個bot" is a first use, "886" goodbye: no meeting's number.
         number = self.meeting_number(_without(text, [(a, b) for a, b, _ in talk]))
         subjects = _without_events(subjects, names, text)
@@ -1189,6 +1190,20 @@ class Understanding:
                     and not self._describes_a_place(text, b, names)  # "熊貓嗰個省"
                 )
             ),
+        )
+
+    def _without_the_word_platform(
+        self, subjects: tuple[str, ...], names: list[Name], text: str
+    ) -> tuple[str, ...]:
+        """The subjects without the list of platforms where only the word "platform" names it,
+        right after a platform it then describes: "the Hubei platform" is Hubei's."""
+        ends = {n.end for n in names if self.kb.topics[n.topic].kind == "platform"}
+        return tuple(
+            s
+            for s in subjects
+            if not _named_only(
+                s, names, lambda n: text[n.start : n.end] == "platform" and n.start - 1 in ends
+            )
         )
 
     def _place_names(self, text: str) -> list[Name]:

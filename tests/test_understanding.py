@@ -729,3 +729,9 @@ def test_a_city_names_no_platform_as_an_offices_seat_a_venue_or_a_place_to_live(
     shipped: Engine, question: str
 ) -> None:
     assert not {"hubei", "guangdong"} & set(read(shipped, question).subjects)
+
+
+def test_a_platform_called_a_platform_is_no_question_about_the_list_of_platforms(
+    shipped: Engine,
+) -> None:
+    assert read(shipped, "The Hubei platform, when and where was it set up?").subjects == ("hubei",)
