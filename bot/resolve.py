@@ -156,6 +156,11 @@ _COUNTED = re.compile(
 _HOW_MANY = re.compile(
     r"\bhow (?:many|much|big)\b|\bnumber of\b|\bexact number\b|几多个|多少个|加咗几多"
 )
+#: How many there are in all, of nothing named ("一共多少个？", "how many in total?").
+_HOW_MANY_IN_ALL = re.compile(
+    r"^(?:so |and )?how many(?: (?:in total|altogether|in all|are there|is that))?$"
+    r"|^(?:一共|总共|合共|总数)?(?:多少|几多|几)个?(?:呀|啊|呢)?$"
+)
 #: A number in what a record says was agreed: "20 documents", "four MOUs", "十個範疇".
 _A_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_ENGLISH_COUNTS)})\b|[两二三四五六七八九十]")
 #: Aspects about one meeting: after an answer about a meeting, "where was it held?" or
@@ -1598,6 +1603,14 @@ class Resolver:
         entry = self.kb.entries[previous.entry]  # type: ignore[index]
         said = [t for t in reading.rest if self._says_word(entry.id, t)]
         content = [t for t in reading.rest if t not in _GENERIC]
+        if (
+            reading.subjects in ((), (entry.topic,))
+            and not content
+            and set(reading.aspects) <= {"list"}
+            and _HOW_MANY_IN_ALL.search(reading.text)
+            and _A_NUMBER.search(entry.answer["en"])
+        ):
+            return entry  # "一共多少个？" after the areas: how many of what it just listed
         if (
             reading.pronoun
             and content

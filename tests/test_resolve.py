@@ -1673,3 +1673,11 @@ def test_agreements_counted_of_a_meeting_whose_record_counts_them_are_answered(
     assert answered(shipped.ask("how many agreements were signed at the 23rd GD plenary?")) == (
         "guangdong-plenary-23"
     )
+
+
+@pytest.mark.parametrize("follow_up", ["how many in total?", "一共多少个？"])
+def test_how_many_in_all_after_a_list_is_answered_by_the_list(
+    shipped: Engine, follow_up: str
+) -> None:
+    outcome = conversation(shipped, "what areas does the hubei conference cover", follow_up)[-1]
+    assert answered(outcome) == "hubei-areas"
