@@ -181,7 +181,7 @@ _REACTING = re.compile(
     r"|gorgeous|amazing|keeps growing|love|loved|no debate|no contest|just saying)\b"
     r"|原来|估唔到|想不到|没想到|竟然|居然|怪不得|难怪|果然|挺|蛮|很|真系|真的|真(?=[长大多够])|这么|那么"
     r"|好(?=[新多长耐快大靓])|一个接一个|咁(?=[耐多长快大新])|都几|不少|唔少|听落|㖞|了[啊呀]\s*$|比我想[象像]"
-    r"|第1次听(?:说|讲|到|闻)|头一次听|(?:多|几|十)年[了喇啦]|太[\u4e00-\u9fff]{1,3}了|满(?=[有好])"
+    r"|第1次听(?:说|讲|到|闻)|头一次听|仲以为|还以为|(?:多|几|十)年[了喇啦]|太[\u4e00-\u9fff]{1,3}了|满(?=[有好])"
 )
 #: Words that ask without a question word: a request ("pls", "麻烦"), a choice or a yes-or-no put
 #: in the middle ("係咪好過香港", "好定壞"), the bot's own view sought ("你覺得", "in your opinion").
