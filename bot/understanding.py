@@ -228,6 +228,8 @@ _EXCEPT = re.compile(
 )
 # The title of an office's head, which no cue word asks of alone: "駐粵辦主任係邊個？".
 _AN_OFFICES_HEAD = re.compile(r"主任|处长|\bdirector\b")
+#: A meeting verb just before "again": "met again" is another meeting, not "remind me".
+_MET = re.compile(r"\b(?:meet|meets|met|meeting|held|hold|holds|convene|convened)\s+$")
 #: What lets a city name its province's platform (canonical text): a province spoken of ("my
 #: grandparents came from Fuzhou … that province"), or a co-operation platform ("the Wuhan
 #: co-operation conference"); never an office ("the Wuhan office"), and a platform's city only where
@@ -1007,9 +1009,11 @@ class Understanding:
             _A_TIME.match(text, stop) for _, stop, name in aspect_cues if name == "next"
         ):  # "a trip next spring": when the asker goes, not the next meeting
             cued.discard("next")
-        if "what" in cued and all(
-            text[start:stop] == "again" for start, stop, name in aspect_cues if name == "next"
-        ):  # "what's the 9+2 again?": remind me, not when they meet again
+        if len(cued - {"next"}) and all(
+            text[start:stop] == "again" and not _MET.search(text, 0, start)
+            for start, stop, name in aspect_cues
+            if name == "next"
+        ):  # "what's the 9+2 again?", "which provinces are in it again?": remind me
             cued.discard("next")
         if len(cued) > 1 and all(
             _NAMING_A_MEETING.match(text, stop)

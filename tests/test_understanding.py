@@ -735,3 +735,13 @@ def test_a_platform_called_a_platform_is_no_question_about_the_list_of_platforms
     shipped: Engine,
 ) -> None:
     assert read(shipped, "The Hubei platform, when and where was it set up?").subjects == ("hubei",)
+
+
+def test_again_after_another_question_asks_to_be_reminded_not_of_the_next_meeting(
+    shipped: Engine,
+) -> None:
+    assert "next" not in read(shipped, "which provinces are in the pan-PRD 9+2 again?").aspects
+
+
+def test_meeting_again_is_the_next_meeting(shipped: Engine) -> None:
+    assert "next" in read(shipped, "when will the hk shanghai conference meet again?").aspects
