@@ -1009,7 +1009,7 @@ class Understanding:
             _A_TIME.match(text, stop) for _, stop, name in aspect_cues if name == "next"
         ):  # "a trip next spring": when the asker goes, not the next meeting
             cued.discard("next")
-        if len(cued - {"next"}) and all(
+        if cued - {"next"} and all(
             text[start:stop] == "again" and not _MET.search(text, 0, start)
             for start, stop, name in aspect_cues
             if name == "next"
@@ -1216,6 +1216,7 @@ class Understanding:
         return sorted(self.matcher.names(text) + self._city_names(text))
 
     def _city_names(self, text: str) -> list[Name]:
+        """Every place the text names a city a topic lists, whatever is said around it."""
         return [
             Name(match.start(), match.end(), topic)
             for city, topic in self._cities
